@@ -1,0 +1,1 @@
+"""Assessment service: the event-sourced write side of the yearly evaluation."""

@@ -1,0 +1,1 @@
+"""Ballot service: anonymous, verifiable evaluation and confidence votes."""

@@ -1,0 +1,1 @@
+"""Reporting service: read models, queries and public pages."""

@@ -1,0 +1,1 @@
+"""congvu shared plumbing: envelope, problems, settings, logging, bus, Kafka helpers."""
