@@ -1,0 +1,1 @@
+"""Use cases: one command, one transaction."""

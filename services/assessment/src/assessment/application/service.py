@@ -1,0 +1,544 @@
+"""The assessment application: use cases over the event store, one transaction each."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Recording
+
+from assessment.application.errors import ConcurrencyConflict, IdempotencyKeyReused
+from assessment.application.idempotency import IdempotencyRecord, idempotency_id_for
+from assessment.domain.base import TenantAggregate
+from assessment.domain.cycle import Cycle, cycle_id_for
+from assessment.domain.errors import AlreadyExists, NotFound, ValidationFailed
+from assessment.domain.unit import Unit, unit_id_for
+from assessment.domain.unit_assessment import UnitAssessment, unit_assessment_id_for
+from assessment.domain.values import Step
+from shared.envelope import canonical_json
+
+T = TypeVar("T", bound=TenantAggregate)
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who asks, for which tenant, and the client's idempotency key (if any)."""
+
+    tenant: str
+    actor: dict[str, Any]
+    idempotency_key: str | None = None
+    request_fingerprint: str | None = None
+
+
+def fingerprint(*parts: Any) -> str:
+    return hashlib.sha256(canonical_json(list(parts))).hexdigest()
+
+
+Outcome = tuple[Sequence[Aggregate], dict[str, Any]]
+
+
+class AssessmentApplication(Application[UUID]):
+    name = "assessment"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {UnitAssessment: 100}
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
+        super().__init__(env)
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self._listeners: list[Callable[[], None]] = []
+        self._listeners_lock = threading.Lock()
+
+    # ------------------------------------------------------------ plumbing
+    def add_save_listener(self, listener: Callable[[], None]) -> None:
+        """Called after every successful save (wakes the relay; SQLite has no LISTEN)."""
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    def _load(self, cls: type[T], ident: UUID, tenant: str, what: str) -> T:
+        try:
+            agg = self.repository.get(ident)
+        except AggregateNotFoundError:
+            raise NotFound(f"{what} {ident} không tồn tại") from None
+        # Across tenants the answer is the same as for a missing aggregate.
+        if not isinstance(agg, cls) or not agg.belongs_to(tenant):
+            raise NotFound(f"{what} {ident} không tồn tại")
+        return agg
+
+    def _exists(self, ident: UUID) -> bool:
+        return bool(self.recorder.select_events(ident, limit=1))
+
+    def _execute(
+        self, ctx: CommandContext, action: Callable[[datetime], Outcome]
+    ) -> dict[str, Any]:
+        """Run a command: idempotency check, optimistic retry once, then 409."""
+        key = ctx.idempotency_key
+        if key:
+            earlier = self._idempotent_answer(ctx)
+            if earlier is not None:
+                return earlier
+        for attempt in (1, 2):
+            now = self.clock()
+            aggregates, response = action(now)
+            to_save: list[Aggregate] = list(aggregates)
+            if key:
+                to_save.append(
+                    IdempotencyRecord.record(
+                        tenant=ctx.tenant,
+                        actor=ctx.actor,
+                        occurred_at=now,
+                        key=key,
+                        request_hash=ctx.request_fingerprint or "",
+                        response=response,
+                    )
+                )
+            try:
+                self.save(*to_save)
+            except IntegrityError:
+                if key:
+                    earlier = self._idempotent_answer(ctx)
+                    if earlier is not None:
+                        return earlier
+                if attempt == 2:
+                    raise ConcurrencyConflict(
+                        "dữ liệu đã thay đổi trong lúc xử lý; hãy tải lại và thử lại"
+                    ) from None
+                continue
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _idempotent_answer(self, ctx: CommandContext) -> dict[str, Any] | None:
+        assert ctx.idempotency_key is not None
+        ident = idempotency_id_for(ctx.tenant, ctx.idempotency_key)
+        try:
+            record = self.repository.get(ident)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(record, IdempotencyRecord):
+            return None
+        if record.request_hash != (ctx.request_fingerprint or ""):
+            raise IdempotencyKeyReused(
+                "khóa Idempotency-Key này đã dùng cho một yêu cầu khác; hãy dùng khóa mới"
+            )
+        return dict(record.response)
+
+    # ------------------------------------------------------------ units
+    def register_unit(
+        self,
+        ctx: CommandContext,
+        *,
+        code: str,
+        name: str,
+        kind: str,
+        parent_code: str | None = None,
+    ) -> dict[str, Any]:
+        def action(now: datetime) -> Outcome:
+            ident = unit_id_for(ctx.tenant, code)
+            if self._exists(ident):
+                raise AlreadyExists(f"mã đơn vị '{code}' đã được đăng ký")
+            parent_id = None
+            if parent_code:
+                parent_id = unit_id_for(ctx.tenant, parent_code)
+                self._load(Unit, parent_id, ctx.tenant, "đơn vị cấp trên")
+            unit = Unit.register(
+                tenant=ctx.tenant,
+                actor=ctx.actor,
+                occurred_at=now,
+                code=code,
+                name=name,
+                kind=kind,
+                parent_id=parent_id,
+            )
+            return [unit], {"id": str(unit.id), "version": unit.version}
+
+        return self._execute(ctx, action)
+
+    def rename_unit(self, ctx: CommandContext, unit_id: UUID, *, name: str) -> dict[str, Any]:
+        def action(now: datetime) -> Outcome:
+            unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
+            unit.rename(actor=ctx.actor, occurred_at=now, name=name)
+            return [unit], {"id": str(unit.id), "version": unit.version}
+
+        return self._execute(ctx, action)
+
+    def get_unit(self, tenant: str, unit_id: UUID) -> dict[str, Any]:
+        unit = self._load(Unit, unit_id, tenant, "đơn vị")
+        return {
+            "id": str(unit.id),
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind.value,
+            "parent_id": str(unit.parent_id) if unit.parent_id else None,
+            "version": unit.version,
+        }
+
+    # ------------------------------------------------------------ cycles
+    def plan_cycle(
+        self,
+        ctx: CommandContext,
+        *,
+        year: int,
+        plan_reference: str,
+        title: str | None = None,
+        content_groups: list[dict[str, Any]] | None = None,
+        deadlines: dict[str, str] | None = None,
+        unit_ids: Sequence[UUID] = (),
+    ) -> dict[str, Any]:
+        def action(now: datetime) -> Outcome:
+            if self._exists(cycle_id_for(ctx.tenant, year)):
+                raise AlreadyExists(f"kỳ đánh giá năm {year} đã có")
+            cycle = Cycle.plan(
+                tenant=ctx.tenant,
+                actor=ctx.actor,
+                occurred_at=now,
+                year=year,
+                title=title,
+                plan_reference=plan_reference,
+                content_groups=content_groups,
+                deadlines=deadlines,
+            )
+            opened = self._enrol(ctx, cycle, list(unit_ids), now)
+            return [cycle, *opened], {
+                "id": str(cycle.id),
+                "version": cycle.version,
+                "enrolled": [str(a.unit_id) for a in opened],
+            }
+
+        return self._execute(ctx, action)
+
+    def _enrol(
+        self, ctx: CommandContext, cycle: Cycle, unit_ids: list[UUID], now: datetime
+    ) -> list[UnitAssessment]:
+        for unit_id in unit_ids:
+            self._load(Unit, unit_id, ctx.tenant, "đơn vị")
+        new = cycle.enrol(actor=ctx.actor, occurred_at=now, unit_ids=unit_ids)
+        return [
+            UnitAssessment.open(
+                tenant=ctx.tenant,
+                actor=ctx.actor,
+                occurred_at=now,
+                cycle_id=cycle.id,
+                unit_id=u,
+                year=cycle.year,
+            )
+            for u in new
+        ]
+
+    def enrol_units(
+        self, ctx: CommandContext, cycle_id: UUID, unit_ids: Sequence[UUID]
+    ) -> dict[str, Any]:
+        if not unit_ids:
+            raise ValidationFailed("cần ít nhất một đơn vị")
+
+        def action(now: datetime) -> Outcome:
+            cycle = self._load(Cycle, cycle_id, ctx.tenant, "kỳ đánh giá")
+            opened = self._enrol(ctx, cycle, list(unit_ids), now)
+            return [cycle, *opened], {
+                "id": str(cycle.id),
+                "version": cycle.version,
+                "enrolled": [str(a.unit_id) for a in opened],
+            }
+
+        return self._execute(ctx, action)
+
+    def change_deadline(
+        self, ctx: CommandContext, cycle_id: UUID, *, step: str, deadline: str, reason: str
+    ) -> dict[str, Any]:
+        def action(now: datetime) -> Outcome:
+            cycle = self._load(Cycle, cycle_id, ctx.tenant, "kỳ đánh giá")
+            cycle.change_deadline(
+                actor=ctx.actor, occurred_at=now, step=step, deadline=deadline, reason=reason
+            )
+            return [cycle], {"id": str(cycle.id), "version": cycle.version}
+
+        return self._execute(ctx, action)
+
+    def get_cycle(self, tenant: str, cycle_id: UUID) -> dict[str, Any]:
+        cycle = self._load(Cycle, cycle_id, tenant, "kỳ đánh giá")
+        return {
+            "id": str(cycle.id),
+            "year": cycle.year,
+            "title": cycle.title,
+            "plan_reference": cycle.plan_reference,
+            "content_groups": cycle.content_groups,
+            "deadlines": cycle.deadlines,
+            "unit_ids": list(cycle.unit_ids),
+            "version": cycle.version,
+        }
+
+    # ------------------------------------------------------------ unit assessments
+    def _on_assessment(
+        self,
+        ctx: CommandContext,
+        cycle_id: UUID,
+        unit_id: UUID,
+        step: Step | None,
+        act: Callable[[UnitAssessment, Cycle, datetime, datetime | None], None],
+    ) -> dict[str, Any]:
+        def action(now: datetime) -> Outcome:
+            cycle = self._load(Cycle, cycle_id, ctx.tenant, "kỳ đánh giá")
+            ua = self._load(
+                UnitAssessment,
+                unit_assessment_id_for(cycle_id, unit_id),
+                ctx.tenant,
+                "hồ sơ đánh giá của đơn vị",
+            )
+            deadline = cycle.deadline_for(step) if step else None
+            act(ua, cycle, now, deadline)
+            response: dict[str, Any] = {"id": str(ua.id), "version": ua.version}
+            if deadline is not None:
+                late = max(0, int((now - deadline).total_seconds()))
+                response["late"] = late > 0
+                response["late_by_seconds"] = late
+            return [ua], response
+
+        return self._execute(ctx, action)
+
+    def submit_sector_review(
+        self,
+        ctx: CommandContext,
+        cycle_id: UUID,
+        unit_id: UUID,
+        *,
+        comment: str,
+        proposed_level: str | None,
+        published: bool,
+    ) -> dict[str, Any]:
+        reviewer = ctx.actor.get("acting_for") or ""
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            Step.SECTOR_REVIEW,
+            lambda ua, _c, now, dl: ua.submit_sector_review(
+                actor=ctx.actor,
+                occurred_at=now,
+                deadline=dl,
+                reviewer_unit_id=reviewer,
+                comment=comment,
+                proposed_level=proposed_level,
+                published=published,
+            ),
+        )
+
+    def publish_sector_review(
+        self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID
+    ) -> dict[str, Any]:
+        reviewer = ctx.actor.get("acting_for") or ""
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            None,
+            lambda ua, _c, now, _dl: ua.publish_sector_review(
+                actor=ctx.actor, occurred_at=now, reviewer_unit_id=reviewer
+            ),
+        )
+
+    def submit_self_assessment(
+        self,
+        ctx: CommandContext,
+        cycle_id: UUID,
+        unit_id: UUID,
+        *,
+        groups: dict[str, dict[str, Any]],
+        proposed_level: str,
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            Step.SELF_ASSESSMENT,
+            lambda ua, c, now, dl: ua.submit_self_assessment(
+                actor=ctx.actor,
+                occurred_at=now,
+                deadline=dl,
+                group_codes=c.content_group_codes(),
+                groups=groups,
+                proposed_level=proposed_level,
+            ),
+        )
+
+    def submit_member_review(
+        self,
+        ctx: CommandContext,
+        cycle_id: UUID,
+        unit_id: UUID,
+        *,
+        assignment_reference: str,
+        comment: str,
+        proposed_level: str | None,
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            Step.MEMBER_REVIEW,
+            lambda ua, _c, now, dl: ua.submit_member_review(
+                actor=ctx.actor,
+                occurred_at=now,
+                deadline=dl,
+                assignment_reference=assignment_reference,
+                comment=comment,
+                proposed_level=proposed_level,
+            ),
+        )
+
+    def consolidate(
+        self,
+        ctx: CommandContext,
+        cycle_id: UUID,
+        unit_id: UUID,
+        *,
+        summary: str,
+        proposed_level: str,
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            Step.CONSOLIDATION,
+            lambda ua, _c, now, dl: ua.consolidate(
+                actor=ctx.actor,
+                occurred_at=now,
+                deadline=dl,
+                summary=summary,
+                proposed_level=proposed_level,
+            ),
+        )
+
+    def review_by_caucus(
+        self,
+        ctx: CommandContext,
+        cycle_id: UUID,
+        unit_id: UUID,
+        *,
+        comment: str,
+        proposed_level: str | None,
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            Step.CAUCUS_REVIEW,
+            lambda ua, _c, now, dl: ua.review_by_caucus(
+                actor=ctx.actor,
+                occurred_at=now,
+                deadline=dl,
+                comment=comment,
+                proposed_level=proposed_level,
+            ),
+        )
+
+    def adjust_level(
+        self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID, *, level: str, reason: str
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            None,
+            lambda ua, _c, now, _dl: ua.adjust_level(
+                actor=ctx.actor, occurred_at=now, level=level, reason=reason
+            ),
+        )
+
+    def recognise(
+        self,
+        ctx: CommandContext,
+        cycle_id: UUID,
+        unit_id: UUID,
+        *,
+        decision_number: str,
+        decision_date: str,
+        signer: str,
+        level: str,
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            Step.RECOGNITION,
+            lambda ua, _c, now, dl: ua.recognise(
+                actor=ctx.actor,
+                occurred_at=now,
+                deadline=dl,
+                decision_number=decision_number,
+                decision_date=decision_date,
+                signer=signer,
+                level=level,
+            ),
+        )
+
+    def publish(
+        self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID, *, channel: str
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            None,
+            lambda ua, _c, now, _dl: ua.publish(actor=ctx.actor, occurred_at=now, channel=channel),
+        )
+
+    def flag_perfunctory(
+        self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID, *, reason: str
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            None,
+            lambda ua, _c, now, _dl: ua.flag_perfunctory(
+                actor=ctx.actor, occurred_at=now, reason=reason
+            ),
+        )
+
+    def reopen_step(
+        self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID, *, step: str, reason: str
+    ) -> dict[str, Any]:
+        return self._on_assessment(
+            ctx,
+            cycle_id,
+            unit_id,
+            None,
+            lambda ua, _c, now, _dl: ua.reopen(
+                actor=ctx.actor, occurred_at=now, step=step, reason=reason
+            ),
+        )
+
+    def get_unit_assessment(self, tenant: str, cycle_id: UUID, unit_id: UUID) -> dict[str, Any]:
+        ua = self._load(
+            UnitAssessment,
+            unit_assessment_id_for(cycle_id, unit_id),
+            tenant,
+            "hồ sơ đánh giá của đơn vị",
+        )
+        return {
+            "id": str(ua.id),
+            "cycle_id": str(ua.cycle_id),
+            "unit_id": str(ua.unit_id),
+            "year": ua.year,
+            "version": ua.version,
+            "sector_reviews": ua.sector_reviews,
+            "self_assessment": ua.self_assessment,
+            "member_reviews": ua.member_reviews,
+            "consolidation": ua.consolidation,
+            "caucus_review": ua.caucus_review,
+            "adjustments": ua.adjustments,
+            "recognition": ua.recognition,
+            "publication": ua.publication,
+            "perfunctory_flags": ua.perfunctory_flags,
+            "reopenings": ua.reopenings,
+            "current_level": ua.current_level,
+        }

@@ -1,0 +1,1 @@
+"""Pure domain: aggregates, values and errors. Imports no framework."""

@@ -1,0 +1,64 @@
+"""The assessment HTTP API. ``create_app`` builds; the lifespan owns the application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError
+from fastapi import FastAPI
+from psycopg_pool import PoolTimeout
+
+from assessment.application.service import AssessmentApplication
+from assessment.domain.errors import DomainError
+from assessment.entrypoints.api.errors import translate
+from assessment.entrypoints.api.routes.assessments import router
+from shared.http import add_problem_schema, install_problem_handlers
+
+TRANSLATED: tuple[type[Exception], ...] = (
+    DomainError,
+    OperationalError,
+    InterfaceError,
+    PoolTimeout,
+)
+
+
+def install_assessment_errors(app: FastAPI) -> None:
+    install_problem_handlers(app, dict.fromkeys(TRANSLATED, translate))
+
+
+def include_assessment(app: FastAPI) -> None:
+    app.include_router(router)
+
+    @app.get("/v1/health", tags=["ops"], summary="Tình trạng dịch vụ / Health")
+    def health() -> dict[str, Any]:
+        store: AssessmentApplication = app.state.assessment
+        return {"status": "ok", "last_position": store.recorder.max_notification_id() or 0}
+
+
+def create_app(application: AssessmentApplication | None = None) -> FastAPI:
+    """Production entry: ``uvicorn --factory assessment.entrypoints.api.app:create_app``."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = application is None
+        if owned:
+            from assessment.bootstrap import build_application
+
+            app.state.assessment = build_application()
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.assessment.close()
+
+    app = FastAPI(
+        title="congvu — Đánh giá công vụ (assessment)", version="0.1.0", lifespan=lifespan
+    )
+    if application is not None:
+        app.state.assessment = application
+    install_assessment_errors(app)
+    add_problem_schema(app)
+    include_assessment(app)
+    return app

@@ -1,0 +1,46 @@
+"""Typed dependencies: the application from app state, the command context from the caller."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from assessment.application.service import AssessmentApplication, CommandContext
+from shared.identity import Caller, current_caller
+from shared.problems import AppError
+
+
+def get_app(request: Request) -> AssessmentApplication:
+    app: AssessmentApplication = request.app.state.assessment
+    return app
+
+
+async def command_context(
+    request: Request,
+    caller: Annotated[Caller, Depends(current_caller)],
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> CommandContext:
+    if idempotency_key is not None and not (1 <= len(idempotency_key) <= 200):
+        raise AppError(
+            code="request.invalid_idempotency_key",
+            title="Idempotency-Key không hợp lệ",
+            title_en="Invalid Idempotency-Key",
+            status=400,
+            detail="Idempotency-Key phải dài 1–200 ký tự",
+        )
+    body = await request.body()
+    digest = hashlib.sha256()
+    digest.update(request.method.encode() + b" " + request.url.path.encode() + b"\n")
+    digest.update(caller.subject.encode() + b"\n" + body)
+    return CommandContext(
+        tenant=caller.tenant,
+        actor=caller.actor(),
+        idempotency_key=idempotency_key,
+        request_fingerprint=digest.hexdigest(),
+    )
+
+
+AppDep = Annotated[AssessmentApplication, Depends(get_app)]
+CtxDep = Annotated[CommandContext, Depends(command_context)]

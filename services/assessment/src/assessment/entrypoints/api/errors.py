@@ -1,0 +1,42 @@
+"""Domain and infrastructure errors → problem+json: the one table."""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import InterfaceError, OperationalError
+from psycopg_pool import PoolTimeout
+
+from assessment.domain.errors import DomainError
+from shared.problems import AppError
+
+STATUS_BY_CODE = {
+    "assessment.validation_failed": 422,
+    "resource.not_found": 404,
+    "assessment.already_exists": 409,
+    "assessment.step_closed": 409,
+    "assessment.step_order": 409,
+    "assessment.reason_required": 422,
+    "assessment.nothing_to_reopen": 409,
+    "assessment.concurrent_update": 409,
+    "request.idempotency_key_reused": 422,
+}
+
+
+def translate(exc: Exception) -> AppError | None:
+    if isinstance(exc, DomainError):
+        return AppError(
+            code=exc.code,
+            title=exc.title,
+            title_en=exc.title_en,
+            status=STATUS_BY_CODE.get(exc.code, 400),
+            detail=exc.detail,
+        )
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+        return AppError(
+            code="service.unavailable",
+            title="Cơ sở dữ liệu tạm thời không sẵn sàng",
+            title_en="Database unavailable",
+            status=503,
+            detail="thử lại sau ít giây; không có gì được ghi",
+            headers={"Retry-After": "5"},
+        )
+    return None

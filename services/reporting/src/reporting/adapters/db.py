@@ -1,0 +1,111 @@
+"""Read-model databases: PostgreSQL (production) and SQLite (embedded), the same SQL for both.
+
+SQL is written with ``%s`` placeholders and ``ON CONFLICT`` upserts, which both engines accept
+(SQLite gets ``?`` placeholders). JSON is stored as TEXT so the schema is identical.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+_PLACEHOLDER = re.compile(r"%s")
+
+
+class Tx(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None: ...
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+
+class Database(Protocol):
+    dialect: str
+
+    def transaction(self) -> Any: ...
+    def close(self) -> None: ...
+
+
+class _SqliteTx:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(_PLACEHOLDER.sub("?", sql), tuple(params))
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row = self.conn.execute(_PLACEHOLDER.sub("?", sql), tuple(params)).fetchone()
+        return tuple(row) if row is not None else None
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.conn.execute(_PLACEHOLDER.sub("?", sql), tuple(params))]
+
+
+class SqliteDatabase:
+    dialect = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SqliteTx]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTx(self._conn)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _PgTx:
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql, tuple(params))  # type: ignore[arg-type]
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        return self.conn.execute(sql, tuple(params)).fetchone()  # type: ignore[arg-type]
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self.conn.execute(sql, tuple(params)).fetchall())  # type: ignore[arg-type]
+
+
+class PostgresDatabase:
+    dialect = "postgres"
+
+    def __init__(self, url: str, max_size: int = 8) -> None:
+        self._pool = ConnectionPool(
+            url, min_size=1, max_size=max_size, open=True, kwargs={"autocommit": False}
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[_PgTx]:
+        with self._pool.connection() as conn, conn.transaction():
+            yield _PgTx(conn)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def open_database(url: str | None, sqlite_path: Path) -> SqliteDatabase | PostgresDatabase:
+    if url:
+        return PostgresDatabase(url)
+    return SqliteDatabase(sqlite_path)

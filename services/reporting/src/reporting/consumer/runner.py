@@ -1,0 +1,221 @@
+"""Feeding the read model: from the in-process bus (embedded) or Kafka (production).
+
+Exactly-once effect: rows and the consumer position (bus position, or Kafka offsets per
+partition) are written in one database transaction; on start or assignment the consumer seeks
+to the stored offsets. The projection's version guards make any re-delivery harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+
+from reporting.adapters.db import Database, Tx
+from reporting.projections import cycle_board
+from shared.envelope import Envelope
+from shared.kafka import committed_consumer
+
+log = logging.getLogger("congvu.reporting.consumer")
+
+
+def ensure_schema(db: Database) -> None:
+    with db.transaction() as tx:
+        cycle_board.create_schema(tx)
+
+
+def rebuild_reset(db: Database) -> None:
+    """Drop every row and position: the next run replays from the beginning."""
+    with db.transaction() as tx:
+        cycle_board.reset(tx)
+
+
+class BoardProjector:
+    """In-process bus subscriber (embedded mode)."""
+
+    def __init__(self, db: Database, name: str = "cycle-board") -> None:
+        self.db = db
+        self.name = name
+
+    def position(self) -> int:
+        with self.db.transaction() as tx:
+            row = tx.fetchone(
+                "SELECT position FROM rm_bus_position WHERE consumer = %s", (self.name,)
+            )
+        return int(row[0]) if row else 0
+
+    def handle_batch(self, envelopes: Sequence[Envelope], up_to_position: int) -> None:
+        with self.db.transaction() as tx:
+            for env in envelopes:
+                cycle_board.apply(tx, env)
+            tx.execute(
+                """INSERT INTO rm_bus_position (consumer, position) VALUES (%s, %s)
+                   ON CONFLICT (consumer) DO UPDATE SET position = excluded.position""",
+                (self.name, up_to_position),
+            )
+
+
+def _stored_offsets(tx: Tx, consumer: str, topic: str) -> dict[int, int]:
+    rows = tx.fetchall(
+        "SELECT part, next_offset FROM rm_offsets WHERE consumer = %s AND topic = %s",
+        (consumer, topic),
+    )
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: KafkaBoardConsumer) -> None:
+        self.runner = runner
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        await self.runner.seek_assigned(list(assigned))
+
+
+class KafkaBoardConsumer:
+    def __init__(
+        self,
+        db: Database,
+        bootstrap: str,
+        topic: str,
+        group_id: str,
+        dlq_topic: str,
+        batch_size: int = 500,
+    ) -> None:
+        self.db = db
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.group_id = group_id
+        self.dlq_topic = dlq_topic
+        self.batch_size = batch_size
+        self.consumer: AIOKafkaConsumer | None = None
+        self.dlq: AIOKafkaProducer | None = None
+        self.applied = 0
+        self.duplicates = 0
+
+    async def start(self) -> None:
+        self.consumer = committed_consumer(
+            self.bootstrap, self.group_id, max_poll_records=self.batch_size
+        )
+        await self.consumer.start()
+        self.consumer.subscribe([self.topic], listener=_SeekToStored(self))
+        self.dlq = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        await self.dlq.start()
+
+    async def stop(self) -> None:
+        if self.consumer is not None:
+            await self.consumer.stop()
+            self.consumer = None
+        if self.dlq is not None:
+            await self.dlq.stop()
+            self.dlq = None
+
+    async def seek_assigned(self, partitions: list[TopicPartition]) -> None:
+        assert self.consumer is not None
+        stored = await asyncio.to_thread(self._read_offsets)
+        for tp in partitions:
+            if tp.partition in stored:
+                self.consumer.seek(tp, stored[tp.partition])
+            else:
+                await self.consumer.seek_to_beginning(tp)
+
+    def _read_offsets(self) -> dict[int, int]:
+        with self.db.transaction() as tx:
+            return _stored_offsets(tx, self.group_id, self.topic)
+
+    async def poll_once(self, timeout_ms: int = 500) -> int:
+        assert self.consumer is not None
+        batches = await self.consumer.getmany(timeout_ms=timeout_ms, max_records=self.batch_size)
+        count = 0
+        for tp, records in batches.items():
+            if records:
+                await self._apply_records(tp, records)
+                count += len(records)
+        return count
+
+    async def _apply_records(self, tp: TopicPartition, records: list[Any]) -> None:
+        parsed: list[Envelope] = []
+        for record in records:
+            try:
+                parsed.append(Envelope.from_json_bytes(record.value))
+            except (ValueError, TypeError, KeyError) as exc:
+                await self._dead_letter(record, f"unreadable envelope: {exc}")
+        next_offset = records[-1].offset + 1
+        applied, duplicates = await asyncio.to_thread(
+            self._apply_tx, tp.partition, parsed, next_offset
+        )
+        self.applied += applied
+        self.duplicates += duplicates
+
+    def _apply_tx(
+        self, partition: int, envelopes: list[Envelope], next_offset: int
+    ) -> tuple[int, int]:
+        applied = duplicates = 0
+        with self.db.transaction() as tx:
+            for env in envelopes:
+                if cycle_board.apply(tx, env):
+                    applied += 1
+                else:
+                    duplicates += 1
+            tx.execute(
+                """INSERT INTO rm_offsets (consumer, topic, part, next_offset)
+                   VALUES (%s, %s, %s, %s)
+                   ON CONFLICT (consumer, topic, part)
+                   DO UPDATE SET next_offset = excluded.next_offset""",
+                (self.group_id, self.topic, partition, next_offset),
+            )
+        return applied, duplicates
+
+    async def _dead_letter(self, record: Any, reason: str) -> None:
+        log.error(
+            "poison record %s[%s]@%s: %s", record.topic, record.partition, record.offset, reason
+        )
+        assert self.dlq is not None
+        await self.dlq.send_and_wait(
+            self.dlq_topic,
+            value=record.value,
+            key=record.key,
+            headers=[
+                ("reason", reason.encode()),
+                ("source", f"{record.topic}:{record.partition}:{record.offset}".encode()),
+            ],
+        )
+
+    async def caught_up(self) -> bool:
+        """True when every assigned partition's position has reached its end offset."""
+        assert self.consumer is not None
+        assigned = self.consumer.assignment()
+        if not assigned:
+            return False
+        ends = await self.consumer.end_offsets(list(assigned))
+        for tp in assigned:
+            if await self.consumer.position(tp) < ends[tp]:
+                return False
+        return True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.start()
+        try:
+            while not stop.is_set():
+                await self.poll_once()
+        finally:
+            await self.stop()
+
+    async def run_until_caught_up(self, timeout: float = 120.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            moved = await self.poll_once(timeout_ms=300)
+            if not moved and await self.caught_up():
+                return
+        raise TimeoutError("consumer did not catch up in time")
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)

@@ -1,0 +1,356 @@
+"""The cycle board: per cycle and unit, each step's status and every source's proposed level.
+
+Pure projection logic plus its SQL. Each row carries the aggregate version it reflects: an
+envelope at or below that version is a duplicate or a replay and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from reporting.adapters.db import Tx
+from shared.envelope import Envelope
+
+log = logging.getLogger("congvu.reporting.board")
+VN_TZ = timezone(timedelta(hours=7))
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS rm_cycle (
+        cycle_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, year INTEGER NOT NULL,
+        title TEXT NOT NULL, plan_reference TEXT NOT NULL, deadlines TEXT NOT NULL,
+        content_groups TEXT NOT NULL, version INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS rm_unit (
+        unit_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+        kind TEXT NOT NULL, parent_id TEXT, version INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS rm_board (
+        assessment_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, cycle_id TEXT NOT NULL,
+        unit_id TEXT NOT NULL, year INTEGER NOT NULL, steps TEXT NOT NULL, levels TEXT NOT NULL,
+        recognised_level TEXT, recognition TEXT, flags TEXT NOT NULL,
+        version INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS rm_board_cycle ON rm_board (tenant, cycle_id)",
+    """CREATE TABLE IF NOT EXISTS rm_offsets (
+        consumer TEXT NOT NULL, topic TEXT NOT NULL, part INTEGER NOT NULL,
+        next_offset BIGINT NOT NULL, PRIMARY KEY (consumer, topic, part))""",
+    """CREATE TABLE IF NOT EXISTS rm_bus_position (
+        consumer TEXT PRIMARY KEY, position BIGINT NOT NULL)""",
+]
+TABLES = ("rm_cycle", "rm_unit", "rm_board", "rm_offsets", "rm_bus_position")
+
+STEP_OF_EVENT = {
+    "SectorReviewSubmitted": "sector_review",
+    "SelfAssessmentSubmitted": "self_assessment",
+    "MemberReviewSubmitted": "member_review",
+    "Consolidated": "consolidation",
+    "CaucusReviewed": "caucus_review",
+    "Recognised": "recognition",
+    "Published": "publication",
+}
+MULTI_SOURCE = {"sector_review", "member_review"}
+
+
+def create_schema(tx: Tx) -> None:
+    for statement in SCHEMA:
+        tx.execute(statement)
+
+
+def _version(tx: Tx, table: str, key: str, ident: str) -> int | None:
+    row = tx.fetchone(f"SELECT version FROM {table} WHERE {key} = %s", (ident,))  # noqa: S608
+    return int(row[0]) if row else None
+
+
+def apply(tx: Tx, env: Envelope) -> bool:
+    """Apply one envelope; returns False when it was already reflected (duplicate/replay)."""
+    handler = _HANDLERS.get(env.aggregate_type)
+    if handler is None:
+        return False
+    return handler(tx, env)
+
+
+def _apply_unit(tx: Tx, env: Envelope) -> bool:
+    seen = _version(tx, "rm_unit", "unit_id", env.aggregate_id)
+    if seen is not None and env.aggregate_version <= seen:
+        return False
+    p = env.payload
+    event = env.type.rsplit(".", 1)[-1]
+    if event == "Registered":
+        tx.execute(
+            """INSERT INTO rm_unit (unit_id, tenant, code, name, kind, parent_id, version)
+               VALUES (%s, %s, %s, %s, %s, %s, %s)
+               ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name,
+                 version = excluded.version""",
+            (
+                env.aggregate_id,
+                env.tenant,
+                p["code"],
+                p["name"],
+                p["kind"],
+                p.get("parent_id"),
+                env.aggregate_version,
+            ),
+        )
+    elif event == "Renamed":
+        tx.execute(
+            "UPDATE rm_unit SET name = %s, version = %s WHERE unit_id = %s",
+            (p["name"], env.aggregate_version, env.aggregate_id),
+        )
+    else:
+        tx.execute(
+            "UPDATE rm_unit SET version = %s WHERE unit_id = %s",
+            (env.aggregate_version, env.aggregate_id),
+        )
+    return True
+
+
+def _apply_cycle(tx: Tx, env: Envelope) -> bool:
+    seen = _version(tx, "rm_cycle", "cycle_id", env.aggregate_id)
+    if seen is not None and env.aggregate_version <= seen:
+        return False
+    p = env.payload
+    event = env.type.rsplit(".", 1)[-1]
+    if event == "Planned":
+        tx.execute(
+            """INSERT INTO rm_cycle (cycle_id, tenant, year, title, plan_reference, deadlines,
+                 content_groups, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+               ON CONFLICT (cycle_id) DO NOTHING""",
+            (
+                env.aggregate_id,
+                env.tenant,
+                p["year"],
+                p["title"],
+                p["plan_reference"],
+                json.dumps(p["deadlines"]),
+                json.dumps(p["content_groups"], ensure_ascii=False),
+                env.aggregate_version,
+            ),
+        )
+        return True
+    row = tx.fetchone("SELECT deadlines FROM rm_cycle WHERE cycle_id = %s", (env.aggregate_id,))
+    if row is None:
+        log.warning("cycle %s: %s before Planned; skipped", env.aggregate_id, event)
+        return False
+    deadlines = json.loads(row[0])
+    if event == "DeadlineChanged":
+        deadlines[p["step"]] = p["deadline"]
+    tx.execute(
+        "UPDATE rm_cycle SET deadlines = %s, version = %s WHERE cycle_id = %s",
+        (json.dumps(deadlines), env.aggregate_version, env.aggregate_id),
+    )
+    return True
+
+
+def _apply_assessment(tx: Tx, env: Envelope) -> bool:
+    row = tx.fetchone(
+        "SELECT version, steps, levels, flags, recognised_level, recognition FROM rm_board "
+        "WHERE assessment_id = %s",
+        (env.aggregate_id,),
+    )
+    p = env.payload
+    event = env.type.rsplit(".", 1)[-1]
+    if event == "Opened":
+        if row is not None:
+            return False
+        tx.execute(
+            """INSERT INTO rm_board (assessment_id, tenant, cycle_id, unit_id, year, steps,
+                 levels, recognised_level, recognition, flags, version, updated_at)
+               VALUES (%s, %s, %s, %s, %s, '{}', '{}', NULL, NULL, %s, %s, %s)""",
+            (
+                env.aggregate_id,
+                env.tenant,
+                p["cycle_id"],
+                p["unit_id"],
+                p["year"],
+                json.dumps({"perfunctory": [], "signals": [], "reopenings": []}),
+                env.aggregate_version,
+                env.recorded_at,
+            ),
+        )
+        return True
+    if row is None:
+        log.warning("assessment %s: %s before Opened; skipped", env.aggregate_id, event)
+        return False
+    if env.aggregate_version <= int(row[0]):
+        return False
+    steps: dict[str, Any] = json.loads(row[1])
+    levels: dict[str, Any] = json.loads(row[2])
+    flags: dict[str, Any] = json.loads(row[3])
+    recognised: str | None = row[4]
+    recognition: dict[str, Any] | None = json.loads(row[5]) if row[5] else None
+
+    step = STEP_OF_EVENT.get(event)
+    if step is not None:
+        entry = {
+            "submitted_at": env.occurred_at,
+            "late_by_seconds": int(p.get("late_by_seconds", 0)),
+            "by": env.actor.get("subject"),
+        }
+        if step in MULTI_SOURCE:
+            source = p.get("reviewer_unit_id") or p.get("member") or env.actor.get("subject")
+            entry["source"] = source
+            if step == "sector_review":
+                entry["published"] = bool(p.get("published"))
+            steps.setdefault(step, {})[str(source)] = entry
+            if p.get("proposed_level"):
+                levels.setdefault(step, {})[str(source)] = p["proposed_level"]
+        else:
+            steps[step] = entry
+            level = p.get("level") or p.get("proposed_level")
+            if level:
+                levels[step] = level
+        if event == "SelfAssessmentSubmitted":
+            flags["signals"] = list(p.get("perfunctory_signals", []))
+        if event == "Recognised":
+            recognised = p["level"]
+            recognition = {k: p[k] for k in ("decision_number", "decision_date", "signer")}
+    elif event == "SectorReviewPublished":
+        src = str(p["reviewer_unit_id"])
+        if src in steps.get("sector_review", {}):
+            steps["sector_review"][src]["published"] = True
+    elif event == "LevelAdjusted":
+        levels["adjusted"] = p["to_level"]
+    elif event == "FlaggedPerfunctory":
+        flags.setdefault("perfunctory", []).append({"reason": p["reason"], "at": env.occurred_at})
+    elif event == "StepReopened":
+        for cleared in p["cleared_steps"]:
+            steps.pop(cleared, None)
+            levels.pop(cleared, None)
+            if cleared == "caucus_review":
+                levels.pop("adjusted", None)
+            if cleared == "recognition":
+                recognised, recognition = None, None
+            if cleared == "self_assessment":
+                flags["signals"] = []
+        flags.setdefault("reopenings", []).append(
+            {"step": p["step"], "reason": p["reason"], "at": env.occurred_at}
+        )
+    tx.execute(
+        """UPDATE rm_board SET steps = %s, levels = %s, flags = %s, recognised_level = %s,
+             recognition = %s, version = %s, updated_at = %s WHERE assessment_id = %s""",
+        (
+            json.dumps(steps, ensure_ascii=False),
+            json.dumps(levels),
+            json.dumps(flags, ensure_ascii=False),
+            recognised,
+            json.dumps(recognition, ensure_ascii=False) if recognition else None,
+            env.aggregate_version,
+            env.recorded_at,
+            env.aggregate_id,
+        ),
+    )
+    return True
+
+
+_HANDLERS = {"Unit": _apply_unit, "Cycle": _apply_cycle, "UnitAssessment": _apply_assessment}
+
+
+def reset(tx: Tx) -> None:
+    for table in TABLES:
+        tx.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+
+# ----------------------------------------------------------------------------- status logic
+STEP_ORDER = [
+    "sector_review",
+    "self_assessment",
+    "member_review",
+    "consolidation",
+    "caucus_review",
+    "recognition",
+    "publication",
+]
+
+
+def _deadline_instant(day: str) -> datetime:
+    d = date.fromisoformat(day)
+    return datetime(d.year, d.month, d.day, tzinfo=VN_TZ) + timedelta(days=1)
+
+
+def step_status(step: str, data: Any, deadline: str | None, now: datetime) -> dict[str, Any]:
+    """missing / overdue / on_time / late, with the dates behind it."""
+    out: dict[str, Any] = {"deadline": deadline}
+    if not data:
+        overdue = deadline is not None and now >= _deadline_instant(deadline)
+        out["status"] = "overdue" if overdue else "missing"
+        return out
+    if step in MULTI_SOURCE:
+        entries = list(data.values())
+        late = max(int(e.get("late_by_seconds", 0)) for e in entries)
+        out["sources"] = entries
+        out["submitted_at"] = min(e["submitted_at"] for e in entries)
+    else:
+        late = int(data.get("late_by_seconds", 0))
+        out["submitted_at"] = data["submitted_at"]
+    out["status"] = "late" if late > 0 else "on_time"
+    out["late_by_seconds"] = late
+    out["late_by_days"] = -(-late // 86400) if late else 0
+    return out
+
+
+def board_rows(
+    tx: Tx,
+    tenant: str,
+    cycle_id: str,
+    *,
+    now: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    status: str | None = None,
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]], int]:
+    now = now or datetime.now(UTC)
+    cyc = tx.fetchone(
+        "SELECT year, title, plan_reference, deadlines, content_groups FROM rm_cycle "
+        "WHERE cycle_id = %s AND tenant = %s",
+        (cycle_id, tenant),
+    )
+    if cyc is None:
+        return None, [], 0
+    deadlines = json.loads(cyc[3])
+    cycle = {
+        "id": cycle_id,
+        "year": cyc[0],
+        "title": cyc[1],
+        "plan_reference": cyc[2],
+        "deadlines": deadlines,
+        "content_groups": json.loads(cyc[4]),
+    }
+    rows = tx.fetchall(
+        """SELECT b.unit_id, u.code, u.name, u.kind, b.steps, b.levels, b.recognised_level,
+                  b.recognition, b.flags, b.version, b.updated_at
+           FROM rm_board b LEFT JOIN rm_unit u ON u.unit_id = b.unit_id
+           WHERE b.tenant = %s AND b.cycle_id = %s ORDER BY u.code, b.unit_id""",
+        (tenant, cycle_id),
+    )
+    out = []
+    for r in rows:
+        steps = json.loads(r[4])
+        statuses = {s: step_status(s, steps.get(s), deadlines.get(s), now) for s in STEP_ORDER}
+        flags = json.loads(r[8])
+        late_steps = [s for s, v in statuses.items() if v["status"] in ("late", "overdue")]
+        item = {
+            "unit_id": r[0],
+            "unit_code": r[1],
+            "unit_name": r[2],
+            "unit_kind": r[3],
+            "steps": statuses,
+            "levels": json.loads(r[5]),
+            "recognised_level": r[6],
+            "recognition": json.loads(r[7]) if r[7] else None,
+            "late_steps": late_steps,
+            "perfunctory": bool(flags.get("perfunctory")),
+            "perfunctory_flags": flags.get("perfunctory", []),
+            "perfunctory_signals": flags.get("signals", []),
+            "reopenings": flags.get("reopenings", []),
+            "version": r[9],
+            "updated_at": r[10],
+        }
+        if status == "late" and not late_steps:
+            continue
+        if status == "perfunctory" and not (item["perfunctory"] or item["perfunctory_signals"]):
+            continue
+        if status == "recognised" and not r[6]:
+            continue
+        out.append(item)
+    total = len(out)
+    return cycle, out[offset : offset + limit], total

@@ -1,0 +1,134 @@
+"""The integration contract: the event envelope published on ``*.events.v1`` topics.
+
+Schema version 1 (ARCHITECTURE §5). Changes are additive only; a breaking change is a new
+topic version. ``event_id`` is uuid5 of (aggregate_id, aggregate_version), so a republish of the
+same stored event carries the same id and consumers can drop duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+SCHEMA_VERSION = 1
+EVENT_ID_NAMESPACE = uuid.UUID("6f1c2b9e-3d7a-5e4b-9a61-2c0f6f7f1a10")
+
+
+def event_id_for(aggregate_id: uuid.UUID | str, aggregate_version: int) -> str:
+    return str(uuid.uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}:{aggregate_version}"))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: the authenticated subject, the role used and the unit acted for."""
+
+    subject: str
+    role: str
+    acting_for: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "role": self.role, "acting_for": self.acting_for}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Actor:
+        return cls(
+            subject=str(data["subject"]),
+            role=str(data["role"]),
+            acting_for=data.get("acting_for"),
+        )
+
+
+@dataclass(frozen=True)
+class Envelope:
+    event_id: str
+    type: str
+    tenant: str
+    aggregate_type: str
+    aggregate_id: str
+    aggregate_version: int
+    global_position: int
+    occurred_at: str
+    recorded_at: str
+    actor: dict[str, Any]
+    payload: dict[str, Any]
+    schema_version: int = SCHEMA_VERSION
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    def canonical_bytes_for_hash(self) -> bytes:
+        """Bytes covered by the audit chain: everything but the chain fields themselves."""
+        body = self.to_dict()
+        body.pop("prev_hash", None)
+        body.pop("hash", None)
+        return canonical_json(body)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Envelope:
+        known = {f for f in cls.__dataclass_fields__}
+        missing = [
+            name
+            for name in (
+                "event_id",
+                "type",
+                "tenant",
+                "aggregate_type",
+                "aggregate_id",
+                "aggregate_version",
+                "global_position",
+                "occurred_at",
+                "recorded_at",
+                "actor",
+                "payload",
+            )
+            if name not in data
+        ]
+        if missing:
+            raise ValueError(f"envelope is missing fields: {', '.join(missing)}")
+        if int(data.get("schema_version", SCHEMA_VERSION)) > SCHEMA_VERSION:
+            # Additive changes keep version 1; a higher number means a contract we do not know.
+            raise ValueError(f"unsupported envelope schema_version {data['schema_version']}")
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @classmethod
+    def from_json_bytes(cls, raw: bytes) -> Envelope:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("envelope must be a JSON object")
+        return cls.from_dict(data)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "value"):  # enums
+        return value.value
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def canonical_json(data: Any) -> bytes:
+    """Sorted keys, no insignificant whitespace, UTF-8: the bytes that are hashed and signed."""
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    ).encode("utf-8")
+
+
+def chain_hash(prev_hash: str | None, envelope: Envelope) -> str:
+    h = hashlib.sha256()
+    h.update(bytes.fromhex(prev_hash) if prev_hash else b"\x00" * 32)
+    h.update(envelope.canonical_bytes_for_hash())
+    return h.hexdigest()

@@ -1,0 +1,85 @@
+"""Validated settings, one object per service, read from prefixed environment variables.
+
+Nothing is read at import time: call ``AssessmentSettings()`` / ``ReportingSettings()`` in a
+bootstrap function. The same field names are checked against docker-compose.yml by a test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Mode = Literal["embedded", "production"]
+
+_PLACEHOLDER_PASSWORDS = {"changethis", "change-me", "password"}
+
+
+def _check_url(url: SecretStr | None) -> SecretStr | None:
+    if url is None:
+        return None
+    raw = url.get_secret_value()
+    if not raw.startswith(("postgresql://", "postgres://")):
+        raise ValueError("must be a postgresql:// URL")
+    return url
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    mode: Mode = "embedded"
+    database_url: SecretStr | None = None
+    sqlite_path: Path = Path("var/congvu.sqlite")
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_url(cls, value: SecretStr | None) -> SecretStr | None:
+        return _check_url(value)
+
+    @model_validator(mode="after")
+    def _production_needs_database(self) -> ServiceSettings:
+        if self.mode == "production":
+            if self.database_url is None:
+                raise ValueError("database_url is required in production mode")
+            raw = self.database_url.get_secret_value()
+            if any(f":{p}@" in raw for p in _PLACEHOLDER_PASSWORDS):
+                raise ValueError("database_url uses a placeholder password")
+        return self
+
+
+class AssessmentSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSESSMENT_", extra="ignore", frozen=True)
+
+    sqlite_path: Path = Path("var/assessment.sqlite")
+    events_topic: str = "assessment.events.v1"
+    position_topic: str = "assessment.relay-position"
+    relay_transactional_id: str = "assessment-relay"
+    relay_batch_size: int = 500
+    relay_poll_seconds: float = 0.5
+    snapshot_interval: int = 100
+
+
+class ReportingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore", frozen=True)
+
+    sqlite_path: Path = Path("var/reporting.sqlite")
+    events_topic: str = "assessment.events.v1"
+    dlq_topic: str = "reporting.dlq.v1"
+    consumer_group: str = "reporting-board"
+    consumer_batch_size: int = 500
+
+
+class EmbeddedSettings(BaseSettings):
+    """The one-process demo server (``congvu run``)."""
+
+    model_config = SettingsConfigDict(env_prefix="CONGVU_", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("var/embedded")
+    demo: bool = True
