@@ -1,0 +1,78 @@
+"""The reporting HTTP API: the cycle board and its list of cycles."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, FastAPI, Query, Request
+
+from reporting.adapters.db import Database
+from reporting.queries.board import get_board, list_cycles
+from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
+from shared.identity import CallerDep
+
+router = APIRouter(prefix="/v1/reports", responses=PROBLEM_RESPONSES, tags=["reports"])
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.reporting_db
+    return db
+
+
+@router.get("/cycles", summary="Danh sách kỳ đánh giá / Cycles")
+def cycles(request: Request, caller: CallerDep) -> dict[str, Any]:
+    return {"items": list_cycles(_db(request), caller.tenant)}
+
+
+@router.get(
+    "/cycles/{cycle_id}/board",
+    summary="Bảng theo dõi kỳ đánh giá / Cycle board: steps, lateness, levels",
+)
+def cycle_board(
+    cycle_id: UUID,
+    request: Request,
+    caller: CallerDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+    status: Annotated[Literal["late", "perfunctory", "recognised"] | None, Query()] = None,
+) -> dict[str, Any]:
+    return get_board(
+        _db(request), caller.tenant, str(cycle_id), page=page, page_size=page_size, status=status
+    )
+
+
+def include_reporting(app: FastAPI) -> None:
+    app.include_router(router)
+
+
+def create_app(db: Database | None = None) -> FastAPI:
+    """Production entry: ``uvicorn --factory reporting.entrypoints.api.app:create_app``."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = db is None
+        if owned:
+            from reporting.bootstrap import build_database
+
+            app.state.reporting_db = build_database()
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.reporting_db.close()
+
+    app = FastAPI(title="congvu — Báo cáo (reporting)", version="0.1.0", lifespan=lifespan)
+    if db is not None:
+        app.state.reporting_db = db
+    install_problem_handlers(app)
+    add_problem_schema(app)
+    include_reporting(app)
+
+    @app.get("/v1/reports/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

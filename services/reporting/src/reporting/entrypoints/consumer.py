@@ -1,0 +1,58 @@
+"""``python -m reporting.entrypoints.consumer [--rebuild] [--until-caught-up]``
+
+Consumes ``assessment.events.v1`` into the read model. ``--rebuild`` drops the read model and
+its offsets first, then replays the topic from the beginning (Kafka keeps events forever).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+from reporting.bootstrap import build_consumer, build_database
+from reporting.consumer.runner import rebuild_reset
+from shared.logging import configure_logging
+from shared.settings import ReportingSettings
+
+log = logging.getLogger("congvu.reporting")
+
+
+async def _main(rebuild: bool, until_caught_up: bool) -> None:
+    settings = ReportingSettings()
+    db = build_database(settings)
+    if rebuild:
+        rebuild_reset(db)
+        log.info("read model cleared; replaying from the beginning")
+    consumer = build_consumer(settings, db)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        if until_caught_up:
+            await consumer.start()
+            try:
+                await consumer.run_until_caught_up(timeout=3600)
+            finally:
+                await consumer.stop()
+            log.info("caught up: %d applied, %d duplicates", consumer.applied, consumer.duplicates)
+        else:
+            await consumer.run(stop)
+    finally:
+        db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rebuild", action="store_true", help="xây lại read model từ đầu")
+    parser.add_argument("--until-caught-up", action="store_true", help="dừng khi đã đọc hết topic")
+    args = parser.parse_args()
+    settings = ReportingSettings()
+    configure_logging(settings.log_level, settings.log_json)
+    asyncio.run(_main(args.rebuild, args.until_caught_up))
+
+
+if __name__ == "__main__":
+    main()
