@@ -3,7 +3,8 @@
 * :class:`Scalar` — an integer modulo the group order ``ℓ``; canonical encoding is 32 bytes
   little-endian with value ``< ℓ``. Parsing rejects anything else.
 * :class:`Point` — a ristretto255 element; canonical encoding is the 32-byte RFC 9496 encoding.
-  Parsing rejects every non-canonical encoding (``crypto_core_ristretto255_is_valid_point``).
+  Parsing rejects every non-canonical encoding (``crypto_core_ristretto255_is_valid_point``
+  plus an explicit top-bit check that libsodium 1.0.18 lacks).
 
 Instances are immutable and can only hold canonical values, so code that receives a ``Point`` or
 ``Scalar`` never re-validates. Group operations call libsodium through ctypes (the library that
@@ -77,7 +78,14 @@ def _raw_sub(p: bytes, q: bytes) -> bytes:
 
 
 def _raw_is_valid_point(p: bytes) -> bool:
-    return len(p) == POINT_BYTES and _lib.crypto_core_ristretto255_is_valid_point(p) == 1
+    # RFC 9496 §4.3.1: decoding fails if the 32-byte little-endian value is >= p, hence if
+    # bit 255 is set. libsodium 1.0.18 masks that bit (fixed in later releases), so an encoding
+    # with the top bit set would be accepted as a second encoding of a valid point. Reject it.
+    return (
+        len(p) == POINT_BYTES
+        and p[31] < 0x80
+        and _lib.crypto_core_ristretto255_is_valid_point(p) == 1
+    )
 
 
 def _raw_reduce_wide(b: bytes) -> bytes:
