@@ -105,7 +105,9 @@ class KafkaBoardConsumer:
         )
         await self.consumer.start()
         self.consumer.subscribe([self.topic], listener=_SeekToStored(self))
-        self.dlq = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        self.dlq = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True
+        )
         await self.dlq.start()
 
     async def stop(self) -> None:
