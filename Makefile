@@ -1,17 +1,59 @@
-# Minimal placeholder (written with deploy/local/infra.sh and .ci/run); the project's full
-# Makefile replaces it. Targets: venv, infra, test.
+# The two commands of the README: `make run` (embedded system with demo data, no servers) and
+# `make test` (everything: unit, integration on real PostgreSQL + Kafka, end to end).
 SHELL := /bin/bash
 PYTHON ?= python3.11
+VENV := .venv
+STAMP := $(VENV)/.installed-stamp
+WEB := services/ballot/web
 
-.PHONY: venv infra test
+.PHONY: venv run test test-unit test-python test-web lint typecheck packages infra infra-stop \
+	bench clean
 
-venv:
-	test -x .venv/bin/python || $(PYTHON) -m venv .venv
-	.venv/bin/python -m pip install -e '.[dev]'
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
 
-infra:
+venv: $(STAMP)
+
+## Embedded mode: SQLite event store, in-process bus, demo data; serves http://127.0.0.1:8000/
+run: $(STAMP)
+	$(VENV)/bin/congvu run
+
+packages:
+	deploy/local/packages.sh
+
+infra: packages
 	deploy/local/infra.sh start
 
-# Unit and integration tests against the local servers (started if needed).
-test: infra
-	eval "$$(deploy/local/infra.sh env)" && .venv/bin/pytest
+infra-stop:
+	deploy/local/infra.sh stop
+
+## The whole suite. Integration tests talk to the servers started by `infra`.
+test: $(STAMP) infra
+	eval "$$(deploy/local/infra.sh env)" && $(VENV)/bin/pytest
+	$(MAKE) test-web
+
+## Unit tier only: no servers.
+test-unit: $(STAMP)
+	$(VENV)/bin/pytest tests/unit tests/e2e/test_embedded_flow.py
+
+## The ballot web crypto against the shared test vectors (node --test), when present.
+test-web:
+	@if [ -f $(WEB)/package.json ]; then \
+		cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm test; \
+	else echo "no $(WEB)/package.json: no JavaScript tests"; fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check shared services tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy shared/src services/assessment/src services/reporting/src \
+		services/embedded/src services/ballot/src
+
+bench: $(STAMP) infra
+	eval "$$(deploy/local/infra.sh env)" && $(VENV)/bin/python bench/run_all.py
+
+clean:
+	rm -rf var/embedded .pytest_cache .mypy_cache .ruff_cache
