@@ -46,7 +46,7 @@ def is_published(topic: str) -> bool:
 
 
 def to_envelope(mapper: Mapper[UUID], notification: Notification) -> Envelope:
-    event = mapper.to_domain_event(notification)
+    event: Any = mapper.to_domain_event(notification)
     topic = notification.topic
     parts = topic.split(".")
     aggregate_type = parts[1] if len(parts) >= 3 else parts[0]

@@ -67,7 +67,7 @@ class AssessmentApplication(Application[UUID]):
 
     def _load(self, cls: type[T], ident: UUID, tenant: str, what: str) -> T:
         try:
-            agg = self.repository.get(ident)
+            agg: Any = self.repository.get(ident)
         except AggregateNotFoundError:
             raise NotFound(f"{what} {ident} không tồn tại") from None
         # Across tenants the answer is the same as for a missing aggregate.
@@ -121,7 +121,7 @@ class AssessmentApplication(Application[UUID]):
         assert ctx.idempotency_key is not None
         ident = idempotency_id_for(ctx.tenant, ctx.idempotency_key)
         try:
-            record = self.repository.get(ident)
+            record: Any = self.repository.get(ident)
         except AggregateNotFoundError:
             return None
         if not isinstance(record, IdempotencyRecord):
@@ -283,7 +283,7 @@ class AssessmentApplication(Application[UUID]):
         cycle_id: UUID,
         unit_id: UUID,
         step: Step | None,
-        act: Callable[[UnitAssessment, Cycle, datetime, datetime | None], None],
+        act: Callable[[UnitAssessment, Cycle, datetime, datetime | None], object],
     ) -> dict[str, Any]:
         def action(now: datetime) -> Outcome:
             cycle = self._load(Cycle, cycle_id, ctx.tenant, "kỳ đánh giá")

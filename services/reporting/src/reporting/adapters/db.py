@@ -79,13 +79,13 @@ class _PgTx:
         self.conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.conn.execute(sql, tuple(params))  # type: ignore[arg-type]
+        self.conn.execute(sql, tuple(params))
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        return self.conn.execute(sql, tuple(params)).fetchone()  # type: ignore[arg-type]
+        return self.conn.execute(sql, tuple(params)).fetchone()
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self.conn.execute(sql, tuple(params)).fetchall())  # type: ignore[arg-type]
+        return list(self.conn.execute(sql, tuple(params)).fetchall())
 
 
 class PostgresDatabase:

@@ -67,7 +67,7 @@ def _stored_offsets(tx: Tx, consumer: str, topic: str) -> dict[int, int]:
     return {int(r[0]): int(r[1]) for r in rows}
 
 
-class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
+class _SeekToStored(ConsumerRebalanceListener):
     def __init__(self, runner: KafkaBoardConsumer) -> None:
         self.runner = runner
 
