@@ -320,6 +320,7 @@ def verify_ballot(
     for q, (ans, n_opt) in enumerate(zip(ballot.answers, shape, strict=True)):
         if len(ans.ciphertexts) != n_opt or len(ans.proofs) != n_opt:
             raise WrongOptionCountError(f"question {q} must have {n_opt} options", question=q)
+    for ans in ballot.answers:
         for ct in ans.ciphertexts:
             validate_ballot_ciphertext(ct)
     cred = ballot.credential.require_non_identity("credential")

@@ -46,7 +46,6 @@ TAG_DKG_SHARE_KEY: Final[bytes] = b"congvu/v1/dkg-share-key01"
 TAG_DKG_SHARE_AAD: Final[bytes] = b"congvu/v1/dkg-share-aad01"
 TAG_DKG_SHARE_SIG: Final[bytes] = b"congvu/v1/dkg-share-sig01"
 TAG_PDEC: Final[bytes] = b"congvu/v1/pdec01"
-TAG_DLEQ_TEST: Final[bytes] = b"congvu/v1/dleq-test01"
 TAG_TEST_NONCE: Final[bytes] = b"congvu/v1/test-nonce01"
 
 _U32_MAX: Final[int] = 2**32 - 1
