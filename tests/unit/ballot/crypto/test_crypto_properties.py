@@ -12,6 +12,7 @@ from ballot.crypto import (
     ORDER,
     Ballot,
     CryptoError,
+    DecryptionShare,
     DlogOutOfRangeError,
     NotEnoughSharesError,
     Point,
@@ -182,8 +183,8 @@ def test_any_k_of_n_shares_decrypt_and_k_minus_1_do_not(
         results.add(res.counts)
     assert results == {tuple(tuple(r) for r in counts)}
 
-    subset = list(range(1, k))  # k - 1 trustees
-    picked = [shares[i - 1] for i in subset]
+    fewer = list(range(1, k))  # k - 1 trustees
+    picked = [shares[i - 1] for i in fewer]
     try:
         combine_decryption_shares(fp, tally, picked, lc.verification_keys, k, total)
     except NotEnoughSharesError:
@@ -192,7 +193,7 @@ def test_any_k_of_n_shares_decrypt_and_k_minus_1_do_not(
         raise AssertionError("k-1 shares were accepted")
     # Forcing the combination with k-1 shares interpolates the wrong polynomial: the result is
     # a random group element, not a small multiple of G.
-    wrong = _combine_raw(tally[0][0], picked, subset)
+    wrong = _combine_raw(tally[0][0], picked, fewer)
     try:
         discrete_log(wrong, 10_000)
     except DlogOutOfRangeError:
@@ -200,8 +201,8 @@ def test_any_k_of_n_shares_decrypt_and_k_minus_1_do_not(
     raise AssertionError("k-1 shares decrypted")
 
 
-def _combine_raw(ct: Ciphertext, picked: list[object], subset: list[int]) -> Point:
+def _combine_raw(ct: Ciphertext, picked: list[DecryptionShare], subset: list[int]) -> Point:
     acc = Point.identity()
     for sh, i in zip(picked, subset, strict=True):
-        acc = acc + sh.shares[0][0] * lagrange_coefficient(i, subset)  # type: ignore[attr-defined]
+        acc = acc + sh.shares[0][0] * lagrange_coefficient(i, subset)
     return ct.beta - acc

@@ -39,7 +39,7 @@ from ballot.crypto import (
 )
 from ballot.crypto.ballot import aggregate_ballots
 from ballot.crypto.testing import LocalCeremony, run_ceremony_for_tests
-from ballot.crypto.threshold import _share_sig_payload
+from ballot.crypto.threshold import Tally, _share_sig_payload
 
 EID = "threshold-test"
 FP = hashlib.sha256(b"threshold fp").digest()
@@ -53,7 +53,7 @@ def lc() -> LocalCeremony:
 
 
 @pytest.fixture(scope="module")
-def tally(lc: LocalCeremony) -> tuple[tuple[object, ...], ...]:
+def tally(lc: LocalCeremony) -> Tally:
     ballots = [
         make_ballot(FP, lc.joint_key, derive_credential(generate_code(), EID), [c], SHAPE)
         for c in CHOICES
@@ -62,7 +62,7 @@ def tally(lc: LocalCeremony) -> tuple[tuple[object, ...], ...]:
 
 
 @pytest.fixture(scope="module")
-def shares(lc: LocalCeremony, tally: object) -> list[DecryptionShare]:
+def shares(lc: LocalCeremony, tally: Tally) -> list[DecryptionShare]:
     return [
         partial_decrypt(
             FP,
@@ -70,7 +70,7 @@ def shares(lc: LocalCeremony, tally: object) -> list[DecryptionShare]:
             lc.secret_shares[i - 1],
             tally,
             ballot_count=len(CHOICES),
-            min_ballots=5,  # type: ignore[arg-type]
+            min_ballots=5,
         )
         for i in range(1, 6)
     ]
@@ -174,23 +174,23 @@ class TestKeyCeremony:
 
 class TestThresholdDecryption:
     def test_any_three_of_five(
-        self, lc: LocalCeremony, tally: object, shares: list[DecryptionShare]
+        self, lc: LocalCeremony, tally: Tally, shares: list[DecryptionShare]
     ) -> None:
         for subset in ((1, 2, 3), (3, 4, 5), (1, 3, 5), (2, 5, 4)):
             picked = [shares[i - 1] for i in subset]
             res = combine_decryption_shares(
                 FP, tally, picked, lc.verification_keys, 3, len(CHOICES)
-            )  # type: ignore[arg-type]
+            )
             assert res.counts == EXPECTED
             assert res.used == tuple(sorted(subset)) and res.excluded == ()
 
     def test_bad_share_named_and_excluded(
-        self, lc: LocalCeremony, tally: object, shares: list[DecryptionShare]
+        self, lc: LocalCeremony, tally: Tally, shares: list[DecryptionShare]
     ) -> None:
         d = shares[1].shares
         bad = DecryptionShare(2, ((d[0][0] + Point.generator(), *d[0][1:]),), shares[1].proofs)
         with pytest.raises(ShareInvalidError) as exc:
-            verify_decryption_share(FP, bad, lc.verification_keys[2], tally)  # type: ignore[arg-type]
+            verify_decryption_share(FP, bad, lc.verification_keys[2], tally)
         assert exc.value.trustee == 2
         res = combine_decryption_shares(
             FP,
@@ -198,46 +198,46 @@ class TestThresholdDecryption:
             [shares[0], bad, shares[2], shares[3]],
             lc.verification_keys,
             3,
-            len(CHOICES),  # type: ignore[arg-type]
+            len(CHOICES),
         )
         assert res.counts == EXPECTED and res.excluded == (2,) and res.used == (1, 3, 4)
 
     def test_share_under_another_trustees_name_is_rejected(
-        self, lc: LocalCeremony, tally: object, shares: list[DecryptionShare]
+        self, lc: LocalCeremony, tally: Tally, shares: list[DecryptionShare]
     ) -> None:
         impostor = dataclasses.replace(shares[0], trustee=2)
         with pytest.raises(ShareInvalidError):
-            verify_decryption_share(FP, impostor, lc.verification_keys[2], tally)  # type: ignore[arg-type]
+            verify_decryption_share(FP, impostor, lc.verification_keys[2], tally)
 
     def test_not_enough_valid_shares(
-        self, lc: LocalCeremony, tally: object, shares: list[DecryptionShare]
+        self, lc: LocalCeremony, tally: Tally, shares: list[DecryptionShare]
     ) -> None:
         bad = dataclasses.replace(shares[2], trustee=4)
         with pytest.raises(NotEnoughSharesError) as exc:
             combine_decryption_shares(
                 FP, tally, [shares[0], shares[1], bad], lc.verification_keys, 3, len(CHOICES)
-            )  # type: ignore[arg-type]
+            )
         assert exc.value.code == "ballot.not_enough_shares"
         assert exc.value.bad == (4,) and exc.value.valid == (1, 2)
 
-    def test_below_minimum_is_refused(self, lc: LocalCeremony, tally: object) -> None:
+    def test_below_minimum_is_refused(self, lc: LocalCeremony, tally: Tally) -> None:
         with pytest.raises(BelowMinimumError) as exc:
-            partial_decrypt(FP, 1, lc.secret_shares[0], tally, ballot_count=4, min_ballots=5)  # type: ignore[arg-type]
+            partial_decrypt(FP, 1, lc.secret_shares[0], tally, ballot_count=4, min_ballots=5)
         assert exc.value.code == "ballot.below_minimum"
 
     def test_shares_are_bound_to_the_fingerprint(
-        self, lc: LocalCeremony, tally: object, shares: list[DecryptionShare]
+        self, lc: LocalCeremony, tally: Tally, shares: list[DecryptionShare]
     ) -> None:
         with pytest.raises(ShareInvalidError):
-            verify_decryption_share(bytes(32), shares[0], lc.verification_keys[1], tally)  # type: ignore[arg-type]
+            verify_decryption_share(bytes(32), shares[0], lc.verification_keys[1], tally)
 
     def test_wrong_shape_is_rejected(
-        self, lc: LocalCeremony, tally: object, shares: list[DecryptionShare]
+        self, lc: LocalCeremony, tally: Tally, shares: list[DecryptionShare]
     ) -> None:
         s = shares[0]
         short = DecryptionShare(1, (s.shares[0][:2],), (s.proofs[0][:2],))
         with pytest.raises(ShareInvalidError):
-            verify_decryption_share(FP, short, lc.verification_keys[1], tally)  # type: ignore[arg-type]
+            verify_decryption_share(FP, short, lc.verification_keys[1], tally)
 
     def test_dict_round_trip(self, shares: list[DecryptionShare], lc: LocalCeremony) -> None:
         assert DecryptionShare.from_dict(shares[0].to_dict()) == shares[0]
