@@ -62,6 +62,10 @@ class AssessmentSettings(ServiceSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.5
     snapshot_interval: int = 100
+    audit_key_file: Path | None = None
+    checkpoints_topic: str = "audit.checkpoints.v1"
+    checkpoint_every_events: int = 1000
+    checkpoint_every_seconds: float = 60.0
 
 
 class ReportingSettings(ServiceSettings):

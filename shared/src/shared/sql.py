@@ -1,4 +1,4 @@
-"""Read-model databases: PostgreSQL (production) and SQLite (embedded), the same SQL for both.
+"""SQL databases beside the event store and read models: PostgreSQL and SQLite, one SQL.
 
 SQL is written with ``%s`` placeholders and ``ON CONFLICT`` upserts, which both engines accept
 (SQLite gets ``?`` placeholders). JSON is stored as TEXT so the schema is identical.

@@ -18,7 +18,7 @@ import pytest
 from kafka_helpers import read_all
 from pydantic import SecretStr
 
-from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
+from assessment.adapters.relay import ApplicationSource, Batch, KafkaTarget, Relay
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
 from assessment.domain.unit import Unit
@@ -111,7 +111,8 @@ class CrashingTarget(KafkaTarget):
         self.crash_on_batch = crash_on_batch
         self.batches = 0
 
-    async def publish(self, envelopes: Sequence[Envelope], position: int) -> None:
+    async def publish(self, batch: Batch) -> None:
+        envelopes = batch.envelopes
         self.batches += 1
         if self.batches == self.crash_on_batch:
             assert self._producer is not None
@@ -121,7 +122,7 @@ class CrashingTarget(KafkaTarget):
                     self.events_topic, env.to_json_bytes(), key=env.aggregate_id.encode()
                 )
             raise RuntimeError("simulated crash mid-transaction")
-        await super().publish(envelopes, position)
+        await super().publish(batch)
 
 
 def test_crash_mid_transaction_then_restart_loses_and_repeats_nothing(

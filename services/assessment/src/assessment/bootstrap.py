@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
+from shared.audit import CheckpointSigner
 from shared.settings import AssessmentSettings
+from shared.sql import open_database
 
 
 def store_env(settings: AssessmentSettings) -> dict[str, str]:
@@ -41,3 +47,41 @@ def build_application(
 ) -> AssessmentApplication:
     settings = settings or AssessmentSettings()
     return AssessmentApplication(env=store_env(settings), clock=clock)
+
+
+def load_or_create_signing_key(path: Path, *, create: bool) -> CheckpointSigner:
+    """The checkpoint signing key: a PEM file outside the database (mode 0600)."""
+    if not path.exists():
+        if not create:
+            raise FileNotFoundError(f"audit signing key {path} not found")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        path.touch(mode=0o600)
+        path.write_bytes(pem)
+    return CheckpointSigner.from_pem(path.read_bytes())
+
+
+def build_sealer(
+    app: AssessmentApplication,
+    settings: AssessmentSettings | None = None,
+    signer: CheckpointSigner | None = None,
+) -> Sealer:
+    """Chain tables live in the event store's database; the key comes from a file."""
+    settings = settings or AssessmentSettings()
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    db = open_database(url, Path(settings.sqlite_path))
+    if signer is None and settings.audit_key_file is not None:
+        signer = load_or_create_signing_key(
+            Path(settings.audit_key_file), create=settings.mode == "embedded"
+        )
+    return Sealer(
+        app,
+        db,
+        signer,
+        every_events=settings.checkpoint_every_events,
+        every_seconds=settings.checkpoint_every_seconds,
+    )

@@ -15,8 +15,9 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from assessment.adapters.relay import ApplicationSource, BusTarget, Relay
+from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
-from assessment.bootstrap import build_application
+from assessment.bootstrap import build_application, build_sealer
 from assessment.entrypoints.api.app import include_assessment, install_assessment_errors
 from embedded.demo import TENANT, load_demo
 from reporting.adapters.db import SqliteDatabase
@@ -36,24 +37,31 @@ class Embedded:
     db: SqliteDatabase
     bus: InProcessBus
     relay: Relay
+    sealer: Sealer
 
     def close(self) -> None:
+        self.sealer.db.close()
         self.assessment.close()
         self.db.close()
 
 
 def build_embedded(data_dir: Path, clock: Clock | None = None) -> Embedded:
     data_dir.mkdir(parents=True, exist_ok=True)
-    app = build_application(
-        AssessmentSettings(mode="embedded", sqlite_path=data_dir / "assessment.sqlite"), clock=clock
+    settings = AssessmentSettings(
+        mode="embedded",
+        sqlite_path=data_dir / "assessment.sqlite",
+        audit_key_file=data_dir / "keys" / "audit-signing-key.pem",
+        checkpoint_every_events=100,
     )
+    app = build_application(settings, clock=clock)
+    sealer = build_sealer(app, settings)
     db = SqliteDatabase(data_dir / "reporting.sqlite")
     ensure_schema(db)
     bus = InProcessBus()
     bus.subscribe(BoardProjector(db))
-    relay = Relay(ApplicationSource(app), BusTarget(bus), poll_seconds=0.5)
+    relay = Relay(ApplicationSource(app, sealer), BusTarget(bus), poll_seconds=0.5)
     app.add_save_listener(relay.wake)
-    return Embedded(app, db, bus, relay)
+    return Embedded(app, db, bus, relay, sealer)
 
 
 STATUS_VI = {

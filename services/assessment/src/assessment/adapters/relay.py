@@ -11,49 +11,72 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 from uuid import UUID
 
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from assessment.adapters.contract_mapping import is_published, to_envelope
+from assessment.adapters.sealer import Sealer
+from shared.audit import Checkpoint
 from shared.bus import InProcessBus
-from shared.envelope import Envelope
+from shared.envelope import Envelope, canonical_json
 from shared.kafka import committed_consumer, transactional_producer
 
 log = logging.getLogger("congvu.relay")
 
 
+@dataclass(frozen=True)
+class Batch:
+    envelopes: list[Envelope]
+    position: int  # last store position covered (``after`` when nothing new)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+
+
 class NotificationSource(Protocol):
     """What the relay needs from the event-sourced application."""
 
-    def read_batch(self, after: int, limit: int) -> tuple[list[Envelope], int]:
-        """Envelopes after ``after`` (exclusive) and the last position read (``after`` if none)."""
+    def read_batch(self, after: int, limit: int) -> Batch:
+        """Envelopes after position ``after`` (exclusive), at most ``limit`` notifications."""
         ...
 
 
 class ApplicationSource:
-    def __init__(self, app: object) -> None:
-        self.app = app
+    """Reads the notification log; with a sealer, only sealed events, carrying their hashes."""
 
-    def read_batch(self, after: int, limit: int) -> tuple[list[Envelope], int]:
-        recorder = self.app.recorder  # type: ignore[attr-defined]
-        mapper = self.app.mapper  # type: ignore[attr-defined]
-        notifications = recorder.select_notifications(
-            start=after, limit=limit, inclusive_of_start=False
+    def __init__(self, app: Any, sealer: Sealer | None = None) -> None:
+        self.app = app
+        self.sealer = sealer
+
+    def read_batch(self, after: int, limit: int) -> Batch:
+        stop = None
+        if self.sealer is not None:
+            self.sealer.seal(limit)
+            stop = self.sealer.head()[0]
+            if stop <= after:
+                return Batch([], after)
+        notifications = self.app.recorder.select_notifications(
+            start=after, limit=limit, stop=stop, inclusive_of_start=False
         )
         if not notifications:
-            return [], after
-        envelopes = [to_envelope(mapper, n) for n in notifications if is_published(n.topic)]
-        return envelopes, int(notifications[-1].id)
+            return Batch([], after)
+        last = int(notifications[-1].id)
+        envelopes = [
+            to_envelope(self.app.mapper, n) for n in notifications if is_published(n.topic)
+        ]
+        if self.sealer is None:
+            return Batch(envelopes, last)
+        return Batch(
+            self.sealer.sealed(envelopes, after, last), last, self.sealer.checkpoints(after, last)
+        )
 
 
 class RelayTarget(Protocol):
     async def start(self) -> None: ...
     async def load_position(self) -> int: ...
-    async def publish(self, envelopes: Sequence[Envelope], position: int) -> None: ...
+    async def publish(self, batch: Batch) -> None: ...
     async def stop(self) -> None: ...
 
 
@@ -67,8 +90,8 @@ class BusTarget:
     async def load_position(self) -> int:
         return await asyncio.to_thread(self.bus.position)
 
-    async def publish(self, envelopes: Sequence[Envelope], position: int) -> None:
-        await asyncio.to_thread(self.bus.publish, envelopes, position)
+    async def publish(self, batch: Batch) -> None:
+        await asyncio.to_thread(self.bus.publish, batch.envelopes, batch.position)
 
     async def stop(self) -> None:
         return None
@@ -78,11 +101,17 @@ class KafkaTarget:
     """Transactional producer; the position travels in the same transaction as the records."""
 
     def __init__(
-        self, bootstrap: str, events_topic: str, position_topic: str, transactional_id: str
+        self,
+        bootstrap: str,
+        events_topic: str,
+        position_topic: str,
+        transactional_id: str,
+        checkpoints_topic: str | None = None,
     ) -> None:
         self.bootstrap = bootstrap
         self.events_topic = events_topic
         self.position_topic = position_topic
+        self.checkpoints_topic = checkpoints_topic
         self.transactional_id = transactional_id
         self._producer: AIOKafkaProducer | None = None
 
@@ -115,19 +144,26 @@ class KafkaTarget:
         finally:
             await consumer.stop()
 
-    async def publish(self, envelopes: Sequence[Envelope], position: int) -> None:
+    async def publish(self, batch: Batch) -> None:
         producer = self._producer
         if producer is None:
             raise RuntimeError("Kafka target not started")
         async with producer.transaction():
-            for env in envelopes:
+            for env in batch.envelopes:
                 await producer.send(
                     self.events_topic, value=env.to_json_bytes(), key=env.aggregate_id.encode()
                 )
+            if self.checkpoints_topic:
+                for cp in batch.checkpoints:
+                    await producer.send(
+                        self.checkpoints_topic,
+                        key=cp.service.encode(),
+                        value=canonical_json(cp.to_dict()),
+                    )
             await producer.send(
                 self.position_topic,
                 key=self.transactional_id.encode(),
-                value=json.dumps({"position": position}).encode(),
+                value=json.dumps({"position": batch.position}).encode(),
             )
 
 
@@ -159,12 +195,12 @@ class Relay:
         if self.position is None:
             self.position = await self.target.load_position()
         after = self.position
-        envelopes, last = await asyncio.to_thread(self.source.read_batch, after, self.batch_size)
-        if last == after:
+        batch = await asyncio.to_thread(self.source.read_batch, after, self.batch_size)
+        if batch.position == after:
             return 0
-        await self.target.publish(envelopes, last)
-        self.position = last
-        return len(envelopes) or 1
+        await self.target.publish(batch)
+        self.position = batch.position
+        return len(batch.envelopes) or 1
 
     async def drain(self) -> None:
         while await self.run_once():

@@ -8,7 +8,7 @@ import logging
 import signal
 
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
-from assessment.bootstrap import build_application
+from assessment.bootstrap import build_application, build_sealer
 from shared.logging import configure_logging
 from shared.settings import AssessmentSettings
 
@@ -18,14 +18,18 @@ log = logging.getLogger("congvu.relay")
 async def _main(once: bool) -> None:
     settings = AssessmentSettings()
     app = build_application(settings)
+    sealer = build_sealer(app, settings)
+    if sealer.signer is None:
+        log.warning("ASSESSMENT_AUDIT_KEY_FILE not set: chain kept, checkpoints not signed")
     target = KafkaTarget(
         settings.kafka_bootstrap,
         settings.events_topic,
         settings.position_topic,
         settings.relay_transactional_id,
+        settings.checkpoints_topic,
     )
     relay = Relay(
-        ApplicationSource(app),
+        ApplicationSource(app, sealer),
         target,
         batch_size=settings.relay_batch_size,
         poll_seconds=settings.relay_poll_seconds,
@@ -45,6 +49,7 @@ async def _main(once: bool) -> None:
             loop.add_signal_handler(sig, stop.set)
         await relay.run(stop)
     finally:
+        sealer.db.close()
         app.close()
 
 

@@ -1,0 +1,198 @@
+"""The sealer: extends the audit chain over newly stored events and signs checkpoints.
+
+Chain rows live beside the events, in the same database, in their own tables; the signing key
+lives outside the database (a file). Only published events (the integration contract) are
+chained, so the chain can be verified from the Kafka topic or an NDJSON export alone;
+idempotency records, which never leave the service, are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from assessment.adapters.contract_mapping import is_published, to_envelope
+from shared.audit import ChainLink, Checkpoint, CheckpointSigner, link
+from shared.envelope import Envelope
+from shared.sql import Database, Tx
+
+log = logging.getLogger("congvu.audit")
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS audit_chain (
+        position BIGINT PRIMARY KEY, event_id TEXT NOT NULL, prev_hash TEXT,
+        hash TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS audit_seal_state (
+        service TEXT PRIMARY KEY, position BIGINT NOT NULL, head_position BIGINT NOT NULL,
+        head_hash TEXT, count BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS audit_checkpoints (
+        service TEXT NOT NULL, position BIGINT NOT NULL, count BIGINT NOT NULL,
+        head_hash TEXT NOT NULL, signed_at TEXT NOT NULL, key_id TEXT NOT NULL,
+        signature TEXT NOT NULL, PRIMARY KEY (service, position))""",
+]
+
+
+class Sealer:
+    def __init__(
+        self,
+        app: Any,
+        db: Database,
+        signer: CheckpointSigner | None,
+        *,
+        service: str = "assessment",
+        every_events: int = 1000,
+        every_seconds: float = 60.0,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.signer = signer
+        self.service = service
+        self.every_events = every_events
+        self.every_seconds = every_seconds
+        self.clock = clock
+        with db.transaction() as tx:
+            for statement in SCHEMA:
+                tx.execute(statement)
+
+    # ------------------------------------------------------------------ state
+    def _state(self, tx: Tx) -> tuple[int, int, str | None, int]:
+        """(notification position read, last chained position, head hash, chained count)."""
+        row = tx.fetchone(
+            "SELECT position, head_position, head_hash, count FROM audit_seal_state "
+            "WHERE service = %s",
+            (self.service,),
+        )
+        return (int(row[0]), int(row[1]), row[2], int(row[3])) if row else (0, 0, None, 0)
+
+    def head(self) -> tuple[int, int, str | None, int]:
+        with self.db.transaction() as tx:
+            return self._state(tx)
+
+    def _last_checkpoint(self, tx: Tx) -> Checkpoint | None:
+        row = tx.fetchone(
+            "SELECT position, count, head_hash, signed_at, key_id, signature "
+            "FROM audit_checkpoints WHERE service = %s ORDER BY position DESC LIMIT 1",
+            (self.service,),
+        )
+        if row is None:
+            return None
+        return Checkpoint(self.service, int(row[0]), int(row[1]), row[2], row[3], row[4], row[5])
+
+    # ------------------------------------------------------------------ sealing
+    def seal(self, limit: int = 1000) -> int:
+        """Chain up to ``limit`` more stored notifications; returns how many were read."""
+        with self.db.transaction() as tx:
+            position, head_position, prev, count = self._state(tx)
+            notes = self.app.recorder.select_notifications(
+                start=position, limit=limit, inclusive_of_start=False
+            )
+            if not notes:
+                self._maybe_checkpoint(tx, head_position, prev, count, force=False)
+                return 0
+            for note in notes:
+                if not is_published(note.topic):
+                    continue
+                env = to_envelope(self.app.mapper, note)
+                lk = link(prev, env)
+                tx.execute(
+                    "INSERT INTO audit_chain (position, event_id, prev_hash, hash) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (position) DO NOTHING",
+                    (lk.position, lk.event_id, lk.prev_hash, lk.hash),
+                )
+                prev, count, head_position = lk.hash, count + 1, lk.position
+            position = int(notes[-1].id)
+            tx.execute(
+                """INSERT INTO audit_seal_state (service, position, head_position, head_hash,
+                     count) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (service) DO UPDATE SET
+                   position = excluded.position, head_position = excluded.head_position,
+                   head_hash = excluded.head_hash, count = excluded.count""",
+                (self.service, position, head_position, prev, count),
+            )
+            self._maybe_checkpoint(tx, head_position, prev, count, force=False)
+            return len(notes)
+
+    def _maybe_checkpoint(
+        self, tx: Tx, position: int, head: str | None, count: int, *, force: bool
+    ) -> Checkpoint | None:
+        if self.signer is None or head is None or count == 0:
+            return None
+        last = self._last_checkpoint(tx)
+        now = self.clock()
+        if last is not None:
+            if last.count == count:
+                return None
+            elapsed = (now - datetime.fromisoformat(last.signed_at)).total_seconds()
+            due = count - last.count >= self.every_events or elapsed >= self.every_seconds
+            if not (due or force):
+                return None
+        cp = self.signer.sign(Checkpoint(self.service, position, count, head, now.isoformat(), ""))
+        tx.execute(
+            """INSERT INTO audit_checkpoints (service, position, count, head_hash, signed_at,
+                 key_id, signature) VALUES (%s, %s, %s, %s, %s, %s, %s)
+               ON CONFLICT (service, position) DO NOTHING""",
+            (
+                cp.service,
+                cp.position,
+                cp.count,
+                cp.head_hash,
+                cp.signed_at,
+                cp.key_id,
+                cp.signature,
+            ),
+        )
+        log.info("checkpoint signed at position %s (%s events)", cp.position, count)
+        return cp
+
+    def checkpoint_now(self) -> Checkpoint | None:
+        with self.db.transaction() as tx:
+            _, head_position, head, count = self._state(tx)
+            return self._maybe_checkpoint(tx, head_position, head, count, force=True)
+
+    # ------------------------------------------------------------------ reading
+    def links(self, after: int, up_to: int) -> dict[int, ChainLink]:
+        with self.db.transaction() as tx:
+            rows = tx.fetchall(
+                "SELECT position, event_id, prev_hash, hash FROM audit_chain "
+                "WHERE position > %s AND position <= %s",
+                (after, up_to),
+            )
+        return {int(r[0]): ChainLink(int(r[0]), r[1], r[2], r[3]) for r in rows}
+
+    def all_links(self) -> list[ChainLink]:
+        with self.db.transaction() as tx:
+            rows = tx.fetchall(
+                "SELECT position, event_id, prev_hash, hash FROM audit_chain ORDER BY position"
+            )
+        return [ChainLink(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    def checkpoints(
+        self,
+        after: int = 0,
+        up_to: int | None = None,
+        limit: int = 1000,
+    ) -> list[Checkpoint]:
+        with self.db.transaction() as tx:
+            rows = tx.fetchall(
+                "SELECT position, count, head_hash, signed_at, key_id, signature "
+                "FROM audit_checkpoints WHERE service = %s AND position > %s "
+                "AND position <= %s ORDER BY position LIMIT %s",
+                (self.service, after, up_to if up_to is not None else 2**62, limit),
+            )
+        return [
+            Checkpoint(self.service, int(r[0]), int(r[1]), r[2], r[3], r[4], r[5]) for r in rows
+        ]
+
+    def sealed(self, envelopes: Sequence[Envelope], after: int, up_to: int) -> list[Envelope]:
+        """The envelopes with their chain fields; stops before the first unsealed one."""
+        links = self.links(after, up_to)
+        out = []
+        for env in envelopes:
+            lk = links.get(env.global_position)
+            if lk is None:
+                break
+            out.append(replace(env, prev_hash=lk.prev_hash, hash=lk.hash))
+        return out
