@@ -21,6 +21,7 @@ from ballot.crypto import (
     Scalar,
     WrongOptionCountError,
     aggregate_ballots,
+    aggregate_canonical,
     derive_credential,
     format_code,
     generate_code,
@@ -314,3 +315,31 @@ class TestBallotRejections:
             make_ballot(b"short", K, alice, [0, 0], SHAPE)
         with pytest.raises(CryptoError):
             make_ballot(FP, Point.identity(), alice, [0, 0], SHAPE)
+
+
+class TestAggregateCanonical:
+    def test_matches_the_object_path(self, alice: CredentialKeyPair) -> None:
+        bs = [make_ballot(FP, K, alice, [i % 3, i % 4], SHAPE) for i in range(6)]
+        raws = [b.canonical_bytes() for b in bs]
+        assert aggregate_canonical(raws, SHAPE) == aggregate_ballots(bs, SHAPE)
+
+    def test_empty_board_is_the_zero_tally(self) -> None:
+        tally = aggregate_canonical([], SHAPE)
+        assert all(ct.alpha.is_identity() and ct.beta.is_identity() for row in tally for ct in row)
+
+    def test_rejects_other_shapes_and_corruption(self, ballot: Ballot) -> None:
+        raw = ballot.canonical_bytes()
+        with pytest.raises(CryptoError):
+            aggregate_canonical([raw], (3, 3))
+        with pytest.raises(CryptoError):
+            aggregate_canonical([raw[:-1]], SHAPE)
+        alpha = ballot.answers[0].ciphertexts[0].alpha.to_bytes()
+        pos = raw.index(alpha)
+        top = bytearray(raw)
+        top[pos + 31] |= 0x80
+        with pytest.raises(CryptoError):
+            aggregate_canonical([bytes(top)], SHAPE)
+        bad = bytearray(raw)
+        bad[pos : pos + 32] = b"\xff" * 32
+        with pytest.raises(CryptoError):
+            aggregate_canonical([bytes(bad)], SHAPE)

@@ -15,6 +15,7 @@ from .ballot import (
     Ballot,
     EncryptedAnswer,
     aggregate_ballots,
+    aggregate_canonical,
     make_ballot,
     verify_ballot,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "WrongQuestionCountError",
     "aggregate",
     "aggregate_ballots",
+    "aggregate_canonical",
     "challenge",
     "combine_decryption_shares",
     "combine_key_shares",
