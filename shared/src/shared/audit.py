@@ -30,6 +30,10 @@ class ChainLink:
     event_id: str
     prev_hash: str | None
     hash: str
+    aggregate_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,13 @@ def verify_checkpoint(checkpoint: Checkpoint, public_key: Ed25519PublicKey) -> b
 
 
 def link(prev: str | None, envelope: Envelope) -> ChainLink:
-    return ChainLink(envelope.global_position, envelope.event_id, prev, chain_hash(prev, envelope))
+    return ChainLink(
+        envelope.global_position,
+        envelope.event_id,
+        prev,
+        chain_hash(prev, envelope),
+        envelope.aggregate_id,
+    )
 
 
 @dataclass
@@ -272,3 +282,86 @@ def _check_checkpoints(
                 )
             )
             return
+
+
+def verify_export(
+    envelopes: Sequence[Envelope],
+    links: Sequence[ChainLink],
+    checkpoints: Sequence[Checkpoint],
+    public_key: Ed25519PublicKey | None,
+    aggregate_ids: set[str],
+) -> Report:
+    """Check a partial export (one tenant's cycle): its events plus every chain link.
+
+    The link list is complete (contents of other tenants' events are not in the file, their
+    links are): links must follow each other, checkpoints must sign a link's hash, each
+    exported event must hash to its link, and every link of an exported aggregate must come
+    with its event.
+    """
+    report = Report()
+    ordered = sorted(links, key=lambda lk: lk.position)
+    prev: ChainLink | None = None
+    for lk in ordered:
+        if (lk.prev_hash or None) != (prev.hash if prev else None):
+            report.findings.append(
+                Finding(
+                    "chain_broken",
+                    lk.position,
+                    lk.event_id,
+                    "mắt xích không nối tiếp mắt xích trước",
+                )
+            )
+            return report
+        prev = lk
+        report.head_position, report.head_hash = lk.position, lk.hash
+    by_pos = {lk.position: lk for lk in ordered}
+    index = {lk.position: i for i, lk in enumerate(ordered, start=1)}
+    for cp in checkpoints:
+        report.checkpoints_checked += 1
+        if public_key is not None and not verify_checkpoint(cp, public_key):
+            report.findings.append(
+                Finding(
+                    "checkpoint_invalid", cp.position, None, "chữ ký điểm kiểm tra không hợp lệ"
+                )
+            )
+            return report
+        lk = by_pos.get(cp.position)
+        if lk is None or lk.hash != cp.head_hash or index[cp.position] != cp.count:
+            report.findings.append(
+                Finding("altered", cp.position, None, "chuỗi không khớp điểm kiểm tra đã ký")
+            )
+            return report
+    seen: set[int] = set()
+    for env in sorted(envelopes, key=lambda e: e.global_position):
+        report.events += 1
+        lk = by_pos.get(env.global_position)
+        if lk is None or lk.event_id != env.event_id:
+            where = next((x.position for x in ordered if x.event_id == env.event_id), None)
+            kind = "reordered" if where is not None else "inserted"
+            report.findings.append(
+                Finding(
+                    kind,
+                    env.global_position,
+                    env.event_id,
+                    "sự kiện không nằm ở vị trí này trong chuỗi",
+                )
+            )
+            return report
+        if not hmac.compare_digest(lk.hash, chain_hash(lk.prev_hash, env)):
+            report.findings.append(
+                Finding(
+                    "altered",
+                    env.global_position,
+                    env.event_id,
+                    "nội dung sự kiện khác với lúc niêm phong",
+                )
+            )
+            return report
+        seen.add(env.global_position)
+    for lk in ordered:
+        if lk.aggregate_id in aggregate_ids and lk.position not in seen:
+            report.findings.append(
+                Finding("deleted", lk.position, lk.event_id, "sự kiện của hồ sơ được xuất bị thiếu")
+            )
+            return report
+    return report

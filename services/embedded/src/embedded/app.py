@@ -124,6 +124,7 @@ def create_embedded_app(
         emb = build_embedded(data_dir, clock)
         app.state.embedded = emb
         app.state.assessment = emb.assessment
+        app.state.sealer = emb.sealer
         app.state.reporting_db = emb.db
         if demo:
             loaded = await asyncio.to_thread(load_demo, emb.assessment)

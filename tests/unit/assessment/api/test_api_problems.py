@@ -61,7 +61,7 @@ def post_routes(client: TestClient) -> list[str]:
 
 
 def fill(path: str, ids: dict[str, str]) -> str:
-    return path.format(**ids)
+    return path.format(aggregate_id=ids["unit_id"], **ids)
 
 
 def assert_problem(resp: Any, status: int, code: str | None = None) -> dict[str, Any]:

@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, Notification
 
+from assessment.application.views import ENVELOPE_FIELDS, jsonable
 from shared.envelope import Envelope, event_id_for
 
-# Library fields that are not part of the public payload.
-_ENVELOPE_FIELDS = {
-    "originator_id",
-    "originator_version",
-    "timestamp",
-    "tenant",
-    "actor",
-    "occurred_at",
-    "originator_topic",
-}
 # Private aggregates that never leave the service.
 UNPUBLISHED_PREFIXES = ("assessment.IdempotencyRecord.",)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "value") and not isinstance(value, str | int | float | bool):
-        return value.value
-    return value
 
 
 def is_published(topic: str) -> bool:
@@ -50,7 +23,7 @@ def to_envelope(mapper: Mapper[UUID], notification: Notification) -> Envelope:
     topic = notification.topic
     parts = topic.split(".")
     aggregate_type = parts[1] if len(parts) >= 3 else parts[0]
-    state = {k: v for k, v in event.__dict__.items() if k not in _ENVELOPE_FIELDS}
+    state = {k: v for k, v in event.__dict__.items() if k not in ENVELOPE_FIELDS}
     occurred_at = getattr(event, "occurred_at", None) or event.timestamp
     return Envelope(
         event_id=event_id_for(notification.originator_id, notification.originator_version),
@@ -62,6 +35,6 @@ def to_envelope(mapper: Mapper[UUID], notification: Notification) -> Envelope:
         global_position=int(notification.id),
         occurred_at=occurred_at.isoformat(),
         recorded_at=event.timestamp.isoformat(),
-        actor=_jsonable(getattr(event, "actor", {})),
-        payload=_jsonable(state),
+        actor=jsonable(getattr(event, "actor", {})),
+        payload=jsonable(state),
     )

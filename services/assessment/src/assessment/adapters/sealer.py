@@ -23,8 +23,8 @@ log = logging.getLogger("congvu.audit")
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS audit_chain (
-        position BIGINT PRIMARY KEY, event_id TEXT NOT NULL, prev_hash TEXT,
-        hash TEXT NOT NULL)""",
+        position BIGINT PRIMARY KEY, event_id TEXT NOT NULL, aggregate_id TEXT NOT NULL,
+        prev_hash TEXT, hash TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS audit_seal_state (
         service TEXT PRIMARY KEY, position BIGINT NOT NULL, head_position BIGINT NOT NULL,
         head_hash TEXT, count BIGINT NOT NULL)""",
@@ -99,9 +99,9 @@ class Sealer:
                 env = to_envelope(self.app.mapper, note)
                 lk = link(prev, env)
                 tx.execute(
-                    "INSERT INTO audit_chain (position, event_id, prev_hash, hash) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT (position) DO NOTHING",
-                    (lk.position, lk.event_id, lk.prev_hash, lk.hash),
+                    "INSERT INTO audit_chain (position, event_id, aggregate_id, prev_hash, hash) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (position) DO NOTHING",
+                    (lk.position, lk.event_id, env.aggregate_id, lk.prev_hash, lk.hash),
                 )
                 prev, count, head_position = lk.hash, count + 1, lk.position
             position = int(notes[-1].id)
@@ -156,18 +156,19 @@ class Sealer:
     def links(self, after: int, up_to: int) -> dict[int, ChainLink]:
         with self.db.transaction() as tx:
             rows = tx.fetchall(
-                "SELECT position, event_id, prev_hash, hash FROM audit_chain "
+                "SELECT position, event_id, prev_hash, hash, aggregate_id FROM audit_chain "
                 "WHERE position > %s AND position <= %s",
                 (after, up_to),
             )
-        return {int(r[0]): ChainLink(int(r[0]), r[1], r[2], r[3]) for r in rows}
+        return {int(r[0]): ChainLink(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows}
 
     def all_links(self) -> list[ChainLink]:
         with self.db.transaction() as tx:
             rows = tx.fetchall(
-                "SELECT position, event_id, prev_hash, hash FROM audit_chain ORDER BY position"
+                "SELECT position, event_id, prev_hash, hash, aggregate_id FROM audit_chain "
+                "ORDER BY position"
             )
-        return [ChainLink(int(r[0]), r[1], r[2], r[3]) for r in rows]
+        return [ChainLink(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
     def checkpoints(
         self,

@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from assessment.application.errors import ConcurrencyConflict, IdempotencyKeyReused
 from assessment.application.idempotency import IdempotencyRecord, idempotency_id_for
+from assessment.application.views import to_public_event, to_public_state
 from assessment.domain.base import TenantAggregate
 from assessment.domain.cycle import Cycle, cycle_id_for
 from assessment.domain.errors import AlreadyExists, NotFound, ValidationFailed
@@ -542,3 +543,36 @@ class AssessmentApplication(Application[UUID]):
             "reopenings": ua.reopenings,
             "current_level": ua.current_level,
         }
+
+    # ------------------------------------------------------------ audit: history and "as of"
+    def _owned_events(self, tenant: str, aggregate_id: UUID) -> list[Any]:
+        events = list(self.events.get(aggregate_id))
+        if not events or getattr(events[0], "tenant", None) != tenant:
+            raise NotFound(f"hồ sơ {aggregate_id} không tồn tại")
+        if type(events[0]).__name__ == "Recorded":  # idempotency records are not history
+            raise NotFound(f"hồ sơ {aggregate_id} không tồn tại")
+        return events
+
+    def aggregate_history(self, tenant: str, aggregate_id: UUID) -> list[dict[str, Any]]:
+        """Every event of one aggregate: what, when (business and store time), who."""
+        return [to_public_event(e) for e in self._owned_events(tenant, aggregate_id)]
+
+    def aggregate_as_of(
+        self,
+        tenant: str,
+        aggregate_id: UUID,
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """The aggregate at a version, or as it stood at a business time (``occurred_at``)."""
+        events = self._owned_events(tenant, aggregate_id)
+        if at is not None:
+            known = [e for e in events if e.occurred_at <= at]
+            if not known:
+                raise NotFound(f"hồ sơ {aggregate_id} chưa tồn tại vào thời điểm {at}")
+            version = known[-1].originator_version
+        if version is not None and not 1 <= version <= events[-1].originator_version:
+            raise ValidationFailed(f"phiên bản phải từ 1 đến {events[-1].originator_version}")
+        aggregate = self.repository.get(aggregate_id, version=version)
+        return to_public_state(aggregate)

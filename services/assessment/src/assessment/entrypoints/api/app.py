@@ -14,6 +14,7 @@ from assessment.application.service import AssessmentApplication
 from assessment.domain.errors import DomainError
 from assessment.entrypoints.api.errors import translate
 from assessment.entrypoints.api.routes.assessments import router
+from assessment.entrypoints.api.routes.audit import router as audit_router
 from shared.http import add_problem_schema, install_problem_handlers
 
 TRANSLATED: tuple[type[Exception], ...] = (
@@ -30,6 +31,7 @@ def install_assessment_errors(app: FastAPI) -> None:
 
 def include_assessment(app: FastAPI) -> None:
     app.include_router(router)
+    app.include_router(audit_router)
 
     @app.get("/v1/health", tags=["ops"], summary="Tình trạng dịch vụ / Health")
     def health() -> dict[str, Any]:
@@ -44,13 +46,15 @@ def create_app(application: AssessmentApplication | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = application is None
         if owned:
-            from assessment.bootstrap import build_application
+            from assessment.bootstrap import build_application, build_sealer
 
             app.state.assessment = build_application()
+            app.state.sealer = build_sealer(app.state.assessment)
         try:
             yield
         finally:
             if owned:
+                app.state.sealer.db.close()
                 app.state.assessment.close()
 
     app = FastAPI(

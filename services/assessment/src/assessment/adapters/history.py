@@ -1,0 +1,139 @@
+"""Reading the history out of the store: full verification, NDJSON export per tenant and cycle.
+
+Export format (one JSON object per line, UTF-8):
+``{"kind": "header", ...}``, then ``{"kind": "event", "envelope": {...}}`` for every event of
+the cycle's aggregates (the cycle, its unit assessments, the enrolled units) in global order,
+then ``{"kind": "link", ...}`` for every chain link up to the sealed head (other tenants'
+contents are not exported, their links are), then ``{"kind": "checkpoint", ...}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from assessment.adapters.contract_mapping import is_published, to_envelope
+from assessment.adapters.sealer import Sealer
+from shared.audit import ChainLink, Checkpoint
+from shared.envelope import Envelope, canonical_json
+
+EXPORT_FORMAT = "congvu.audit.export.v1"
+
+
+def iter_envelopes(
+    app: Any, *, after: int = 0, up_to: int | None = None, page: int = 1000
+) -> Iterator[Envelope]:
+    """Every published event in global order, read in pages (streaming)."""
+    position = after
+    while True:
+        notes = app.recorder.select_notifications(
+            start=position, limit=page, stop=up_to, inclusive_of_start=False
+        )
+        if not notes:
+            return
+        for note in notes:
+            if is_published(note.topic):
+                yield to_envelope(app.mapper, note)
+        position = int(notes[-1].id)
+
+
+def cycle_aggregate_ids(app: Any, tenant: str, cycle_id: str) -> set[str]:
+    """The cycle, its unit assessments and the units it enrolled."""
+    ids = {cycle_id}
+    for env in iter_envelopes(app):
+        if env.tenant != tenant:
+            continue
+        if env.aggregate_id == cycle_id and env.type.endswith(".UnitsEnrolled"):
+            ids.update(env.payload.get("unit_ids", []))
+        elif (
+            env.type == "assessment.UnitAssessment.Opened"
+            and env.payload.get("cycle_id") == cycle_id
+        ):
+            ids.add(env.aggregate_id)
+    return ids
+
+
+def write_export(
+    app: Any,
+    sealer: Sealer,
+    out: IO[str],
+    *,
+    tenant: str,
+    cycle_id: str,
+    public_key_pem: str | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    sealer.seal(10**9)  # export only what is sealed, and seal everything first
+    _, head_position, head_hash, count = sealer.head()
+    ids = cycle_aggregate_ids(app, tenant, cycle_id)
+    header = {
+        "kind": "header",
+        "format": EXPORT_FORMAT,
+        "service": sealer.service,
+        "tenant": tenant,
+        "cycle_id": cycle_id,
+        "aggregate_ids": sorted(ids),
+        "head_position": head_position,
+        "head_hash": head_hash,
+        "chain_count": count,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "public_key_pem": public_key_pem,
+    }
+    out.write(json.dumps(header, ensure_ascii=False) + "\n")
+    events = 0
+    for env in iter_envelopes(app, up_to=head_position):
+        if env.tenant == tenant and env.aggregate_id in ids:
+            events += 1
+            out.write(canonical_json({"kind": "event", "envelope": env.to_dict()}).decode() + "\n")
+        if progress:
+            progress(env.global_position, head_position)
+    links = sealer.all_links()
+    for lk in links:
+        if lk.position <= head_position:
+            out.write(json.dumps({"kind": "link", **lk.to_dict()}) + "\n")
+    cps = sealer.checkpoints(0, head_position, limit=10**9)
+    for cp in cps:
+        out.write(json.dumps({"kind": "checkpoint", **cp.to_dict()}) + "\n")
+    return {"events": events, "links": len(links), "checkpoints": len(cps)}
+
+
+@dataclass
+class Export:
+    header: dict[str, Any]
+    envelopes: list[Envelope] = field(default_factory=list)
+    links: list[ChainLink] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+
+
+def read_export(path: Path) -> Export:
+    export: Export | None = None
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                kind = item.pop("kind")
+            except (ValueError, KeyError, AttributeError) as exc:
+                raise ValueError(f"dòng {number}: không đọc được ({exc})") from None
+            if kind == "header":
+                if item.get("format") != EXPORT_FORMAT:
+                    raise ValueError(f"dòng {number}: định dạng không hỗ trợ")
+                export = Export(item)
+            elif export is None:
+                raise ValueError("thiếu dòng header ở đầu tệp")
+            elif kind == "event":
+                export.envelopes.append(Envelope.from_dict(item["envelope"]))
+            elif kind == "link":
+                export.links.append(ChainLink(**item))
+            elif kind == "checkpoint":
+                export.checkpoints.append(Checkpoint.from_dict(item))
+            else:
+                raise ValueError(f"dòng {number}: loại '{kind}' không biết")
+    if export is None:
+        raise ValueError("tệp rỗng")
+    return export

@@ -1,0 +1,97 @@
+"""Audit routes: history of an aggregate, an aggregate as of a version or a time, checkpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+
+from assessment.adapters.sealer import Sealer
+from assessment.entrypoints.api.deps import AppDep
+from shared.audit import public_key_pem
+from shared.http import PROBLEM_RESPONSES
+from shared.identity import CallerDep
+from shared.problems import AppError
+
+router = APIRouter(prefix="/v1/audit", responses=PROBLEM_RESPONSES, tags=["audit"])
+
+
+def _sealer(request: Request) -> Sealer:
+    sealer: Sealer | None = getattr(request.app.state, "sealer", None)
+    if sealer is None:
+        raise AppError(
+            code="audit.unavailable",
+            title="Chức năng kiểm toán chưa được bật",
+            title_en="Audit not configured",
+            status=503,
+            headers={"Retry-After": "60"},
+        )
+    return sealer
+
+
+@router.get(
+    "/aggregates/{aggregate_id}/history",
+    summary="Lịch sử một hồ sơ: sự kiện, người thực hiện, thời điểm / History",
+)
+def history(aggregate_id: UUID, app: AppDep, caller: CallerDep) -> dict[str, Any]:
+    items = app.aggregate_history(caller.tenant, aggregate_id)
+    return {"aggregate_id": str(aggregate_id), "items": items}
+
+
+@router.get(
+    "/aggregates/{aggregate_id}", summary="Hồ sơ tại một phiên bản hoặc thời điểm / Aggregate as of"
+)
+def as_of(
+    aggregate_id: UUID,
+    app: AppDep,
+    caller: CallerDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    at: Annotated[datetime | None, Query(description="ISO 8601, có múi giờ")] = None,
+) -> dict[str, Any]:
+    if version is not None and at is not None:
+        raise AppError(
+            code="request.invalid",
+            title="Chỉ chọn một: version hoặc at",
+            title_en="Give version or at, not both",
+            status=422,
+        )
+    if at is not None and at.tzinfo is None:
+        raise AppError(
+            code="request.invalid",
+            title="Thời điểm cần múi giờ",
+            title_en="Timestamp needs a time zone",
+            status=422,
+        )
+    return app.aggregate_as_of(caller.tenant, aggregate_id, version=version, at=at)
+
+
+@router.get("/checkpoints", summary="Điểm kiểm tra đã ký / Signed checkpoints")
+def checkpoints(
+    request: Request,
+    caller: CallerDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    sealer = _sealer(request)
+    items = [cp.to_dict() for cp in sealer.checkpoints(after, None, limit)]
+    _, head_position, head_hash, count = sealer.head()
+    return {"items": items, "head": {"position": head_position, "hash": head_hash, "count": count}}
+
+
+@router.get("/public-key", summary="Khóa công khai kiểm tra chữ ký / Checkpoint public key")
+def public_key(request: Request, caller: CallerDep) -> dict[str, Any]:
+    sealer = _sealer(request)
+    if sealer.signer is None:
+        raise AppError(
+            code="audit.no_key",
+            title="Chưa cấu hình khóa ký",
+            status=503,
+            title_en="No signing key configured",
+            headers={"Retry-After": "60"},
+        )
+    return {
+        "key_id": sealer.signer.key_id,
+        "public_key_pem": public_key_pem(sealer.signer.public_key),
+    }
