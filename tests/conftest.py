@@ -79,6 +79,7 @@ def kafka_topics(kafka_bootstrap: str) -> Iterator[dict[str, str]]:
         "events": f"{prefix}.assessment.events.v1",
         "position": f"{prefix}.assessment.relay-position",
         "dlq": f"{prefix}.reporting.dlq.v1",
+        "checkpoints": f"{prefix}.audit.checkpoints.v1",
     }
 
     async def create() -> None:
@@ -90,6 +91,7 @@ def kafka_topics(kafka_bootstrap: str) -> Iterator[dict[str, str]]:
                     NewTopic(topics["events"], 3, 1),
                     NewTopic(topics["position"], 1, 1, topic_configs={"cleanup.policy": "compact"}),
                     NewTopic(topics["dlq"], 1, 1),
+                    NewTopic(topics["checkpoints"], 1, 1),
                 ]
             )
         finally:

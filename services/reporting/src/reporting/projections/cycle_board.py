@@ -354,3 +354,24 @@ def board_rows(
         out.append(item)
     total = len(out)
     return cycle, out[offset : offset + limit], total
+
+
+def board_as_of(
+    envelopes: Any, tenant: str, cycle_id: str, moment: datetime
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The board as it stood at ``moment`` (business time): events that occurred up to then,
+    replayed into a throw-away in-memory model, statuses computed at that moment."""
+    from shared.sql import SqliteDatabase
+
+    db = SqliteDatabase(":memory:")
+    try:
+        with db.transaction() as tx:
+            create_schema(tx)
+            for env in sorted(envelopes, key=lambda e: e.global_position):
+                if env.tenant == tenant and datetime.fromisoformat(env.occurred_at) <= moment:
+                    apply(tx, env)
+        with db.transaction() as tx:
+            cycle, rows, _ = board_rows(tx, tenant, cycle_id, now=moment, limit=10**6)
+        return cycle, rows
+    finally:
+        db.close()
