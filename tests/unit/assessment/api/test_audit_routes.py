@@ -1,0 +1,65 @@
+"""History and "as of" over HTTP (embedded store), with tenant isolation."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from helpers import headers
+
+from embedded.app import create_embedded_app
+
+
+def test_history_and_as_of(tmp_path: Path) -> None:
+    with TestClient(create_embedded_app(tmp_path, demo=False)) as client:
+        unit = client.post(
+            "/v1/units",
+            json={"code": "SYT", "name": "Sở Y tế", "kind": "department"},
+            headers=headers(),
+        ).json()
+        time.sleep(0.01)
+        middle = client.get("/v1/health").json()  # a moment between the two events
+        assert middle["status"] == "ok"
+        client.post(
+            f"/v1/units/{unit['id']}/rename", json={"name": "Sở Y tế tỉnh"}, headers=headers()
+        )
+        hist = client.get(f"/v1/audit/aggregates/{unit['id']}/history", headers=headers())
+        assert hist.status_code == 200
+        items = hist.json()["items"]
+        assert [i["type"] for i in items] == [
+            "assessment.Unit.Registered",
+            "assessment.Unit.Renamed",
+        ]
+        assert items[1]["actor"]["subject"] == "snv.tonghop"
+        v1 = client.get(f"/v1/audit/aggregates/{unit['id']}?version=1", headers=headers())
+        assert v1.json()["state"]["name"] == "Sở Y tế"
+        at = items[0]["occurred_at"]
+        by_time = client.get(
+            f"/v1/audit/aggregates/{unit['id']}", params={"at": at}, headers=headers()
+        )
+        assert by_time.json()["version"] == 1
+        latest = client.get(f"/v1/audit/aggregates/{unit['id']}", headers=headers())
+        assert latest.json()["state"]["name"] == "Sở Y tế tỉnh"
+        bad = client.get(f"/v1/audit/aggregates/{unit['id']}?version=9", headers=headers())
+        assert bad.status_code == 422
+        assert bad.headers["content-type"].startswith("application/problem+json")
+        naive = client.get(
+            f"/v1/audit/aggregates/{unit['id']}",
+            params={"at": "2013-01-01T00:00:00"},
+            headers=headers(),
+        )
+        assert naive.status_code == 422
+        other = client.get(
+            f"/v1/audit/aggregates/{unit['id']}/history", headers=headers(tenant="quang-tri")
+        )
+        assert other.status_code == 404
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            cps = client.get("/v1/audit/checkpoints", headers=headers(role="auditor")).json()
+            if cps["items"]:
+                break
+            time.sleep(0.05)
+        assert cps["items"] and cps["head"]["count"] >= 2
+        key = client.get("/v1/audit/public-key", headers=headers(role="auditor")).json()
+        assert key["key_id"] == cps["items"][0]["key_id"]
