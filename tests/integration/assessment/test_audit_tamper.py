@@ -108,13 +108,7 @@ def run_verify(pg_url: str, key_file: Path) -> tuple[int, dict[str, Any]]:
 
 def ids(conn: psycopg.Connection[Any]) -> list[int]:
     t = _table(conn)
-    return [
-        r[0]
-        for r in conn.execute(
-            f"SELECT notification_id FROM {t} "
-            "ORDER BY notification_id"
-        )
-    ]
+    return [r[0] for r in conn.execute(f"SELECT notification_id FROM {t} ORDER BY notification_id")]
 
 
 def test_untouched_history_verifies_clean(
@@ -165,8 +159,7 @@ def test_inserted_row_is_named(
         assert gaps, "expected the burnt id of the conflicting save"
         # a forged rename of unit U3, slotted into the gap inside the sealed history
         victim = conn.execute(
-            f"SELECT originator_id, state FROM {t} "
-            "WHERE notification_id = %s",
+            f"SELECT originator_id, state FROM {t} WHERE notification_id = %s",
             (present[1],),
         ).fetchone()
         assert victim is not None

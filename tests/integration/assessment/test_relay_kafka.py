@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from kafka_helpers import read_all
@@ -186,3 +187,63 @@ def test_relay_process_killed_repeatedly_then_restarted(
     assert kills >= 1
     records = asyncio.run(read_all(kafka_bootstrap, kafka_topics["events"]))
     assert_exactly_once(records, int(total or 0))
+
+
+def test_sealed_events_and_checkpoints_on_kafka_verify_from_the_topic_alone(
+    app: AssessmentApplication,
+    pg_url: str,
+    kafka_bootstrap: str,
+    kafka_topics: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    from assessment.bootstrap import build_sealer, load_or_create_signing_key
+
+    key = tmp_path / "audit.pem"
+    load_or_create_signing_key(key, create=True)
+    settings = AssessmentSettings(
+        mode="production",
+        database_url=SecretStr(pg_url),
+        audit_key_file=key,
+        checkpoint_every_events=100,
+    )
+    sealer = build_sealer(app, settings)
+    load_units(app, 150, per_save=50)
+
+    async def run() -> None:
+        target = KafkaTarget(
+            kafka_bootstrap,
+            kafka_topics["events"],
+            kafka_topics["position"],
+            f"relay-{uuid.uuid4().hex[:8]}",
+            kafka_topics["checkpoints"],
+        )
+        await target.start()
+        try:
+            await Relay(ApplicationSource(app, sealer), target, batch_size=40).drain()
+        finally:
+            await target.stop()
+
+    asyncio.run(run())
+    sealer.db.close()
+    records = asyncio.run(read_all(kafka_bootstrap, kafka_topics["events"]))
+    envelopes = assert_exactly_once(records, 300)
+    assert all(e.hash and len(e.hash) == 64 for e in envelopes)
+    cmd = [
+        sys.executable,
+        "-m",
+        "embedded.audit_cli",
+        "verify",
+        "--kafka",
+        kafka_bootstrap,
+        "--events-topic",
+        kafka_topics["events"],
+        "--checkpoints-topic",
+        kafka_topics["checkpoints"],
+        "--public-key",
+        str(key),
+        "--json",
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["events"] == 300 and report["checkpoints_checked"] >= 3
