@@ -62,8 +62,9 @@ def test_command_reaches_the_board_through_the_in_process_relay(tmp_path: Path) 
 
 
 def test_demo_is_served_and_rebuild_gives_the_same_board(tmp_path: Path) -> None:
+    from assessment.adapters.history import iter_envelope_batches
     from embedded.app import build_embedded
-    from reporting.consumer.runner import rebuild_reset
+    from reporting.consumer.rebuild import rebuild_from_envelopes
 
     app = create_embedded_app(tmp_path, demo=True)
     with TestClient(app) as client:
@@ -86,8 +87,8 @@ def test_demo_is_served_and_rebuild_gives_the_same_board(tmp_path: Path) -> None
 
     emb = build_embedded(tmp_path)
     try:
-        rebuild_reset(emb.db)
-        asyncio.run(emb.relay.drain())
+        rebuild_from_envelopes(emb.db, iter_envelope_batches(emb.assessment, page=7), "cycle-board")
+        asyncio.run(emb.relay.drain())  # nothing left to deliver: position came with the swap
         with emb.db.transaction() as tx:
             from reporting.projections.cycle_board import board_rows
 

@@ -325,8 +325,8 @@ def verify_export(
                 )
             )
             return report
-        lk = by_pos.get(cp.position)
-        if lk is None or lk.hash != cp.head_hash or index[cp.position] != cp.count:
+        at_cp = by_pos.get(cp.position)
+        if at_cp is None or at_cp.hash != cp.head_hash or index[cp.position] != cp.count:
             report.findings.append(
                 Finding("altered", cp.position, None, "chuỗi không khớp điểm kiểm tra đã ký")
             )
@@ -334,8 +334,8 @@ def verify_export(
     seen: set[int] = set()
     for env in sorted(envelopes, key=lambda e: e.global_position):
         report.events += 1
-        lk = by_pos.get(env.global_position)
-        if lk is None or lk.event_id != env.event_id:
+        here = by_pos.get(env.global_position)
+        if here is None or here.event_id != env.event_id:
             where = next((x.position for x in ordered if x.event_id == env.event_id), None)
             kind = "reordered" if where is not None else "inserted"
             report.findings.append(
@@ -347,7 +347,7 @@ def verify_export(
                 )
             )
             return report
-        if not hmac.compare_digest(lk.hash, chain_hash(lk.prev_hash, env)):
+        if not hmac.compare_digest(here.hash, chain_hash(here.prev_hash, env)):
             report.findings.append(
                 Finding(
                     "altered",

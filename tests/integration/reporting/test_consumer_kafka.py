@@ -19,7 +19,8 @@ from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.bootstrap import build_application
 from reporting.adapters.db import PostgresDatabase
-from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema, rebuild_reset
+from reporting.consumer.rebuild import prepare_shadow, rebuild_from_kafka
+from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema
 from reporting.projections.cycle_board import board_rows
 from shared.settings import AssessmentSettings
 
@@ -179,7 +180,7 @@ def test_poison_record_goes_to_the_dlq_and_the_consumer_goes_on(
     assert dict(dead[0].headers)["reason"].startswith(b"unreadable envelope")
 
 
-def test_rebuild_from_zero_gives_the_same_board(
+def test_rebuild_into_shadow_tables_then_swap_gives_the_same_board(
     app: AssessmentApplication,
     clock: MutableClock,
     db: PostgresDatabase,
@@ -191,9 +192,22 @@ def test_rebuild_from_zero_gives_the_same_board(
     group = f"g-{uuid.uuid4().hex[:6]}"
     consume(db, kafka_bootstrap, kafka_topics, group)
     before = snapshot(db, cycle_id)
-    rebuild_reset(db)
-    assert snapshot(db, cycle_id) == []
-    rebuilt = consume(db, kafka_bootstrap, kafka_topics, group)
-    assert rebuilt.applied == app.recorder.max_notification_id()
+    prepare_shadow(db)
+    assert snapshot(db, cycle_id) == before  # readers keep the old board while rebuilding
+    seen: list[tuple[int, int | None]] = []
+    applied = asyncio.run(
+        rebuild_from_kafka(
+            db,
+            kafka_bootstrap,
+            kafka_topics["events"],
+            group,
+            batch_size=7,
+            progress=lambda d, t: seen.append((d, t)),
+        )
+    )
+    assert applied == app.recorder.max_notification_id()
+    assert seen and seen[-1][0] == seen[-1][1]
     after = snapshot(db, cycle_id)
     assert json.dumps(after, sort_keys=True) == json.dumps(before, sort_keys=True)
+    resumed = consume(db, kafka_bootstrap, kafka_topics, group)
+    assert resumed.applied == 0 and resumed.duplicates == 0  # offsets came with the swap

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -48,24 +47,24 @@ def run(
 def rebuild(
     data_dir: Annotated[Path | None, typer.Option(help="thư mục dữ liệu SQLite")] = None,
 ) -> None:
-    """Xây lại read model từ đầu, từ kho sự kiện (embedded)."""
+    """Xây lại bảng theo dõi từ đầu, từ kho sự kiện, vào bảng mới rồi hoán đổi (embedded)."""
+    from assessment.adapters.history import iter_envelope_batches
     from embedded.app import build_embedded
-    from reporting.consumer.runner import rebuild_reset
+    from reporting.consumer.rebuild import rebuild_from_envelopes
 
     emb = build_embedded(data_dir or EmbeddedSettings().data_dir)
     try:
         total = emb.assessment.recorder.max_notification_id() or 0
-        rebuild_reset(emb.db)
-
-        async def replay() -> None:
-            with Progress(console=console) as progress:
-                task = progress.add_task("Đang xây lại bảng theo dõi", total=total)
-                while await emb.relay.run_once():
-                    progress.update(task, completed=emb.relay.position or 0)
-                progress.update(task, completed=total)
-
-        asyncio.run(replay())
-        console.print(f"Đã xây lại từ {total} sự kiện.")
+        with Progress(console=console) as progress:
+            task = progress.add_task("Đang xây lại bảng theo dõi", total=total)
+            applied = rebuild_from_envelopes(
+                emb.db,
+                iter_envelope_batches(emb.assessment),
+                "cycle-board",
+                total,
+                lambda done, _total: progress.update(task, completed=done),
+            )
+        console.print(f"Đã xây lại từ {applied} sự kiện và hoán đổi bảng.")
     finally:
         emb.close()
 

@@ -137,3 +137,16 @@ def read_export(path: Path) -> Export:
     if export is None:
         raise ValueError("tệp rỗng")
     return export
+
+
+def iter_envelope_batches(app: Any, *, page: int = 2000) -> Iterator[tuple[list[Envelope], int]]:
+    """Pages of published envelopes with the store position each page reaches."""
+    position = 0
+    while True:
+        notes = app.recorder.select_notifications(
+            start=position, limit=page, inclusive_of_start=False
+        )
+        if not notes:
+            return
+        position = int(notes[-1].id)
+        yield [to_envelope(app.mapper, n) for n in notes if is_published(n.topic)], position

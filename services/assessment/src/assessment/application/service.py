@@ -574,5 +574,5 @@ class AssessmentApplication(Application[UUID]):
             version = known[-1].originator_version
         if version is not None and not 1 <= version <= events[-1].originator_version:
             raise ValidationFailed(f"phiên bản phải từ 1 đến {events[-1].originator_version}")
-        aggregate = self.repository.get(aggregate_id, version=version)
+        aggregate: Any = self.repository.get(aggregate_id, version=version)
         return to_public_state(aggregate)

@@ -28,12 +28,6 @@ def ensure_schema(db: Database) -> None:
         cycle_board.create_schema(tx)
 
 
-def rebuild_reset(db: Database) -> None:
-    """Drop every row and position: the next run replays from the beginning."""
-    with db.transaction() as tx:
-        cycle_board.reset(tx)
-
-
 class BoardProjector:
     """In-process bus subscriber (embedded mode)."""
 

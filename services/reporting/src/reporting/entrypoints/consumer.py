@@ -1,7 +1,8 @@
 """``python -m reporting.entrypoints.consumer [--rebuild] [--until-caught-up]``
 
-Consumes ``assessment.events.v1`` into the read model. ``--rebuild`` drops the read model and
-its offsets first, then replays the topic from the beginning (Kafka keeps events forever).
+Consumes ``assessment.events.v1`` into the read model. ``--rebuild`` first replays the topic
+from the beginning into shadow tables and swaps them in when caught up (Kafka keeps events
+forever); readers never see a half-built board.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import asyncio
 import logging
 import signal
 
+from rich.console import Console
+from rich.progress import Progress
+
 from reporting.bootstrap import build_consumer, build_database
-from reporting.consumer.runner import rebuild_reset
+from reporting.consumer.rebuild import rebuild_from_kafka
 from shared.logging import configure_logging
 from shared.settings import ReportingSettings
 
@@ -23,8 +27,19 @@ async def _main(rebuild: bool, until_caught_up: bool) -> None:
     settings = ReportingSettings()
     db = build_database(settings)
     if rebuild:
-        rebuild_reset(db)
-        log.info("read model cleared; replaying from the beginning")
+        with Progress(console=Console(stderr=True)) as progress:
+            task = progress.add_task("Đang xây lại read model", total=None)
+            applied = await rebuild_from_kafka(
+                db,
+                settings.kafka_bootstrap,
+                settings.events_topic,
+                settings.consumer_group,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        log.info("read model rebuilt from %d events and swapped in", applied)
+        if until_caught_up:
+            db.close()
+            return
     consumer = build_consumer(settings, db)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

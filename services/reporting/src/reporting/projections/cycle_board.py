@@ -37,7 +37,6 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS rm_bus_position (
         consumer TEXT PRIMARY KEY, position BIGINT NOT NULL)""",
 ]
-TABLES = ("rm_cycle", "rm_unit", "rm_board", "rm_offsets", "rm_bus_position")
 
 STEP_OF_EVENT = {
     "SectorReviewSubmitted": "sector_review",
@@ -243,11 +242,6 @@ def _apply_assessment(tx: Tx, env: Envelope) -> bool:
 
 
 _HANDLERS = {"Unit": _apply_unit, "Cycle": _apply_cycle, "UnitAssessment": _apply_assessment}
-
-
-def reset(tx: Tx) -> None:
-    for table in TABLES:
-        tx.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
 
 # ----------------------------------------------------------------------------- status logic

@@ -1,0 +1,169 @@
+"""Rebuild the read model from zero into shadow tables, then swap them in at once.
+
+Readers keep the old tables until the new ones have caught up; the swap (drop old, rename new,
+positions included) is one transaction, so nobody sees a half-built board. Events are applied
+in batches, many per transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from aiokafka import TopicPartition
+
+from reporting.projections import cycle_board
+from shared.envelope import Envelope
+from shared.kafka import committed_consumer
+from shared.sql import Database, Tx
+
+SHADOW = "__rebuild"
+LIVE_TABLES = ("rm_cycle", "rm_unit", "rm_board", "rm_offsets", "rm_bus_position")
+INDEXES = {"rm_board_cycle": ("rm_board", "(tenant, cycle_id)")}
+_NAMES = re.compile(r"\b(rm_board_cycle|rm_cycle|rm_unit|rm_board|rm_offsets|rm_bus_position)\b")
+
+Progress = Callable[[int, int | None], None]
+
+
+class ShadowTx:
+    """The projection's SQL, aimed at the shadow tables."""
+
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return _NAMES.sub(lambda m: m.group(1) + SHADOW, sql)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.tx.execute(self._sql(sql), params)
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        return self.tx.fetchone(self._sql(sql), params)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.tx.fetchall(self._sql(sql), params)
+
+
+def prepare_shadow(db: Database) -> None:
+    with db.transaction() as tx:
+        for table in LIVE_TABLES:
+            tx.execute(f"DROP TABLE IF EXISTS {table}{SHADOW}")
+        cycle_board.create_schema(ShadowTx(tx))
+
+
+def apply_batch(
+    db: Database, envelopes: Iterable[Envelope], position_sql: tuple[str, tuple[Any, ...]] | None
+) -> int:
+    n = 0
+    with db.transaction() as tx:
+        shadow = ShadowTx(tx)
+        for env in envelopes:
+            cycle_board.apply(shadow, env)
+            n += 1
+        if position_sql is not None:
+            shadow.execute(*position_sql)
+    return n
+
+
+def swap(db: Database) -> None:
+    """Drop the live tables and rename the shadow ones, in one transaction."""
+    with db.transaction() as tx:
+        for table in LIVE_TABLES:
+            tx.execute(f"DROP TABLE IF EXISTS {table}")
+        for table in LIVE_TABLES:
+            tx.execute(f"ALTER TABLE {table}{SHADOW} RENAME TO {table}")
+        for index, (table, cols) in INDEXES.items():
+            tx.execute(f"DROP INDEX IF EXISTS {index}{SHADOW}")
+            tx.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} {cols}")
+
+
+def rebuild_from_envelopes(
+    db: Database,
+    batches: Iterable[tuple[list[Envelope], int]],
+    consumer: str,
+    total: int | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Embedded: batches of (envelopes, store position) from the event store."""
+    prepare_shadow(db)
+    applied = 0
+    for envelopes, position in batches:
+        applied += apply_batch(
+            db,
+            envelopes,
+            (
+                """INSERT INTO rm_bus_position (consumer, position) VALUES (%s, %s)
+               ON CONFLICT (consumer) DO UPDATE SET position = excluded.position""",
+                (consumer, position),
+            ),
+        )
+        if progress:
+            progress(position, total)
+    swap(db)
+    return applied
+
+
+async def rebuild_from_kafka(
+    db: Database,
+    bootstrap: str,
+    topic: str,
+    group: str,
+    batch_size: int = 2000,
+    progress: Progress | None = None,
+    timeout: float = 3600.0,
+) -> int:
+    """Production: replay the topic from the beginning into the shadow tables; the stored
+    offsets of ``group`` become those reached, so the live consumer resumes from there."""
+    prepare_shadow(db)
+    consumer = committed_consumer(bootstrap, None, max_poll_records=batch_size)
+    await consumer.start()
+    applied = 0
+    try:
+        metadata = await consumer._client.fetch_all_metadata()
+        parts = sorted(metadata.partitions_for_topic(topic) or set())
+        if not parts:
+            raise LookupError(f"topic {topic} does not exist")
+        tps = [TopicPartition(topic, p) for p in parts]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            ends = await consumer.end_offsets(tps)
+            total = sum(ends.values())
+            positions = {tp: await consumer.position(tp) for tp in tps}
+            if all(positions[tp] >= ends[tp] for tp in tps):
+                break
+            if loop.time() > deadline:
+                raise TimeoutError("rebuild did not catch up in time")
+            batch = await consumer.getmany(timeout_ms=500, max_records=batch_size)
+            for tp, records in batch.items():
+                if not records:
+                    continue
+                envelopes = []
+                for rec in records:
+                    try:
+                        envelopes.append(Envelope.from_json_bytes(rec.value))
+                    except (ValueError, TypeError, KeyError):
+                        continue  # the live consumer already sent it to the DLQ
+                applied += await asyncio.to_thread(
+                    apply_batch,
+                    db,
+                    envelopes,
+                    (
+                        """INSERT INTO rm_offsets (consumer, topic, part, next_offset)
+                       VALUES (%s, %s, %s, %s) ON CONFLICT (consumer, topic, part)
+                       DO UPDATE SET next_offset = excluded.next_offset""",
+                        (group, topic, tp.partition, records[-1].offset + 1),
+                    ),
+                )
+            if progress:
+                done = sum([await consumer.position(tp) for tp in tps])
+                progress(done, total)
+    finally:
+        await consumer.stop()
+    await asyncio.to_thread(swap, db)
+    return applied
