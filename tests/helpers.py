@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.auth import DevIssuer
+
 
 class MutableClock:
     """A clock tests can move: commands take their business time from it."""
@@ -22,6 +24,20 @@ class MutableClock:
         self.now += timedelta(**kwargs)
 
 
+TEST_ISSUER = DevIssuer.generate()
+"""The tests' development issuer: apps under test verify with ``TEST_ISSUER.verifier()``."""
+
+
+def token(
+    tenant: str = "dong-nai",
+    subject: str = "snv.tonghop",
+    role: str = "home_affairs",
+    unit: str | None = "SNV",
+    **claims: Any,
+) -> str:
+    return TEST_ISSUER.mint(subject=subject, tenant=tenant, role=role, unit=unit, **claims)
+
+
 def headers(
     tenant: str = "dong-nai",
     subject: str = "snv.tonghop",
@@ -29,8 +45,6 @@ def headers(
     unit: str | None = "SNV",
     **extra: str,
 ) -> dict[str, Any]:
-    h = {"X-Tenant": tenant, "X-Actor-Subject": subject, "X-Actor-Role": role}
-    if unit:
-        h["X-Actor-Unit"] = unit
+    h: dict[str, Any] = {"Authorization": f"Bearer {token(tenant, subject, role, unit)}"}
     h.update(extra)
     return h

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from helpers import headers
+from helpers import TEST_ISSUER, headers
 
 from embedded.app import create_embedded_app
 
@@ -26,7 +26,7 @@ def wait_for(client: TestClient, url: str, predicate: Any, timeout: float = 10.0
 
 
 def test_command_reaches_the_board_through_the_in_process_relay(tmp_path: Path) -> None:
-    app = create_embedded_app(tmp_path, demo=False)
+    app = create_embedded_app(tmp_path, demo=False, issuer=TEST_ISSUER)
     with TestClient(app) as client:
         unit = client.post(
             "/v1/units",
@@ -66,7 +66,7 @@ def test_demo_is_served_and_rebuild_gives_the_same_board(tmp_path: Path) -> None
     from embedded.app import build_embedded
     from reporting.consumer.rebuild import rebuild_from_envelopes
 
-    app = create_embedded_app(tmp_path, demo=True)
+    app = create_embedded_app(tmp_path, demo=True, issuer=TEST_ISSUER)
     with TestClient(app) as client:
         cycles = wait_for(client, "/v1/reports/cycles", lambda b: b["items"])
         cycle_id = cycles["items"][0]["id"]

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import headers
+from helpers import TEST_ISSUER, headers
 from pydantic import SecretStr
 
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
@@ -29,7 +29,7 @@ def test_http_command_visible_on_the_board(
     db = PostgresDatabase(pg_url)
     ensure_schema(db)
     try:
-        api = TestClient(create_assessment(store))
+        api = TestClient(create_assessment(store, verifier=TEST_ISSUER.verifier()))
         unit = api.post(
             "/v1/units",
             json={"code": "SNV", "name": "Sở Nội vụ", "kind": "department"},
@@ -84,7 +84,7 @@ def test_http_command_visible_on_the_board(
                 await consumer.stop()
 
         asyncio.run(pipeline())
-        reports = TestClient(create_reporting(db))
+        reports = TestClient(create_reporting(db, verifier=TEST_ISSUER.verifier()))
         board = reports.get(
             f"/v1/reports/cycles/{cycle['id']}/board", headers=headers(role="auditor")
         ).json()

@@ -1,21 +1,18 @@
-"""Who is calling. Until OIDC lands (issue 4) the caller is named by trusted gateway headers.
+"""Who is calling: the verified claims of the bearer token, in one dependency.
 
-``X-Tenant``, ``X-Actor-Subject``, ``X-Actor-Role`` and optional ``X-Actor-Unit`` are read in
-this one dependency, so the swap to verified JWT claims touches nothing else. The tenant never
-comes from a path or a body.
+The tenant comes only from the token, never from a path or a body. The verifier lives on
+``app.state.verifier`` (built by each service's lifespan from ``CONGVU_AUTH_*``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 
+from shared.auth import TokenVerifier
 from shared.problems import AppError
-
-_SAFE = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
 
 @dataclass(frozen=True)
@@ -29,38 +26,32 @@ class Caller:
         return {"subject": self.subject, "role": self.role, "acting_for": self.acting_for}
 
 
-def _need(value: str | None, header: str) -> str:
-    if not value:
+def current_caller(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Caller:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         raise AppError(
-            code="auth.missing_identity",
+            code="auth.missing_token",
             title="Chưa xác thực",
             title_en="Unauthenticated",
             status=401,
-            detail=f"thiếu header {header}",
+            detail="cần header Authorization: Bearer <mã thông báo>",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not _SAFE.match(value):
+    verifier: TokenVerifier | None = getattr(request.app.state, "verifier", None)
+    if verifier is None:
         raise AppError(
-            code="auth.invalid_identity",
-            title="Danh tính không hợp lệ",
-            title_en="Invalid identity",
-            status=401,
-            detail=f"header {header} có ký tự không hợp lệ",
+            code="auth.not_configured",
+            title="Chưa cấu hình xác thực",
+            title_en="Authentication not configured",
+            status=503,
+            headers={"Retry-After": "30"},
         )
-    return value
-
-
-def current_caller(
-    x_tenant: Annotated[str | None, Header()] = None,
-    x_actor_subject: Annotated[str | None, Header()] = None,
-    x_actor_role: Annotated[str | None, Header()] = None,
-    x_actor_unit: Annotated[str | None, Header()] = None,
-) -> Caller:
+    claims = verifier.verify(token.strip())
     return Caller(
-        tenant=_need(x_tenant, "X-Tenant"),
-        subject=_need(x_actor_subject, "X-Actor-Subject"),
-        role=_need(x_actor_role, "X-Actor-Role"),
-        acting_for=_need(x_actor_unit, "X-Actor-Unit") if x_actor_unit else None,
+        tenant=claims.tenant, subject=claims.subject, role=claims.role, acting_for=claims.unit
     )
 
 

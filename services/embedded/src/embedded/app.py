@@ -24,6 +24,7 @@ from reporting.adapters.db import SqliteDatabase
 from reporting.consumer.runner import BoardProjector, ensure_schema
 from reporting.entrypoints.api.app import include_reporting
 from reporting.projections.cycle_board import STEP_ORDER, board_rows
+from shared.auth import DevIssuer
 from shared.bus import InProcessBus
 from shared.http import add_problem_schema
 from shared.settings import AssessmentSettings
@@ -114,8 +115,17 @@ def _board_html(db: SqliteDatabase, tenant: str, cycle_id: str) -> str:
     )
 
 
+def dev_issuer_for(data_dir: Path) -> DevIssuer:
+    """The embedded development identity provider; its key stays in the data directory."""
+    return DevIssuer.from_file(data_dir / "keys" / "dev-issuer.pem")
+
+
 def create_embedded_app(
-    data_dir: Path, *, demo: bool = True, clock: Clock | None = None
+    data_dir: Path,
+    *,
+    demo: bool = True,
+    clock: Clock | None = None,
+    issuer: DevIssuer | None = None,
 ) -> FastAPI:
     state: dict[str, str] = {}
 
@@ -125,6 +135,7 @@ def create_embedded_app(
         app.state.embedded = emb
         app.state.assessment = emb.assessment
         app.state.sealer = emb.sealer
+        app.state.verifier = (issuer or dev_issuer_for(data_dir)).verifier()
         app.state.reporting_db = emb.db
         if demo:
             loaded = await asyncio.to_thread(load_demo, emb.assessment)
@@ -148,6 +159,10 @@ def create_embedded_app(
     include_assessment(app)
     include_reporting(app)
 
+    @app.get("/.well-known/jwks.json", include_in_schema=False)
+    def jwks() -> dict[str, object]:
+        return (issuer or dev_issuer_for(data_dir)).jwks
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
         from assessment.domain.cycle import cycle_id_for
@@ -164,8 +179,9 @@ td,th{{border:1px solid #999;padding:4px 8px;font-size:13px}}.late,.overdue{{bac
 <h1>Đánh giá kết quả công vụ — bản chạy thử (embedded)</h1>
 <p>Dữ liệu mẫu: tỉnh <b>{TENANT}</b>, kỳ 2013 (Kế hoạch theo seed 001). Cập nhật: {now}.</p>
 <p>API: <a href="/docs">/docs</a> (OpenAPI) · Bảng theo dõi JSON:
-<code>GET /v1/reports/cycles/{cycle_id}/board</code> với các header <code>X-Tenant: {TENANT}</code>,
-<code>X-Actor-Subject</code>, <code>X-Actor-Role</code>.</p>
+<code>GET /v1/reports/cycles/{cycle_id}/board</code> với header
+<code>Authorization: Bearer $(.venv/bin/congvu token --role auditor)</code>
+(mã thông báo của bên cấp phát thử nghiệm; các vai trò: xem README).</p>
 {board}
 <p lang="en"><i>English: congvu embedded demo — cycle board of the 2013 demo cycle; API docs at
 /docs.</i></p></body></html>"""

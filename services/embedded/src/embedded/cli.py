@@ -69,6 +69,24 @@ def rebuild(
         emb.close()
 
 
+@cli.command()
+def token(
+    role: Annotated[str, typer.Option(help="vai trò, ví dụ home_affairs, auditor, chairman")],
+    tenant: Annotated[str, typer.Option(help="tỉnh")] = "dong-nai",
+    subject: Annotated[str | None, typer.Option(help="người dùng")] = None,
+    unit: Annotated[str | None, typer.Option(help="mã đơn vị thay mặt")] = None,
+    ttl: Annotated[int, typer.Option(help="hiệu lực (giây)")] = 8 * 3600,
+    data_dir: Annotated[Path | None, typer.Option(help="thư mục dữ liệu SQLite")] = None,
+) -> None:
+    """In một mã thông báo của bên cấp phát thử nghiệm (chỉ chế độ embedded)."""
+    from embedded.app import dev_issuer_for
+
+    issuer = dev_issuer_for(data_dir or EmbeddedSettings().data_dir)
+    typer.echo(
+        issuer.mint(subject=subject or f"{role}.demo", tenant=tenant, role=role, unit=unit, ttl=ttl)
+    )
+
+
 def main() -> None:
     cli()
 

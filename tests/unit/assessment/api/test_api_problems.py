@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import MutableClock, headers
+from helpers import TEST_ISSUER, MutableClock, headers
 
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
@@ -28,7 +28,7 @@ def app(tmp_path: Path, clock: MutableClock) -> Iterator[AssessmentApplication]:
 
 @pytest.fixture
 def client(app: AssessmentApplication) -> TestClient:
-    return TestClient(create_app(app))
+    return TestClient(create_app(app, verifier=TEST_ISSUER.verifier()))
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_every_route_needs_an_identity(
             continue
         for method in ops:
             resp = client.request(method.upper(), fill(path, ids), json={})
-            assert_problem(resp, 401, "auth.missing_identity")
+            assert_problem(resp, 401, "auth.missing_token")
     assert positions(app) == before
 
 

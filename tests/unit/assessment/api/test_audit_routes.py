@@ -6,13 +6,13 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from helpers import headers
+from helpers import TEST_ISSUER, headers
 
 from embedded.app import create_embedded_app
 
 
 def test_history_and_as_of(tmp_path: Path) -> None:
-    with TestClient(create_embedded_app(tmp_path, demo=False)) as client:
+    with TestClient(create_embedded_app(tmp_path, demo=False, issuer=TEST_ISSUER)) as client:
         unit = client.post(
             "/v1/units",
             json={"code": "SYT", "name": "Sở Y tế", "kind": "department"},

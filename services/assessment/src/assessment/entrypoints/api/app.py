@@ -15,6 +15,7 @@ from assessment.domain.errors import DomainError
 from assessment.entrypoints.api.errors import translate
 from assessment.entrypoints.api.routes.assessments import router
 from assessment.entrypoints.api.routes.audit import router as audit_router
+from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers
 
 TRANSLATED: tuple[type[Exception], ...] = (
@@ -39,7 +40,9 @@ def include_assessment(app: FastAPI) -> None:
         return {"status": "ok", "last_position": store.recorder.max_notification_id() or 0}
 
 
-def create_app(application: AssessmentApplication | None = None) -> FastAPI:
+def create_app(
+    application: AssessmentApplication | None = None, verifier: TokenVerifier | None = None
+) -> FastAPI:
     """Production entry: ``uvicorn --factory assessment.entrypoints.api.app:create_app``."""
 
     @asynccontextmanager
@@ -50,6 +53,8 @@ def create_app(application: AssessmentApplication | None = None) -> FastAPI:
 
             app.state.assessment = build_application()
             app.state.sealer = build_sealer(app.state.assessment)
+        if verifier is None:
+            app.state.verifier = build_verifier(AuthSettings())
         try:
             yield
         finally:
@@ -62,6 +67,8 @@ def create_app(application: AssessmentApplication | None = None) -> FastAPI:
     )
     if application is not None:
         app.state.assessment = application
+    if verifier is not None:
+        app.state.verifier = verifier
     install_assessment_errors(app)
     add_problem_schema(app)
     include_assessment(app)

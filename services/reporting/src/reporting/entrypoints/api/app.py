@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 
 from reporting.adapters.db import Database
 from reporting.queries.board import get_board, list_cycles
+from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
 from shared.identity import CallerDep
 
@@ -48,7 +49,7 @@ def include_reporting(app: FastAPI) -> None:
     app.include_router(router)
 
 
-def create_app(db: Database | None = None) -> FastAPI:
+def create_app(db: Database | None = None, verifier: TokenVerifier | None = None) -> FastAPI:
     """Production entry: ``uvicorn --factory reporting.entrypoints.api.app:create_app``."""
 
     @asynccontextmanager
@@ -58,6 +59,8 @@ def create_app(db: Database | None = None) -> FastAPI:
             from reporting.bootstrap import build_database
 
             app.state.reporting_db = build_database()
+        if verifier is None:
+            app.state.verifier = build_verifier(AuthSettings())
         try:
             yield
         finally:
@@ -67,6 +70,8 @@ def create_app(db: Database | None = None) -> FastAPI:
     app = FastAPI(title="congvu — Báo cáo (reporting)", version="0.1.0", lifespan=lifespan)
     if db is not None:
         app.state.reporting_db = db
+    if verifier is not None:
+        app.state.verifier = verifier
     install_problem_handlers(app)
     add_problem_schema(app)
     include_reporting(app)

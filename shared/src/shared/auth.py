@@ -1,0 +1,236 @@
+"""Bearer-token authentication: OIDC access tokens (JWT) verified against a JWKS.
+
+Verification goes through PyJWT: signature against the issuer's JWKS (fetched from
+``CONGVU_AUTH_JWKS_URL`` and cached, or the built-in development issuer's key set), an
+explicit algorithm allow-list (``alg: none`` and HMAC are refused), issuer, audience, expiry and
+not-before with a small clock-skew leeway. Claims used: ``sub``, ``tenant``, ``role``, ``unit``
+(the unit acted for, optional). Keycloak maps user attributes to these claims (see
+``deploy/keycloak/realm-congvu.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.problems import AppError
+
+ALLOWED_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]
+DEV_ISSUER = "urn:congvu:dev-issuer"
+DEFAULT_AUDIENCE = "congvu"
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONGVU_AUTH_", extra="ignore", frozen=True)
+
+    jwks_url: str | None = None
+    issuer: str = DEV_ISSUER
+    audience: str = DEFAULT_AUDIENCE
+    leeway_seconds: int = 30
+    dev_key_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Claims:
+    subject: str
+    tenant: str
+    role: str
+    unit: str | None
+
+
+def _unauthorized(code: str, detail: str) -> AppError:
+    return AppError(
+        code=code,
+        title="Chưa xác thực hoặc mã thông báo không hợp lệ",
+        title_en="Unauthenticated",
+        status=401,
+        detail=detail,
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        leeway: int = 30,
+        jwks_url: str | None = None,
+        jwks: dict[str, Any] | None = None,
+    ) -> None:
+        if (jwks_url is None) == (jwks is None):
+            raise ValueError("give exactly one of jwks_url or jwks")
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+        self._client = (
+            jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if jwks_url else None
+        )
+        self._keys = jwt.PyJWKSet.from_dict(jwks) if jwks else None
+
+    def _key_for(self, token: str) -> Any:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise _unauthorized("auth.invalid_token", "mã thông báo không đọc được") from None
+        if header.get("alg") not in ALLOWED_ALGORITHMS:
+            raise _unauthorized(
+                "auth.invalid_token", f"thuật toán '{header.get('alg')}' không được chấp nhận"
+            )
+        kid = header.get("kid")
+        try:
+            if self._client is not None:
+                return self._client.get_signing_key(kid).key
+            assert self._keys is not None
+            for key in self._keys.keys:
+                if kid is None or key.key_id == kid:
+                    return key.key
+        except jwt.PyJWKClientError as exc:
+            raise AppError(
+                code="auth.jwks_unavailable",
+                title="Không lấy được khóa xác thực",
+                title_en="Identity provider unavailable",
+                status=503,
+                detail=str(exc)[:200],
+                headers={"Retry-After": "10"},
+            ) from None
+        raise _unauthorized("auth.invalid_token", "không biết khóa ký (kid) của mã thông báo")
+
+    def verify(self, token: str) -> Claims:
+        key = self._key_for(token)
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=ALLOWED_ALGORITHMS,
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise _unauthorized("auth.token_expired", "mã thông báo đã hết hạn") from None
+        except jwt.ImmatureSignatureError:
+            raise _unauthorized(
+                "auth.token_not_yet_valid", "mã thông báo chưa có hiệu lực"
+            ) from None
+        except jwt.InvalidAudienceError:
+            raise _unauthorized(
+                "auth.wrong_audience", "mã thông báo không dành cho dịch vụ này"
+            ) from None
+        except jwt.InvalidIssuerError:
+            raise _unauthorized("auth.wrong_issuer", "bên cấp mã thông báo không đúng") from None
+        except jwt.PyJWTError as exc:
+            raise _unauthorized("auth.invalid_token", f"mã thông báo không hợp lệ: {exc}") from None
+        tenant, role = claims.get("tenant"), claims.get("role")
+        if not isinstance(tenant, str) or not tenant or not isinstance(role, str) or not role:
+            raise _unauthorized("auth.missing_claims", "mã thông báo thiếu 'tenant' hoặc 'role'")
+        unit = claims.get("unit")
+        return Claims(
+            subject=str(claims["sub"]), tenant=tenant, role=role, unit=str(unit) if unit else None
+        )
+
+
+class DevIssuer:
+    """The built-in development identity provider (embedded mode and tests): one EC P-256 key,
+    a JWKS, and tokens for the demo roles. Never used when ``CONGVU_AUTH_JWKS_URL`` is set."""
+
+    def __init__(
+        self,
+        private_key: ec.EllipticCurvePrivateKey,
+        issuer: str = DEV_ISSUER,
+        audience: str = DEFAULT_AUDIENCE,
+    ) -> None:
+        self._key = private_key
+        self.issuer = issuer
+        self.audience = audience
+        jwk = json.loads(ECAlgorithm.to_jwk(private_key.public_key()))
+        self.kid = uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(jwk, sort_keys=True)).hex[:16]
+        jwk.update({"kid": self.kid, "use": "sig", "alg": "ES256"})
+        self.jwks = {"keys": [jwk]}
+
+    @classmethod
+    def generate(cls) -> DevIssuer:
+        return cls(ec.generate_private_key(ec.SECP256R1()))
+
+    @classmethod
+    def from_file(cls, path: Path, *, create: bool = True) -> DevIssuer:
+        if not path.exists():
+            if not create:
+                raise FileNotFoundError(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            key = ec.generate_private_key(ec.SECP256R1())
+            path.touch(mode=0o600)
+            path.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(loaded, ec.EllipticCurvePrivateKey):
+            raise ValueError("the development issuer key must be EC P-256")
+        return cls(loaded)
+
+    def verifier(self, leeway: int = 30) -> TokenVerifier:
+        return TokenVerifier(
+            issuer=self.issuer, audience=self.audience, leeway=leeway, jwks=self.jwks
+        )
+
+    def mint(
+        self,
+        *,
+        subject: str,
+        tenant: str,
+        role: str,
+        unit: str | None = None,
+        ttl: int = 3600,
+        now: float | None = None,
+        **extra: Any,
+    ) -> str:
+        issued = int(now if now is not None else time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject,
+            "tenant": tenant,
+            "role": role,
+            "iat": issued,
+            "nbf": issued,
+            "exp": issued + ttl,
+            "jti": uuid.uuid4().hex,
+        }
+        if unit:
+            claims["unit"] = unit
+        claims.update(extra)
+        return jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self.kid})
+
+
+def build_verifier(
+    settings: AuthSettings | None = None, dev_issuer: DevIssuer | None = None
+) -> TokenVerifier:
+    settings = settings or AuthSettings()
+    if settings.jwks_url:
+        return TokenVerifier(
+            issuer=settings.issuer,
+            audience=settings.audience,
+            leeway=settings.leeway_seconds,
+            jwks_url=settings.jwks_url,
+        )
+    if dev_issuer is None:
+        if settings.dev_key_file is None:
+            raise ValueError("set CONGVU_AUTH_JWKS_URL (OIDC) or CONGVU_AUTH_DEV_KEY_FILE")
+        dev_issuer = DevIssuer.from_file(settings.dev_key_file)
+    return dev_issuer.verifier(settings.leeway_seconds)
