@@ -53,7 +53,7 @@ def test_js_ballots_verify_in_python_and_trackers_agree() -> None:
     }
     assert NODE is not None
     out = subprocess.run(
-        [NODE, str(WEB / "test" / "make_ballot.mjs")],
+        [NODE, str(WEB / "tools" / "make_ballot.mjs")],
         input=json.dumps(params),
         capture_output=True,
         text=True,
