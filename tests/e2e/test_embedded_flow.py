@@ -47,7 +47,7 @@ def test_command_reaches_the_board_through_the_in_process_relay(tmp_path: Path) 
         resp = client.post(
             f"/v1/cycles/{cycle['id']}/units/{unit['id']}/self-assessment",
             json={"groups": groups, "proposed_level": "hoan_thanh_tot"},
-            headers=headers(unit="SYT"),
+            headers=headers(role="unit_officer", unit="SYT"),
         )
         assert resp.status_code == 201, resp.text
         board = wait_for(

@@ -47,7 +47,7 @@ def test_http_command_visible_on_the_board(
         resp = api.post(
             f"/v1/cycles/{cycle['id']}/units/{unit['id']}/self-assessment",
             json={"groups": groups, "proposed_level": "hoan_thanh_tot"},
-            headers=headers(),
+            headers=headers(role="unit_officer"),
         )
         assert resp.status_code == 201, resp.text
         bad = api.post(

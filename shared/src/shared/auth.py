@@ -91,7 +91,7 @@ class TokenVerifier:
         kid = header.get("kid")
         try:
             if self._client is not None:
-                return self._client.get_signing_key(kid).key
+                return self._client.get_signing_key_from_jwt(token).key
             assert self._keys is not None
             for key in self._keys.keys:
                 if kid is None or key.key_id == kid:

@@ -52,7 +52,7 @@ def store(pg_url: str, key_file: Path) -> Iterator[tuple[AssessmentApplication, 
         app.register_unit(CTX, code=f"U{i}", name=f"Đơn vị {i}", kind="department")
     sealer.seal()  # first checkpoint
     # a conflicting save burns a notification id: a real gap, as rolled-back inserts leave
-    a = app.repository.get(uuid.UUID(app.get_unit("dong-nai", _uid(app, "U0"))["id"]))
+    a = app.repository.get(uuid.UUID(app.get_unit(CTX, _uid(app, "U0"))["id"]))
     b = app.repository.get(a.id)
     a.rename(actor=CTX.actor, occurred_at=app.clock(), name="Đơn vị không")
     b.rename(actor=CTX.actor, occurred_at=app.clock(), name="Đơn vị zero")

@@ -28,10 +28,10 @@ def app(pg_url: str, clock: MutableClock) -> Iterator[AssessmentApplication]:
     application.close()
 
 
-def ctx(unit: str = "SNV", key: str | None = None) -> CommandContext:
+def ctx(unit: str = "SNV", key: str | None = None, role: str = "home_affairs") -> CommandContext:
     return CommandContext(
         tenant="dong-nai",
-        actor={"subject": f"u-{unit}", "role": "r", "acting_for": unit},
+        actor={"subject": f"u-{unit}", "role": role, "acting_for": unit},
         idempotency_key=key,
         request_fingerprint="fp" if key else None,
     )
@@ -45,15 +45,23 @@ def test_cycle_on_postgres_and_idempotent_retry(
     c, u = uuid.UUID(cycle["id"]), uuid.UUID(unit["id"])
     clock.set("2013-12-11T08:00+07:00")
     first = app.submit_self_assessment(
-        ctx(key="k"), c, u, groups=thorough_groups(), proposed_level="hoan_thanh_tot"
+        ctx(key="k", role="unit_officer"),
+        c,
+        u,
+        groups=thorough_groups(),
+        proposed_level="hoan_thanh_tot",
     )
     n = app.recorder.max_notification_id()
     again = app.submit_self_assessment(
-        ctx(key="k"), c, u, groups=thorough_groups(), proposed_level="hoan_thanh_tot"
+        ctx(key="k", role="unit_officer"),
+        c,
+        u,
+        groups=thorough_groups(),
+        proposed_level="hoan_thanh_tot",
     )
     assert again == first and first["late"] is True
     assert app.recorder.max_notification_id() == n
-    view = app.get_unit_assessment("dong-nai", c, u)
+    view = app.get_unit_assessment(ctx(role="auditor"), c, u)
     assert view["self_assessment"]["late_by_seconds"] == 8 * 3600
 
 
@@ -61,6 +69,17 @@ def test_concurrent_commands_lose_no_update(app: AssessmentApplication, pg_url: 
     unit = app.register_unit(ctx(), code="SNV", name="Sở Nội vụ", kind="department")
     cycle = app.plan_cycle(ctx(), year=2013, plan_reference="KH", unit_ids=[uuid.UUID(unit["id"])])
     c, u = uuid.UUID(cycle["id"]), uuid.UUID(unit["id"])
+    for i in range(8):
+        app.register_unit(ctx(), code=f"S{i}", name=f"Sở {i}", kind="department")
+        app.grant_assignment(
+            ctx(),
+            kind="sector_management",
+            holder=f"S{i}",
+            unit_ids=[u],
+            decision_number="45/QĐ-UBND",
+            decision_date="2013-01-01",
+            valid_from="2013-01-01",
+        )
     # a second process-like application on the same database
     other = build_application(AssessmentSettings(mode="production", database_url=SecretStr(pg_url)))
     ok: list[str] = []
@@ -70,7 +89,12 @@ def test_concurrent_commands_lose_no_update(app: AssessmentApplication, pg_url: 
     def review(application: AssessmentApplication, reviewer: str) -> None:
         try:
             application.submit_sector_review(
-                ctx(unit=reviewer), c, u, comment="ok", proposed_level="hoan_thanh", published=True
+                ctx(unit=reviewer, role="sector_reviewer"),
+                c,
+                u,
+                comment="ok",
+                proposed_level="hoan_thanh",
+                published=True,
             )
             with lock:
                 ok.append(reviewer)
@@ -87,6 +111,6 @@ def test_concurrent_commands_lose_no_update(app: AssessmentApplication, pg_url: 
         t.join()
     other.close()
     assert len(ok) + len(conflicts) == 8 and ok
-    view = app.get_unit_assessment("dong-nai", c, u)
+    view = app.get_unit_assessment(ctx(role="auditor"), c, u)
     assert sorted(view["sector_reviews"]) == sorted(ok)
     assert view["version"] == 1 + len(ok)

@@ -55,9 +55,13 @@ def seed(app: AssessmentApplication, clock: MutableClock, units: int = 5) -> str
     cycle = app.plan_cycle(CTX, year=2013, plan_reference="KH", unit_ids=ids)
     cid = uuid.UUID(cycle["id"])
     clock.set("2013-12-12T10:00+07:00")
-    for u in ids[:3]:
+    for i, u in enumerate(ids[:3]):
+        officer = CommandContext(
+            tenant="dong-nai",
+            actor={"subject": f"o{i}", "role": "unit_officer", "acting_for": f"U{i}"},
+        )
         app.submit_self_assessment(
-            CTX, cid, u, groups=thorough_groups(), proposed_level="hoan_thanh_tot"
+            officer, cid, u, groups=thorough_groups(), proposed_level="hoan_thanh_tot"
         )
     app.consolidate(CTX, cid, ids[0], summary="ok", proposed_level="hoan_thanh_tot")
     return cycle["id"]

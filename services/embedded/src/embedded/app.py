@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -160,7 +161,7 @@ def create_embedded_app(
     include_reporting(app)
 
     @app.get("/.well-known/jwks.json", include_in_schema=False)
-    def jwks() -> dict[str, object]:
+    def jwks() -> dict[str, Any]:
         return (issuer or dev_issuer_for(data_dir)).jwks
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

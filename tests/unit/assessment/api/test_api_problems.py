@@ -61,7 +61,7 @@ def post_routes(client: TestClient) -> list[str]:
 
 
 def fill(path: str, ids: dict[str, str]) -> str:
-    return path.format(aggregate_id=ids["unit_id"], **ids)
+    return path.format(aggregate_id=ids["unit_id"], assignments_id=ids["unit_id"], **ids)
 
 
 def assert_problem(resp: Any, status: int, code: str | None = None) -> dict[str, Any]:
@@ -152,8 +152,13 @@ def test_closed_step_and_step_order_are_409(client: TestClient, ids: dict[str, s
         c: {"results": "r" * 100, "limitations": "l"} for c in ("tham_muu", "nhiem_vu", "ky_luat")
     }
     body = {"groups": groups, "proposed_level": "hoan_thanh_tot"}
-    assert client.post(base + "/self-assessment", json=body, headers=headers()).status_code == 201
-    resp = client.post(base + "/self-assessment", json=body, headers=headers())
+    assert (
+        client.post(
+            base + "/self-assessment", json=body, headers=headers(role="unit_officer")
+        ).status_code
+        == 201
+    )
+    resp = client.post(base + "/self-assessment", json=body, headers=headers(role="unit_officer"))
     assert_problem(resp, 409, "assessment.step_closed")
 
 

@@ -24,11 +24,16 @@ def app(clock: MutableClock) -> Iterator[AssessmentApplication]:
 
 
 def ctx(
-    tenant: str = "dong-nai", key: str | None = None, fp: str | None = None, unit: str = "SNV"
+    tenant: str = "dong-nai",
+    key: str | None = None,
+    fp: str | None = None,
+    unit: str = "SNV",
+    role: str = "home_affairs",
+    subject: str = "u1",
 ) -> CommandContext:
     return CommandContext(
         tenant=tenant,
-        actor={"subject": "u1", "role": "home_affairs", "acting_for": unit},
+        actor={"subject": subject, "role": role, "acting_for": unit},
         idempotency_key=key,
         request_fingerprint=fp,
     )
@@ -85,11 +90,11 @@ def test_another_tenant_sees_not_found(app: AssessmentApplication) -> None:
     import uuid
 
     with pytest.raises(NotFound):
-        app.get_unit_assessment("quang-tri", uuid.UUID(cycle_id), uuid.UUID(unit_id))
+        app.get_unit_assessment(ctx(tenant="quang-tri"), uuid.UUID(cycle_id), uuid.UUID(unit_id))
     n = count(app)
     with pytest.raises(NotFound):
         app.submit_self_assessment(
-            ctx(tenant="quang-tri"),
+            ctx(tenant="quang-tri", role="unit_officer"),
             uuid.UUID(cycle_id),
             uuid.UUID(unit_id),
             groups=thorough_groups(),
@@ -150,16 +155,44 @@ def test_full_cycle_through_the_application(
     cycle_id, unit_id = setup_cycle(app)
     c, u = uuid.UUID(cycle_id), uuid.UUID(unit_id)
     clock.set("2013-11-12T10:00+07:00")
+    app.register_unit(ctx(), code="SYT", name="Sở Y tế", kind="department")
+    app.grant_assignment(
+        ctx(),
+        kind="sector_management",
+        holder="SYT",
+        unit_ids=[u],
+        decision_number="45/QĐ-UBND",
+        decision_date="2013-01-15",
+        valid_from="2013-01-15",
+    )
+    app.grant_assignment(
+        ctx(role="chairman"),
+        kind="pc_oversight",
+        holder="pct.a",
+        unit_ids=[u],
+        decision_number="1770/QĐ-UBND",
+        decision_date="2011-07-14",
+        valid_from="2011-07-14",
+    )
     res = app.submit_sector_review(
-        ctx(unit="SYT"), c, u, comment="Tốt", proposed_level="hoan_thanh_tot", published=True
+        ctx(unit="SYT", role="sector_reviewer"),
+        c,
+        u,
+        comment="Tốt",
+        proposed_level="hoan_thanh_tot",
+        published=True,
     )
     assert res["late"] is True and res["late_by_seconds"] == 34 * 3600
     clock.set("2013-12-01T10:00+07:00")
     app.submit_self_assessment(
-        ctx(), c, u, groups=thorough_groups(), proposed_level="hoan_thanh_xuat_sac"
+        ctx(role="unit_officer"),
+        c,
+        u,
+        groups=thorough_groups(),
+        proposed_level="hoan_thanh_xuat_sac",
     )
     app.submit_member_review(
-        ctx(),
+        ctx(role="pc_member", subject="pct.a", unit="UBND-TINH"),
         c,
         u,
         assignment_reference="QĐ 1770/QĐ-UBND",
@@ -169,9 +202,9 @@ def test_full_cycle_through_the_application(
     clock.set("2013-12-30T10:00+07:00")
     app.consolidate(ctx(), c, u, summary="Tổng hợp", proposed_level="hoan_thanh_tot")
     clock.set("2014-01-05T10:00+07:00")
-    app.review_by_caucus(ctx(), c, u, comment="Đồng ý", proposed_level=None)
+    app.review_by_caucus(ctx(role="party_caucus"), c, u, comment="Đồng ý", proposed_level=None)
     app.recognise(
-        ctx(),
+        ctx(role="chairman"),
         c,
         u,
         decision_number="1/QĐ-UBND",
@@ -180,7 +213,7 @@ def test_full_cycle_through_the_application(
         level="hoan_thanh_tot",
     )
     app.publish(ctx(), c, u, channel="Cổng TTĐT")
-    view = app.get_unit_assessment("dong-nai", c, u)
+    view = app.get_unit_assessment(ctx(role="auditor"), c, u)
     assert view["current_level"] == "hoan_thanh_tot"
     assert view["publication"]["channel"] == "Cổng TTĐT"
     assert view["sector_reviews"]["SYT"]["late_by_seconds"] == 34 * 3600

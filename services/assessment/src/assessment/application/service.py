@@ -16,7 +16,9 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from assessment.application.errors import ConcurrencyConflict, IdempotencyKeyReused
 from assessment.application.idempotency import IdempotencyRecord, idempotency_id_for
+from assessment.application.permissions import Scope, check
 from assessment.application.views import to_public_event, to_public_state
+from assessment.domain.assignment import Assignments, assignments_id_for
 from assessment.domain.base import TenantAggregate
 from assessment.domain.cycle import Cycle, cycle_id_for
 from assessment.domain.errors import AlreadyExists, NotFound, ValidationFailed
@@ -78,6 +80,34 @@ class AssessmentApplication(Application[UUID]):
 
     def _exists(self, ident: UUID) -> bool:
         return bool(self.recorder.select_events(ident, limit=1))
+
+    def _authorize(
+        self,
+        ctx: CommandContext,
+        command: str,
+        target_unit: UUID | None = None,
+        year: int | None = None,
+    ) -> None:
+        """The one place where the permission matrix is applied (see permissions.py)."""
+        acting = ctx.actor.get("acting_for")
+        acting_id = unit_id_for(ctx.tenant, acting) if acting else None
+
+        def covered(scope: Scope) -> bool:
+            if target_unit is None or year is None:
+                return False
+            if scope is Scope.MANAGED_UNITS:
+                if acting_id is None:
+                    return False
+                kind, holder = "sector_management", str(acting_id)
+            else:
+                kind, holder = "pc_oversight", str(ctx.actor.get("subject"))
+            try:
+                found: Any = self.repository.get(assignments_id_for(ctx.tenant, kind, holder))
+            except AggregateNotFoundError:
+                return False
+            return isinstance(found, Assignments) and found.covers(target_unit, year)
+
+        check(command, str(ctx.actor.get("role")), acting_id, target_unit, covered)
 
     def _execute(
         self, ctx: CommandContext, action: Callable[[datetime], Outcome]
@@ -142,7 +172,11 @@ class AssessmentApplication(Application[UUID]):
         name: str,
         kind: str,
         parent_code: str | None = None,
+        valid_from: str | None = None,
+        split_from: UUID | None = None,
     ) -> dict[str, Any]:
+        self._authorize(ctx, "register_unit")
+
         def action(now: datetime) -> Outcome:
             ident = unit_id_for(ctx.tenant, code)
             if self._exists(ident):
@@ -151,6 +185,8 @@ class AssessmentApplication(Application[UUID]):
             if parent_code:
                 parent_id = unit_id_for(ctx.tenant, parent_code)
                 self._load(Unit, parent_id, ctx.tenant, "đơn vị cấp trên")
+            if split_from is not None:
+                self._load(Unit, split_from, ctx.tenant, "đơn vị được chia tách")
             unit = Unit.register(
                 tenant=ctx.tenant,
                 actor=ctx.actor,
@@ -159,28 +195,181 @@ class AssessmentApplication(Application[UUID]):
                 name=name,
                 kind=kind,
                 parent_id=parent_id,
+                valid_from=valid_from,
+                split_from=split_from,
             )
             return [unit], {"id": str(unit.id), "version": unit.version}
 
         return self._execute(ctx, action)
 
-    def rename_unit(self, ctx: CommandContext, unit_id: UUID, *, name: str) -> dict[str, Any]:
+    def rename_unit(
+        self, ctx: CommandContext, unit_id: UUID, *, name: str, effective_date: str | None = None
+    ) -> dict[str, Any]:
+        self._authorize(ctx, "change_unit")
+
         def action(now: datetime) -> Outcome:
             unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
-            unit.rename(actor=ctx.actor, occurred_at=now, name=name)
+            unit.rename(actor=ctx.actor, occurred_at=now, name=name, effective_date=effective_date)
             return [unit], {"id": str(unit.id), "version": unit.version}
 
         return self._execute(ctx, action)
 
-    def get_unit(self, tenant: str, unit_id: UUID) -> dict[str, Any]:
-        unit = self._load(Unit, unit_id, tenant, "đơn vị")
+    def merge_unit(
+        self,
+        ctx: CommandContext,
+        unit_id: UUID,
+        *,
+        successor_id: UUID,
+        effective_date: str,
+        decision_number: str,
+    ) -> dict[str, Any]:
+        self._authorize(ctx, "change_unit")
+
+        def action(now: datetime) -> Outcome:
+            unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
+            successor = self._load(Unit, successor_id, ctx.tenant, "đơn vị tiếp nhận")
+            unit.merge_into(
+                actor=ctx.actor,
+                occurred_at=now,
+                successor=successor,
+                effective_date=effective_date,
+                decision_number=decision_number,
+            )
+            return [unit], {"id": str(unit.id), "version": unit.version}
+
+        return self._execute(ctx, action)
+
+    def dissolve_unit(
+        self,
+        ctx: CommandContext,
+        unit_id: UUID,
+        *,
+        effective_date: str,
+        decision_number: str,
+        reason: str,
+    ) -> dict[str, Any]:
+        self._authorize(ctx, "change_unit")
+
+        def action(now: datetime) -> Outcome:
+            unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
+            unit.dissolve(
+                actor=ctx.actor,
+                occurred_at=now,
+                effective_date=effective_date,
+                decision_number=decision_number,
+                reason=reason,
+            )
+            return [unit], {"id": str(unit.id), "version": unit.version}
+
+        return self._execute(ctx, action)
+
+    def get_unit(self, ctx: CommandContext, unit_id: UUID) -> dict[str, Any]:
+        self._authorize(ctx, "read")
+        unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
         return {
             "id": str(unit.id),
             "code": unit.code,
             "name": unit.name,
             "kind": unit.kind.value,
             "parent_id": str(unit.parent_id) if unit.parent_id else None,
+            "valid_from": unit.valid_from,
+            "valid_to": unit.valid_to,
+            "names": unit.names,
+            "split_from": str(unit.split_from) if unit.split_from else None,
+            "successor_id": str(unit.successor_id) if unit.successor_id else None,
             "version": unit.version,
+        }
+
+    # ------------------------------------------------------------ assignments
+    def grant_assignment(
+        self,
+        ctx: CommandContext,
+        *,
+        kind: str,
+        holder: str,
+        unit_ids: Sequence[UUID],
+        decision_number: str,
+        decision_date: str,
+        valid_from: str,
+        valid_to: str | None = None,
+    ) -> dict[str, Any]:
+        """Sector management (holder = the agency's unit code) or PC member oversight (holder
+        = the member's subject), by decision, with validity dates."""
+        self._authorize(ctx, "grant_assignment")
+
+        def action(now: datetime) -> Outcome:
+            if kind == "sector_management":
+                agency = self._load(
+                    Unit,
+                    unit_id_for(ctx.tenant, holder),
+                    ctx.tenant,
+                    "cơ quan quản lý chuyên ngành",
+                )
+                holder_key = str(agency.id)
+            else:
+                holder_key = holder
+            for unit_id in unit_ids:
+                self._load(Unit, unit_id, ctx.tenant, "đơn vị")
+            ident = assignments_id_for(ctx.tenant, kind, holder_key)
+            if self._exists(ident):
+                found: Any = self.repository.get(ident)
+                if not isinstance(found, Assignments) or not found.belongs_to(ctx.tenant):
+                    raise NotFound(f"phân công {ident} không tồn tại")
+                agg = found
+            else:
+                agg = Assignments.open(
+                    tenant=ctx.tenant,
+                    actor=ctx.actor,
+                    occurred_at=now,
+                    kind=kind,
+                    holder=holder_key,
+                )
+            grant_id = agg.grant(
+                actor=ctx.actor,
+                occurred_at=now,
+                unit_ids=list(unit_ids),
+                decision_number=decision_number,
+                decision_date=decision_date,
+                valid_from=valid_from,
+                valid_to=valid_to,
+            )
+            return [agg], {"id": str(agg.id), "version": agg.version, "grant_id": grant_id}
+
+        return self._execute(ctx, action)
+
+    def revoke_assignment(
+        self,
+        ctx: CommandContext,
+        assignments_id: UUID,
+        *,
+        grant_id: str,
+        effective_date: str,
+        reason: str,
+    ) -> dict[str, Any]:
+        self._authorize(ctx, "revoke_assignment")
+
+        def action(now: datetime) -> Outcome:
+            agg = self._load(Assignments, assignments_id, ctx.tenant, "phân công")
+            agg.revoke(
+                actor=ctx.actor,
+                occurred_at=now,
+                grant_id=grant_id,
+                effective_date=effective_date,
+                reason=reason,
+            )
+            return [agg], {"id": str(agg.id), "version": agg.version}
+
+        return self._execute(ctx, action)
+
+    def get_assignments(self, ctx: CommandContext, assignments_id: UUID) -> dict[str, Any]:
+        self._authorize(ctx, "read")
+        agg = self._load(Assignments, assignments_id, ctx.tenant, "phân công")
+        return {
+            "id": str(agg.id),
+            "kind": agg.kind,
+            "holder": agg.holder,
+            "grants": agg.grants,
+            "version": agg.version,
         }
 
     # ------------------------------------------------------------ cycles
@@ -195,6 +384,8 @@ class AssessmentApplication(Application[UUID]):
         deadlines: dict[str, str] | None = None,
         unit_ids: Sequence[UUID] = (),
     ) -> dict[str, Any]:
+        self._authorize(ctx, "plan_cycle")
+
         def action(now: datetime) -> Outcome:
             if self._exists(cycle_id_for(ctx.tenant, year)):
                 raise AlreadyExists(f"kỳ đánh giá năm {year} đã có")
@@ -221,7 +412,12 @@ class AssessmentApplication(Application[UUID]):
         self, ctx: CommandContext, cycle: Cycle, unit_ids: list[UUID], now: datetime
     ) -> list[UnitAssessment]:
         for unit_id in unit_ids:
-            self._load(Unit, unit_id, ctx.tenant, "đơn vị")
+            unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
+            if unit.valid_to is not None and unit.valid_to < f"{cycle.year}-01-01":
+                raise ValidationFailed(
+                    f"đơn vị '{unit.code}' đã ngừng hoạt động từ {unit.valid_to}, trước năm "
+                    f"{cycle.year}"
+                )
         new = cycle.enrol(actor=ctx.actor, occurred_at=now, unit_ids=unit_ids)
         return [
             UnitAssessment.open(
@@ -238,6 +434,7 @@ class AssessmentApplication(Application[UUID]):
     def enrol_units(
         self, ctx: CommandContext, cycle_id: UUID, unit_ids: Sequence[UUID]
     ) -> dict[str, Any]:
+        self._authorize(ctx, "enrol_units")
         if not unit_ids:
             raise ValidationFailed("cần ít nhất một đơn vị")
 
@@ -255,6 +452,8 @@ class AssessmentApplication(Application[UUID]):
     def change_deadline(
         self, ctx: CommandContext, cycle_id: UUID, *, step: str, deadline: str, reason: str
     ) -> dict[str, Any]:
+        self._authorize(ctx, "change_deadline")
+
         def action(now: datetime) -> Outcome:
             cycle = self._load(Cycle, cycle_id, ctx.tenant, "kỳ đánh giá")
             cycle.change_deadline(
@@ -264,8 +463,9 @@ class AssessmentApplication(Application[UUID]):
 
         return self._execute(ctx, action)
 
-    def get_cycle(self, tenant: str, cycle_id: UUID) -> dict[str, Any]:
-        cycle = self._load(Cycle, cycle_id, tenant, "kỳ đánh giá")
+    def get_cycle(self, ctx: CommandContext, cycle_id: UUID) -> dict[str, Any]:
+        self._authorize(ctx, "read")
+        cycle = self._load(Cycle, cycle_id, ctx.tenant, "kỳ đánh giá")
         return {
             "id": str(cycle.id),
             "year": cycle.year,
@@ -280,6 +480,7 @@ class AssessmentApplication(Application[UUID]):
     # ------------------------------------------------------------ unit assessments
     def _on_assessment(
         self,
+        command: str,
         ctx: CommandContext,
         cycle_id: UUID,
         unit_id: UUID,
@@ -294,6 +495,7 @@ class AssessmentApplication(Application[UUID]):
                 ctx.tenant,
                 "hồ sơ đánh giá của đơn vị",
             )
+            self._authorize(ctx, command, ua.unit_id, cycle.year)
             deadline = cycle.deadline_for(step) if step else None
             act(ua, cycle, now, deadline)
             response: dict[str, Any] = {"id": str(ua.id), "version": ua.version}
@@ -317,6 +519,7 @@ class AssessmentApplication(Application[UUID]):
     ) -> dict[str, Any]:
         reviewer = ctx.actor.get("acting_for") or ""
         return self._on_assessment(
+            "submit_sector_review",
             ctx,
             cycle_id,
             unit_id,
@@ -337,6 +540,7 @@ class AssessmentApplication(Application[UUID]):
     ) -> dict[str, Any]:
         reviewer = ctx.actor.get("acting_for") or ""
         return self._on_assessment(
+            "publish_sector_review",
             ctx,
             cycle_id,
             unit_id,
@@ -356,6 +560,7 @@ class AssessmentApplication(Application[UUID]):
         proposed_level: str,
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "submit_self_assessment",
             ctx,
             cycle_id,
             unit_id,
@@ -381,6 +586,7 @@ class AssessmentApplication(Application[UUID]):
         proposed_level: str | None,
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "submit_member_review",
             ctx,
             cycle_id,
             unit_id,
@@ -405,6 +611,7 @@ class AssessmentApplication(Application[UUID]):
         proposed_level: str,
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "consolidate",
             ctx,
             cycle_id,
             unit_id,
@@ -428,6 +635,7 @@ class AssessmentApplication(Application[UUID]):
         proposed_level: str | None,
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "review_by_caucus",
             ctx,
             cycle_id,
             unit_id,
@@ -445,6 +653,7 @@ class AssessmentApplication(Application[UUID]):
         self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID, *, level: str, reason: str
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "adjust_level",
             ctx,
             cycle_id,
             unit_id,
@@ -466,6 +675,7 @@ class AssessmentApplication(Application[UUID]):
         level: str,
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "recognise",
             ctx,
             cycle_id,
             unit_id,
@@ -485,6 +695,7 @@ class AssessmentApplication(Application[UUID]):
         self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID, *, channel: str
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "publish",
             ctx,
             cycle_id,
             unit_id,
@@ -496,6 +707,7 @@ class AssessmentApplication(Application[UUID]):
         self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID, *, reason: str
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "flag_perfunctory",
             ctx,
             cycle_id,
             unit_id,
@@ -509,6 +721,7 @@ class AssessmentApplication(Application[UUID]):
         self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID, *, step: str, reason: str
     ) -> dict[str, Any]:
         return self._on_assessment(
+            "reopen_step",
             ctx,
             cycle_id,
             unit_id,
@@ -518,11 +731,14 @@ class AssessmentApplication(Application[UUID]):
             ),
         )
 
-    def get_unit_assessment(self, tenant: str, cycle_id: UUID, unit_id: UUID) -> dict[str, Any]:
+    def get_unit_assessment(
+        self, ctx: CommandContext, cycle_id: UUID, unit_id: UUID
+    ) -> dict[str, Any]:
+        self._authorize(ctx, "read")
         ua = self._load(
             UnitAssessment,
             unit_assessment_id_for(cycle_id, unit_id),
-            tenant,
+            ctx.tenant,
             "hồ sơ đánh giá của đơn vị",
         )
         return {
@@ -553,20 +769,23 @@ class AssessmentApplication(Application[UUID]):
             raise NotFound(f"hồ sơ {aggregate_id} không tồn tại")
         return events
 
-    def aggregate_history(self, tenant: str, aggregate_id: UUID) -> list[dict[str, Any]]:
+    def aggregate_history(self, ctx: CommandContext, aggregate_id: UUID) -> list[dict[str, Any]]:
         """Every event of one aggregate: what, when (business and store time), who."""
+        self._authorize(ctx, "read_audit")
+        tenant = ctx.tenant
         return [to_public_event(e) for e in self._owned_events(tenant, aggregate_id)]
 
     def aggregate_as_of(
         self,
-        tenant: str,
+        ctx: CommandContext,
         aggregate_id: UUID,
         *,
         version: int | None = None,
         at: datetime | None = None,
     ) -> dict[str, Any]:
         """The aggregate at a version, or as it stood at a business time (``occurred_at``)."""
-        events = self._owned_events(tenant, aggregate_id)
+        self._authorize(ctx, "read_audit")
+        events = self._owned_events(ctx.tenant, aggregate_id)
         if at is not None:
             known = [e for e in events if e.occurred_at <= at]
             if not known:

@@ -18,6 +18,8 @@ STATUS_BY_CODE = {
     "assessment.nothing_to_reopen": 409,
     "assessment.concurrent_update": 409,
     "request.idempotency_key_reused": 422,
+    "auth.forbidden": 403,
+    "auth.outside_assignment": 403,
 }
 
 

@@ -34,10 +34,45 @@ class UnitCreate(Strict):
     name: NfcStr = Field(min_length=1, max_length=300, examples=["Sở Nội vụ"])
     kind: UnitKindCode
     parent_code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,64}$")
+    valid_from: date | None = None
+    split_from: UUID | None = Field(default=None, description="đơn vị bị chia tách ra")
 
 
 class UnitRename(Strict):
     name: NfcStr = Field(min_length=1, max_length=300)
+    effective_date: date | None = None
+
+
+class UnitMerge(Strict):
+    successor_id: UUID
+    effective_date: date
+    decision_number: NfcStr = Field(min_length=1, max_length=100)
+
+
+class UnitDissolve(Strict):
+    effective_date: date
+    decision_number: NfcStr = Field(min_length=1, max_length=100)
+    reason: NfcStr = Field(min_length=1, max_length=2000)
+
+
+class AssignmentGrant(Strict):
+    kind: Literal["sector_management", "pc_oversight"]
+    holder: str = Field(
+        min_length=1,
+        max_length=128,
+        description="mã đơn vị của cơ quan chuyên ngành, hoặc subject của thành viên UBND",
+    )
+    unit_ids: list[UUID] = Field(min_length=1, max_length=2000)
+    decision_number: NfcStr = Field(min_length=1, max_length=100, examples=["1770/QĐ-UBND"])
+    decision_date: date
+    valid_from: date
+    valid_to: date | None = None
+
+
+class AssignmentRevoke(Strict):
+    grant_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    effective_date: date
+    reason: NfcStr = Field(min_length=1, max_length=2000)
 
 
 class ContentGroupIn(Strict):
@@ -136,6 +171,7 @@ class ReopenIn(Strict):
 class CommandResult(BaseModel):
     id: str
     version: int
+    grant_id: str | None = None
     late: bool | None = None
     late_by_seconds: int | None = None
     enrolled: list[str] | None = None

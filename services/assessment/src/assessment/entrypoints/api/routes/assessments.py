@@ -13,7 +13,6 @@ from fastapi import APIRouter, status
 from assessment.entrypoints.api import schemas as s
 from assessment.entrypoints.api.deps import AppDep, CtxDep
 from shared.http import PROBLEM_RESPONSES
-from shared.identity import CallerDep
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
 CREATED = status.HTTP_201_CREATED
@@ -29,13 +28,19 @@ UA = "/cycles/{cycle_id}/units/{unit_id}"
 )
 def register_unit(body: s.UnitCreate, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
     return app.register_unit(
-        ctx, code=body.code, name=body.name, kind=body.kind, parent_code=body.parent_code
+        ctx,
+        code=body.code,
+        name=body.name,
+        kind=body.kind,
+        parent_code=body.parent_code,
+        valid_from=body.valid_from.isoformat() if body.valid_from else None,
+        split_from=body.split_from,
     )
 
 
 @router.get("/units/{unit_id}", tags=["units"], summary="Xem đơn vị / Get a unit")
-def get_unit(unit_id: UUID, app: AppDep, caller: CallerDep) -> dict[str, Any]:
-    return app.get_unit(caller.tenant, unit_id)
+def get_unit(unit_id: UUID, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    return app.get_unit(ctx, unit_id)
 
 
 @router.post(
@@ -45,7 +50,89 @@ def get_unit(unit_id: UUID, app: AppDep, caller: CallerDep) -> dict[str, Any]:
     summary="Đổi tên đơn vị / Rename a unit",
 )
 def rename_unit(unit_id: UUID, body: s.UnitRename, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
-    return app.rename_unit(ctx, unit_id, name=body.name)
+    return app.rename_unit(
+        ctx,
+        unit_id,
+        name=body.name,
+        effective_date=body.effective_date.isoformat() if body.effective_date else None,
+    )
+
+
+@router.post(
+    "/units/{unit_id}/merger",
+    response_model=s.CommandResult,
+    tags=["units"],
+    summary="Sáp nhập đơn vị vào đơn vị khác / Merge into a successor",
+)
+def merge_unit(unit_id: UUID, body: s.UnitMerge, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    return app.merge_unit(
+        ctx,
+        unit_id,
+        successor_id=body.successor_id,
+        effective_date=body.effective_date.isoformat(),
+        decision_number=body.decision_number,
+    )
+
+
+@router.post(
+    "/units/{unit_id}/dissolution",
+    response_model=s.CommandResult,
+    tags=["units"],
+    summary="Giải thể đơn vị / Dissolve a unit",
+)
+def dissolve_unit(unit_id: UUID, body: s.UnitDissolve, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    return app.dissolve_unit(
+        ctx,
+        unit_id,
+        effective_date=body.effective_date.isoformat(),
+        decision_number=body.decision_number,
+        reason=body.reason,
+    )
+
+
+@router.post(
+    "/assignments",
+    status_code=CREATED,
+    response_model=s.CommandResult,
+    tags=["assignments"],
+    summary="Phân công: cơ quan chuyên ngành hoặc thành viên UBND phụ trách đơn vị",
+)
+def grant_assignment(body: s.AssignmentGrant, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    return app.grant_assignment(
+        ctx,
+        kind=body.kind,
+        holder=body.holder,
+        unit_ids=body.unit_ids,
+        decision_number=body.decision_number,
+        decision_date=body.decision_date.isoformat(),
+        valid_from=body.valid_from.isoformat(),
+        valid_to=body.valid_to.isoformat() if body.valid_to else None,
+    )
+
+
+@router.get(
+    "/assignments/{assignments_id}", tags=["assignments"], summary="Xem phân công / Get assignments"
+)
+def get_assignments(assignments_id: UUID, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    return app.get_assignments(ctx, assignments_id)
+
+
+@router.post(
+    "/assignments/{assignments_id}/revocations",
+    response_model=s.CommandResult,
+    tags=["assignments"],
+    summary="Thu hồi phân công / Revoke a grant",
+)
+def revoke_assignment(
+    assignments_id: UUID, body: s.AssignmentRevoke, app: AppDep, ctx: CtxDep
+) -> dict[str, Any]:
+    return app.revoke_assignment(
+        ctx,
+        assignments_id,
+        grant_id=body.grant_id,
+        effective_date=body.effective_date.isoformat(),
+        reason=body.reason,
+    )
 
 
 @router.post(
@@ -70,8 +157,8 @@ def plan_cycle(body: s.CycleCreate, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
 
 
 @router.get("/cycles/{cycle_id}", tags=["cycles"], summary="Xem kỳ đánh giá / Get a cycle")
-def get_cycle(cycle_id: UUID, app: AppDep, caller: CallerDep) -> dict[str, Any]:
-    return app.get_cycle(caller.tenant, cycle_id)
+def get_cycle(cycle_id: UUID, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    return app.get_cycle(ctx, cycle_id)
 
 
 @router.post(
@@ -99,10 +186,8 @@ def change_deadline(
 
 
 @router.get(UA, tags=["assessments"], summary="Hồ sơ đánh giá của đơn vị / Unit assessment")
-def get_unit_assessment(
-    cycle_id: UUID, unit_id: UUID, app: AppDep, caller: CallerDep
-) -> dict[str, Any]:
-    return app.get_unit_assessment(caller.tenant, cycle_id, unit_id)
+def get_unit_assessment(cycle_id: UUID, unit_id: UUID, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    return app.get_unit_assessment(ctx, cycle_id, unit_id)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 
 from assessment.adapters.sealer import Sealer
-from assessment.entrypoints.api.deps import AppDep
+from assessment.entrypoints.api.deps import AppDep, CtxDep
 from shared.audit import public_key_pem
 from shared.http import PROBLEM_RESPONSES
 from shared.identity import CallerDep
@@ -35,8 +35,8 @@ def _sealer(request: Request) -> Sealer:
     "/aggregates/{aggregate_id}/history",
     summary="Lịch sử một hồ sơ: sự kiện, người thực hiện, thời điểm / History",
 )
-def history(aggregate_id: UUID, app: AppDep, caller: CallerDep) -> dict[str, Any]:
-    items = app.aggregate_history(caller.tenant, aggregate_id)
+def history(aggregate_id: UUID, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    items = app.aggregate_history(ctx, aggregate_id)
     return {"aggregate_id": str(aggregate_id), "items": items}
 
 
@@ -46,7 +46,7 @@ def history(aggregate_id: UUID, app: AppDep, caller: CallerDep) -> dict[str, Any
 def as_of(
     aggregate_id: UUID,
     app: AppDep,
-    caller: CallerDep,
+    ctx: CtxDep,
     version: Annotated[int | None, Query(ge=1)] = None,
     at: Annotated[datetime | None, Query(description="ISO 8601, có múi giờ")] = None,
 ) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def as_of(
             title_en="Timestamp needs a time zone",
             status=422,
         )
-    return app.aggregate_as_of(caller.tenant, aggregate_id, version=version, at=at)
+    return app.aggregate_as_of(ctx, aggregate_id, version=version, at=at)
 
 
 @router.get("/checkpoints", summary="Điểm kiểm tra đã ký / Signed checkpoints")
