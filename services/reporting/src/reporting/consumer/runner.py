@@ -24,8 +24,25 @@ log = logging.getLogger("congvu.reporting.consumer")
 
 
 def ensure_schema(db: Database) -> None:
+    """Create the read model; when its schema version changed, drop it (and every position)
+    so that it is replayed from the first event: read models are disposable."""
     with db.transaction() as tx:
+        tx.execute(
+            "CREATE TABLE IF NOT EXISTS rm_schema (name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        row = tx.fetchone("SELECT version FROM rm_schema WHERE name = %s", ("cycle_board",))
+        if row is not None and int(row[0]) != cycle_board.SCHEMA_VERSION:
+            for table in ("rm_cycle", "rm_unit", "rm_board", "rm_offsets", "rm_bus_position"):
+                tx.execute(f"DROP TABLE IF EXISTS {table}")
+            log.warning(
+                "read model schema %s → %s: dropped for replay", row[0], cycle_board.SCHEMA_VERSION
+            )
         cycle_board.create_schema(tx)
+        tx.execute(
+            "INSERT INTO rm_schema (name, version) VALUES (%s, %s) ON CONFLICT (name) "
+            "DO UPDATE SET version = excluded.version",
+            ("cycle_board", cycle_board.SCHEMA_VERSION),
+        )
 
 
 class BoardProjector:

@@ -17,14 +17,19 @@ from shared.envelope import Envelope
 log = logging.getLogger("congvu.reporting.board")
 VN_TZ = timezone(timedelta(hours=7))
 
+SCHEMA_VERSION = 2  # bump on any change: the read model is dropped and replayed
+
 SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS rm_schema (
+        name TEXT PRIMARY KEY, version INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS rm_cycle (
         cycle_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, year INTEGER NOT NULL,
         title TEXT NOT NULL, plan_reference TEXT NOT NULL, deadlines TEXT NOT NULL,
         content_groups TEXT NOT NULL, version INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS rm_unit (
         unit_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
-        kind TEXT NOT NULL, parent_id TEXT, version INTEGER NOT NULL)""",
+        kind TEXT NOT NULL, parent_id TEXT, names TEXT NOT NULL, valid_from TEXT,
+        valid_to TEXT, successor_id TEXT, split_from TEXT, version INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS rm_board (
         assessment_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, cycle_id TEXT NOT NULL,
         unit_id TEXT NOT NULL, year INTEGER NOT NULL, steps TEXT NOT NULL, levels TEXT NOT NULL,
@@ -69,17 +74,18 @@ def apply(tx: Tx, env: Envelope) -> bool:
 
 
 def _apply_unit(tx: Tx, env: Envelope) -> bool:
-    seen = _version(tx, "rm_unit", "unit_id", env.aggregate_id)
-    if seen is not None and env.aggregate_version <= seen:
+    row = tx.fetchone("SELECT version, names FROM rm_unit WHERE unit_id = %s", (env.aggregate_id,))
+    if row is not None and env.aggregate_version <= int(row[0]):
         return False
     p = env.payload
     event = env.type.rsplit(".", 1)[-1]
     if event == "Registered":
+        names = [{"name": p["name"], "from": p.get("valid_from")}]
         tx.execute(
-            """INSERT INTO rm_unit (unit_id, tenant, code, name, kind, parent_id, version)
-               VALUES (%s, %s, %s, %s, %s, %s, %s)
-               ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name,
-                 version = excluded.version""",
+            """INSERT INTO rm_unit (unit_id, tenant, code, name, kind, parent_id, names,
+                 valid_from, valid_to, successor_id, split_from, version)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, NULL, %s, %s)
+               ON CONFLICT (unit_id) DO NOTHING""",
             (
                 env.aggregate_id,
                 env.tenant,
@@ -87,13 +93,37 @@ def _apply_unit(tx: Tx, env: Envelope) -> bool:
                 p["name"],
                 p["kind"],
                 p.get("parent_id"),
+                json.dumps(names, ensure_ascii=False),
+                p.get("valid_from"),
+                p.get("split_from"),
                 env.aggregate_version,
             ),
         )
-    elif event == "Renamed":
+        return True
+    if row is None:
+        log.warning("unit %s: %s before Registered; skipped", env.aggregate_id, event)
+        return False
+    if event == "Renamed":
+        names = json.loads(row[1])
+        names.append({"name": p["name"], "from": p.get("effective_date")})
         tx.execute(
-            "UPDATE rm_unit SET name = %s, version = %s WHERE unit_id = %s",
-            (p["name"], env.aggregate_version, env.aggregate_id),
+            "UPDATE rm_unit SET name = %s, names = %s, version = %s WHERE unit_id = %s",
+            (
+                p["name"],
+                json.dumps(names, ensure_ascii=False),
+                env.aggregate_version,
+                env.aggregate_id,
+            ),
+        )
+    elif event == "MergedInto":
+        tx.execute(
+            "UPDATE rm_unit SET successor_id = %s, valid_to = %s, version = %s WHERE unit_id = %s",
+            (p["successor_id"], p["effective_date"], env.aggregate_version, env.aggregate_id),
+        )
+    elif event == "Dissolved":
+        tx.execute(
+            "UPDATE rm_unit SET valid_to = %s, version = %s WHERE unit_id = %s",
+            (p["effective_date"], env.aggregate_version, env.aggregate_id),
         )
     else:
         tx.execute(
@@ -101,6 +131,32 @@ def _apply_unit(tx: Tx, env: Envelope) -> bool:
             (env.aggregate_version, env.aggregate_id),
         )
     return True
+
+
+def name_on(names: list[dict[str, Any]], day: str) -> str:
+    """The unit's name in force on ``day`` (ISO date); undated names count from the start."""
+    current = str(names[0]["name"])
+    for entry in names:
+        if entry.get("from") is None or str(entry["from"]) <= day:
+            current = str(entry["name"])
+    return current
+
+
+def successor_of(tx: Tx, unit_id: str) -> dict[str, Any] | None:
+    """Follow merges to the unit that carries this one's history today."""
+    seen = {unit_id}
+    current = unit_id
+    found: dict[str, Any] | None = None
+    while True:
+        row = tx.fetchone("SELECT successor_id FROM rm_unit WHERE unit_id = %s", (current,))
+        if row is None or row[0] is None or row[0] in seen:
+            return found
+        current = str(row[0])
+        seen.add(current)
+        nxt = tx.fetchone("SELECT unit_id, code, name FROM rm_unit WHERE unit_id = %s", (current,))
+        if nxt is None:
+            return found
+        found = {"unit_id": nxt[0], "code": nxt[1], "name": nxt[2]}
 
 
 def _apply_cycle(tx: Tx, env: Envelope) -> bool:
@@ -311,7 +367,7 @@ def board_rows(
     }
     rows = tx.fetchall(
         """SELECT b.unit_id, u.code, u.name, u.kind, b.steps, b.levels, b.recognised_level,
-                  b.recognition, b.flags, b.version, b.updated_at
+                  b.recognition, b.flags, b.version, b.updated_at, u.names, u.valid_to
            FROM rm_board b LEFT JOIN rm_unit u ON u.unit_id = b.unit_id
            WHERE b.tenant = %s AND b.cycle_id = %s ORDER BY u.code, b.unit_id""",
         (tenant, cycle_id),
@@ -325,7 +381,12 @@ def board_rows(
         item = {
             "unit_id": r[0],
             "unit_code": r[1],
-            "unit_name": r[2],
+            # the unit as it was in the cycle's year (end of year, or when it ended)
+            "unit_name": name_on(json.loads(r[11]), min(f"{cycle['year']}-12-31", r[12] or "9999"))
+            if r[11]
+            else r[2],
+            "unit_current_name": r[2],
+            "successor": successor_of(tx, r[0]),
             "unit_kind": r[3],
             "steps": statuses,
             "levels": json.loads(r[5]),

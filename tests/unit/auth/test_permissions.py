@@ -1,0 +1,257 @@
+"""The permission matrix over HTTP: roles, own unit, assignments, tenants. Every refusal is a
+problem+json and stores nothing."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from helpers import TEST_ISSUER, headers
+
+from assessment.application.permissions import MATRIX, ROLES
+from assessment.application.service import AssessmentApplication
+from embedded.app import create_embedded_app
+from embedded.demo import TENANT
+
+GROUPS = {c: {"results": "r" * 90, "limitations": "l"} for c in ("tham_muu", "nhiem_vu", "ky_luat")}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    app = create_embedded_app(tmp_path_factory.mktemp("perm"), demo=True, issuer=TEST_ISSUER)
+    with TestClient(app) as client:
+        yield client
+
+
+def store(client: TestClient) -> AssessmentApplication:
+    app: AssessmentApplication = client.app.state.assessment  # type: ignore[attr-defined]
+    return app
+
+
+def ids(client: TestClient) -> dict[str, str]:
+    from assessment.domain.cycle import cycle_id_for
+    from assessment.domain.unit import unit_id_for
+
+    out = {
+        code: str(unit_id_for(TENANT, code))
+        for code in ("SNV", "STC", "SYT", "SGDDT", "BVDK", "UBND-BIENHOA", "UBND-LONGKHANH")
+    }
+    out["cycle"] = str(cycle_id_for(TENANT, 2013))
+    return out
+
+
+def count(client: TestClient) -> int:
+    return store(client).recorder.max_notification_id() or 0
+
+
+def problem(resp: Any, status: int, code: str) -> None:
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith("application/problem+json")
+    assert resp.json()["code"] == code
+
+
+def test_every_application_command_is_in_the_matrix() -> None:
+    import inspect
+
+    public = {
+        name
+        for name, fn in inspect.getmembers(AssessmentApplication, inspect.isfunction)
+        if not name.startswith("_")
+        and name
+        not in (
+            "close",
+            "take_snapshot",
+            "notify",
+            "save",
+            "add_save_listener",
+            "construct_env",
+            "construct_factory",
+            "construct_mapper",
+            "construct_transcoder",
+            "register_transcodings",
+            "construct_recorder",
+            "construct_event_store",
+            "construct_snapshot_store",
+            "construct_repository",
+            "construct_notification_log",
+            "log",
+            "repository",
+            "notification_log",
+        )
+    }
+    source = inspect.getsource(AssessmentApplication)
+    for name in public:
+        body = inspect.getsource(getattr(AssessmentApplication, name))
+        named = re.findall(r'_authorize\(\s*ctx,\s*"(\w+)"', body)
+        via = re.findall(r'_on_assessment\(\s*"(\w+)"', body)
+        assert named or via, f"{name} does not apply the permission matrix"
+        for command in named + via:
+            assert command in MATRIX, command
+    assert "check(command" in source
+    assert set().union(*(set(v) for v in MATRIX.values())) <= set(ROLES)
+
+
+def test_role_not_in_the_matrix_is_403(demo: TestClient) -> None:
+    i, n = ids(demo), count(demo)
+    resp = demo.post(
+        f"/v1/cycles/{i['cycle']}/units/{i['SGDDT']}/recognition",
+        json={
+            "decision_number": "1/QĐ",
+            "decision_date": "2014-01-09",
+            "signer": "x",
+            "level": "hoan_thanh",
+        },
+        headers=headers(role="home_affairs"),
+    )
+    problem(resp, 403, "auth.forbidden")
+    assert count(demo) == n
+
+
+def test_unit_officer_can_only_self_assess_its_own_unit(demo: TestClient) -> None:
+    i, n = ids(demo), count(demo)
+    url = f"/v1/cycles/{i['cycle']}/units/{i['SGDDT']}/self-assessment"
+    body = {"groups": GROUPS, "proposed_level": "hoan_thanh_tot"}
+    problem(
+        demo.post(url, json=body, headers=headers(role="unit_officer", unit="SYT")),
+        403,
+        "auth.outside_assignment",
+    )
+    assert count(demo) == n
+    ok = demo.post(url, json=body, headers=headers(role="unit_officer", unit="SGDDT"))
+    assert ok.status_code == 201, ok.text
+
+
+def test_sector_reviewer_reaching_outside_its_assignment_is_403(demo: TestClient) -> None:
+    i, n = ids(demo), count(demo)
+    body = {"comment": "Nhận xét", "proposed_level": "hoan_thanh"}
+    # SYT manages BVDK only (demo assignment 45/QĐ-UBND); STC is not its unit
+    resp = demo.post(
+        f"/v1/cycles/{i['cycle']}/units/{i['STC']}/sector-reviews",
+        json=body,
+        headers=headers(role="sector_reviewer", unit="SYT", subject="syt.a"),
+    )
+    problem(resp, 403, "auth.outside_assignment")
+    assert count(demo) == n
+
+
+def test_pc_member_reaching_outside_decision_1770_is_403(demo: TestClient) -> None:
+    i, n = ids(demo), count(demo)
+    body = {"assignment_reference": "1770/QĐ-UBND", "comment": "x"}
+    resp = demo.post(
+        f"/v1/cycles/{i['cycle']}/units/{i['SGDDT']}/member-reviews",
+        json=body,
+        headers=headers(role="pc_member", subject="pct.vanxa", unit="UBND-TINH"),
+    )
+    problem(resp, 403, "auth.outside_assignment")
+    other_member = demo.post(
+        f"/v1/cycles/{i['cycle']}/units/{i['SNV']}/member-reviews",
+        json=body,
+        headers=headers(role="pc_member", subject="pct.khac", unit="UBND-TINH"),
+    )
+    problem(other_member, 403, "auth.outside_assignment")
+    assert count(demo) == n
+
+
+def test_revoked_assignment_no_longer_covers_the_year(demo: TestClient) -> None:
+    i = ids(demo)
+    granted = demo.post(
+        "/v1/assignments",
+        json={
+            "kind": "sector_management",
+            "holder": "SGDDT",
+            "unit_ids": [i["UBND-LONGKHANH"]],
+            "decision_number": "9/QĐ-UBND",
+            "decision_date": "2014-03-01",
+            "valid_from": "2014-03-01",
+        },
+        headers=headers(),
+    )
+    assert granted.status_code == 201, granted.text
+    body = {"comment": "Nhận xét", "proposed_level": "hoan_thanh"}
+    url = f"/v1/cycles/{i['cycle']}/units/{i['UBND-LONGKHANH']}/sector-reviews"
+    # valid only from 2014: does not cover the 2013 cycle
+    problem(
+        demo.post(url, json=body, headers=headers(role="sector_reviewer", unit="SGDDT")),
+        403,
+        "auth.outside_assignment",
+    )
+
+
+def test_tenant_smuggled_in_body_or_path_is_refused(demo: TestClient) -> None:
+    i, n = ids(demo), count(demo)
+    resp = demo.post(
+        "/v1/units",
+        json={"code": "X1", "name": "X", "kind": "department", "tenant": "quang-tri"},
+        headers=headers(),
+    )
+    problem(resp, 422, "request.invalid")
+    resp = demo.get(f"/v1/tenants/quang-tri/cycles/{i['cycle']}", headers=headers())
+    problem(resp, 404, "http.404")
+    resp = demo.get(
+        f"/v1/cycles/{i['cycle']}",
+        params={"tenant": "quang-tri"},
+        headers=headers(tenant="quang-tri"),
+    )
+    problem(resp, 404, "resource.not_found")
+    assert count(demo) == n
+
+
+def _fill(path: str, i: dict[str, str]) -> str:
+    values = {
+        "cycle_id": i["cycle"],
+        "unit_id": i["SNV"],
+        "aggregate_id": i["SNV"],
+        "assignments_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "x")),
+    }
+    return path.format(**values)
+
+
+def test_every_route_hides_another_tenants_data(demo: TestClient) -> None:
+    """Walks the OpenAPI document: a new route cannot escape this check."""
+    i = ids(demo)
+    spec = demo.get("/openapi.json").json()
+    foreign = headers(tenant="quang-tri", role="home_affairs", unit="SNV")
+    n = count(demo)
+    secrets = {i["cycle"], i["SNV"], "Sở Nội vụ"}
+    checked = 0
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            url = _fill(path, i)
+            body: dict[str, Any] = {}
+            if "requestBody" in op:
+                body = _minimal_body(spec, op)
+            resp = demo.request(method.upper(), url, json=body, headers=foreign)
+            checked += 1
+            text = resp.text
+            if "{" in path:
+                assert resp.status_code in (404, 422), f"{method} {path}: {resp.status_code}"
+            leaked = [s for s in secrets if s in text and s not in url]
+            assert not leaked, f"{method} {path} leaked {leaked}: {text[:200]}"
+    assert checked >= 25
+    # whatever the foreign tenant did, nothing of dong-nai changed
+    assert store(demo).get_cycle(_ctx(), uuid.UUID(i["cycle"]))["version"] >= 1
+    assert count(demo) >= n
+
+
+def _ctx() -> Any:
+    from assessment.application.service import CommandContext
+
+    return CommandContext(
+        tenant=TENANT, actor={"subject": "a", "role": "auditor", "acting_for": None}
+    )
+
+
+def _minimal_body(spec: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
+    ref = op["requestBody"]["content"]["application/json"]["schema"].get("$ref", "")
+    schema = spec["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+    samples = {"string": "x", "integer": 2013, "boolean": False, "array": [], "object": {}}
+    body: dict[str, Any] = {}
+    for name in schema.get("required", []):
+        prop = schema["properties"][name]
+        kind = prop.get("type") or (prop.get("anyOf") or [{}])[0].get("type", "string")
+        body[name] = samples.get(kind, "x")
+    return body
