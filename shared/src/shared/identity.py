@@ -14,6 +14,9 @@ from fastapi import Depends, Header, Request
 from shared.auth import TokenVerifier
 from shared.problems import AppError
 
+PUBLIC_ROLE = "public"
+"""The role of anonymous-public tokens: published pages only, never internal reports."""
+
 
 @dataclass(frozen=True)
 class Caller:

@@ -10,10 +10,11 @@ from uuid import UUID
 from fastapi import APIRouter, FastAPI, Query, Request
 
 from reporting.adapters.db import Database
-from reporting.queries.board import get_board, list_cycles
+from reporting.queries.board import get_board, list_cycles, unit_history
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
-from shared.identity import CallerDep
+from shared.identity import PUBLIC_ROLE, Caller, CallerDep
+from shared.problems import AppError
 
 router = APIRouter(prefix="/v1/reports", responses=PROBLEM_RESPONSES, tags=["reports"])
 
@@ -25,6 +26,7 @@ def _db(request: Request) -> Database:
 
 @router.get("/cycles", summary="Danh sách kỳ đánh giá / Cycles")
 def cycles(request: Request, caller: CallerDep) -> dict[str, Any]:
+    _require_official(caller)
     return {"items": list_cycles(_db(request), caller.tenant)}
 
 
@@ -40,9 +42,30 @@ def cycle_board(
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
     status: Annotated[Literal["late", "perfunctory", "recognised"] | None, Query()] = None,
 ) -> dict[str, Any]:
+    _require_official(caller)
     return get_board(
         _db(request), caller.tenant, str(cycle_id), page=page, page_size=page_size, status=status
     )
+
+
+@router.get(
+    "/units/{unit_id}/history",
+    summary="Kết quả qua các năm của đơn vị và các đơn vị đã sáp nhập vào / Unit history",
+)
+def unit_history_route(unit_id: UUID, request: Request, caller: CallerDep) -> dict[str, Any]:
+    _require_official(caller)
+    return unit_history(_db(request), caller.tenant, str(unit_id))
+
+
+def _require_official(caller: Caller) -> None:
+    if caller.role == PUBLIC_ROLE:
+        raise AppError(
+            code="auth.forbidden",
+            title="Không có quyền thực hiện",
+            title_en="Forbidden",
+            status=403,
+            detail="báo cáo nội bộ không dành cho vai trò công chúng",
+        )
 
 
 def include_reporting(app: FastAPI) -> None:
