@@ -27,6 +27,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
+from shared.auth import AuthSettings
 from shared.settings import AssessmentSettings, ReportingSettings
 
 REPO = Path(__file__).resolve().parents[3]
@@ -41,6 +42,9 @@ PREFIXES: dict[str, type[BaseSettings]] = {
     "ASSESSMENT_": AssessmentSettings,
     "REPORTING_": ReportingSettings,
 }
+# Settings every HTTP service reads (bearer-token verification), by prefix.
+SHARED_PREFIXES: dict[str, type[BaseSettings]] = {"CONGVU_AUTH_": AuthSettings}
+API_SERVICES = ("assessment-api", "reporting-api")
 # service -> (settings prefix, database, needs Kafka)
 APP_SERVICES: dict[str, tuple[str, str, bool]] = {
     "assessment-api": ("ASSESSMENT_", "assessment", False),
@@ -125,7 +129,8 @@ def test_compose_file_is_valid_against_the_compose_specification() -> None:
 
 def test_compose_has_the_expected_services_and_no_version_key() -> None:
     assert "version" not in compose()
-    assert set(compose()["services"]) == {"postgres", "kafka", "kafka-init", *APP_SERVICES}
+    assert set(compose()["services"]) == {"postgres", "kafka", "kafka-init", "keycloak",
+                                          *APP_SERVICES}
 
 
 def test_infrastructure_services() -> None:
@@ -208,6 +213,12 @@ def test_environment_names_are_fields_of_the_settings_class(name: str) -> None:
     prefix, _, _ = APP_SERVICES[name]
     env = environment(name)
     for key in env:
+        shared = [p for p in SHARED_PREFIXES if key.startswith(p)]
+        if shared:
+            assert name in API_SERVICES, f"{name}: {key} is only for the HTTP services"
+            field = key[len(shared[0]) :].lower()
+            assert field in SHARED_PREFIXES[shared[0]].model_fields, f"{name}: {key} unknown"
+            continue
         own = [p for p in PREFIXES if key.startswith(p)]
         assert own, f"{name}: {key} is read by no settings class"
         assert own == [prefix], f"{name}: {key} belongs to another service"
@@ -216,6 +227,9 @@ def test_environment_names_are_fields_of_the_settings_class(name: str) -> None:
     assert env[f"{prefix}MODE"] == "production"
     assert f"{prefix}DATABASE_URL" in env
     assert env[f"{prefix}KAFKA_BOOTSTRAP"] == "kafka:9092"
+    if name in API_SERVICES:  # tokens verified against the OIDC provider's JWKS
+        assert env["CONGVU_AUTH_JWKS_URL"].startswith("http://keycloak:8080/realms/congvu/")
+        assert env["CONGVU_AUTH_AUDIENCE"] == "congvu"
 
 
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
