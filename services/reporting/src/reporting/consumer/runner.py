@@ -153,6 +153,12 @@ class KafkaBoardConsumer:
         return count
 
     async def _apply_records(self, tp: TopicPartition, records: list[Any]) -> None:
+        # A fetch can repeat records already applied (rebalance, prefetch after a seek): what is
+        # below the stored offset was applied and, if poison, dead-lettered already.
+        stored = (await asyncio.to_thread(self._read_offsets)).get(tp.partition, 0)
+        records = [r for r in records if r.offset >= stored]
+        if not records:
+            return
         parsed: list[Envelope] = []
         for record in records:
             try:
