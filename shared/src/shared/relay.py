@@ -9,6 +9,7 @@ transaction, and bus subscribers drop what they already applied.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -84,7 +85,11 @@ class KafkaTarget:
 
     async def start(self) -> None:
         producer = transactional_producer(self.bootstrap, self.transactional_id)
-        await producer.start()  # init_transactions fences any zombie with the same id
+        try:
+            await producer.start()  # init_transactions fences any zombie with the same id
+        except BaseException:
+            await producer.stop()
+            raise
         self._producer = producer
 
     async def stop(self) -> None:
@@ -174,19 +179,26 @@ class Relay:
             pass
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Publish until ``stop``; a broker that is down (at start or later) is retried with
+        backoff while commands keep being stored, and the relay catches up when it returns."""
         self._loop = asyncio.get_running_loop()
-        await self.target.start()
+        started = False
         backoff = 0.5
         try:
             while not stop.is_set():
                 try:
+                    if not started:
+                        await self.target.start()
+                        started = True
                     moved = await self.run_once()
                     backoff = 0.5
                 except (KafkaError, OSError) as exc:
-                    log.warning("relay: publish failed (%s); restarting producer", exc)
+                    log.warning("relay: target unavailable (%s); retrying in %.1f s", exc, backoff)
                     self.position = None
-                    await self._restart_target()
-                    await asyncio.sleep(backoff)
+                    if started:
+                        await self._stop_quietly()
+                        started = False
+                    await self._sleep(stop, backoff)
                     backoff = min(backoff * 2, 10.0)
                     continue
                 if moved:
@@ -202,14 +214,16 @@ class Relay:
                 waiter.cancel()
                 stopper.cancel()
         finally:
-            await self.target.stop()
+            if started:
+                await self.target.stop()
 
-    async def _restart_target(self) -> None:
+    @staticmethod
+    async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+    async def _stop_quietly(self) -> None:
         try:
             await self.target.stop()
         except Exception:
             log.debug("relay: stopping broken target failed", exc_info=True)
-        try:
-            await self.target.start()
-        except (KafkaError, OSError) as exc:
-            log.warning("relay: target not available yet (%s)", exc)

@@ -247,3 +247,35 @@ def test_sealed_events_and_checkpoints_on_kafka_verify_from_the_topic_alone(
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert report["events"] == 300 and report["checkpoints_checked"] >= 3
+
+
+def test_broker_down_commands_still_stored_relay_catches_up(
+    app: AssessmentApplication, kafka_bootstrap: str, kafka_topics: dict[str, str]
+) -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on: "Kafka is down"
+        s.bind(("127.0.0.1", 0))
+        dead = f"127.0.0.1:{s.getsockname()[1]}"
+    target = KafkaTarget(
+        dead, kafka_topics["events"], kafka_topics["position"], f"relay-{uuid.uuid4().hex[:8]}"
+    )
+    relay = Relay(ApplicationSource(app), target, batch_size=50, poll_seconds=0.1)
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(relay.run(stop))
+        load_units(app, 60)  # commands keep succeeding while the broker is unreachable
+        await asyncio.sleep(2.0)
+        assert not task.done()  # the relay waits and retries, it does not die
+        target.bootstrap = kafka_bootstrap  # the broker is back
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while relay.position != app.recorder.max_notification_id():
+            assert loop.time() < deadline, "relay did not catch up"
+            await asyncio.sleep(0.2)
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+    asyncio.run(scenario())
+    assert_exactly_once(asyncio.run(read_all(kafka_bootstrap, kafka_topics["events"])), 120)
