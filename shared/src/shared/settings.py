@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Mode = Literal["embedded", "production"]
@@ -61,7 +61,7 @@ class AssessmentSettings(ServiceSettings):
     relay_transactional_id: str = "assessment-relay"
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.5
-    snapshot_interval: int = 100
+    snapshot_interval: int = Field(default=100, ge=2, le=100_000)
     audit_key_file: Path | None = None
     checkpoints_topic: str = "audit.checkpoints.v1"
     checkpoint_every_events: int = 1000

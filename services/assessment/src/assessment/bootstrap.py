@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
+from assessment.domain.unit_assessment import UnitAssessment
 from shared.audit import CheckpointSigner
 from shared.settings import AssessmentSettings
 from shared.sql import open_database
@@ -46,7 +47,19 @@ def build_application(
     settings: AssessmentSettings | None = None, clock: Clock | None = None
 ) -> AssessmentApplication:
     settings = settings or AssessmentSettings()
-    return AssessmentApplication(env=store_env(settings), clock=clock)
+    cls: type[AssessmentApplication] = AssessmentApplication
+    if settings.snapshot_interval != AssessmentApplication.DEFAULT_SNAPSHOT_INTERVAL:
+        # snapshotting intervals are class-level in eventsourcing: a configured subclass,
+        # keeping the name (and so the tables) of the application
+        cls = type(
+            "AssessmentApplication",
+            (AssessmentApplication,),
+            {
+                "name": AssessmentApplication.name,
+                "snapshotting_intervals": {UnitAssessment: settings.snapshot_interval},
+            },
+        )
+    return cls(env=store_env(settings), clock=clock)
 
 
 def load_or_create_signing_key(path: Path, *, create: bool) -> CheckpointSigner:

@@ -50,7 +50,10 @@ Outcome = tuple[Sequence[Aggregate], dict[str, Any]]
 
 class AssessmentApplication(Application[UUID]):
     name = "assessment"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {UnitAssessment: 100}
+    DEFAULT_SNAPSHOT_INTERVAL = 100
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        UnitAssessment: DEFAULT_SNAPSHOT_INTERVAL
+    }
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env)
