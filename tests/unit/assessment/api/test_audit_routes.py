@@ -63,3 +63,43 @@ def test_history_and_as_of(tmp_path: Path) -> None:
         assert cps["items"] and cps["head"]["count"] >= 2
         key = client.get("/v1/audit/public-key", headers=headers(role="auditor")).json()
         assert key["key_id"] == cps["items"][0]["key_id"]
+
+
+def test_cycle_export_streams_a_verifiable_ndjson(tmp_path: Path) -> None:
+    import json
+
+    from shared.audit import load_public_key, verify_export
+
+    with TestClient(create_embedded_app(tmp_path, demo=True, issuer=TEST_ISSUER)) as client:
+        cycles = []
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not cycles:
+            cycles = client.get("/v1/reports/cycles", headers=headers(role="auditor")).json()[
+                "items"
+            ]
+            time.sleep(0.05)
+        cycle_id = cycles[0]["id"]
+        denied = client.get(
+            f"/v1/audit/cycles/{cycle_id}/export", headers=headers(role="unit_officer")
+        )
+        assert denied.status_code == 403
+        foreign = client.get(
+            f"/v1/audit/cycles/{cycle_id}/export",
+            headers=headers(role="auditor", tenant="quang-tri"),
+        )
+        assert foreign.status_code == 404
+        resp = client.get(f"/v1/audit/cycles/{cycle_id}/export", headers=headers(role="auditor"))
+        assert resp.status_code == 200
+        assert resp.headers["content-type"].startswith("application/x-ndjson")
+        path = tmp_path / "x.ndjson"
+        path.write_bytes(resp.content)
+    from assessment.adapters.history import read_export
+
+    export = read_export(path)
+    assert export.envelopes and export.links
+    key = load_public_key(export.header["public_key_pem"].encode())
+    report = verify_export(
+        export.envelopes, export.links, export.checkpoints, key, set(export.header["aggregate_ids"])
+    )
+    assert report.ok, report.findings
+    assert json.loads(resp.content.splitlines()[0])["tenant"] == "dong-nai"

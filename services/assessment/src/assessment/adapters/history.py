@@ -57,17 +57,20 @@ def cycle_aggregate_ids(app: Any, tenant: str, cycle_id: str) -> set[str]:
     return ids
 
 
-def write_export(
+def export_lines(
     app: Any,
     sealer: Sealer,
-    out: IO[str],
     *,
     tenant: str,
     cycle_id: str,
     public_key_pem: str | None,
+    seal: bool = True,
     progress: Callable[[int, int], None] | None = None,
-) -> dict[str, int]:
-    sealer.seal(10**9)  # export only what is sealed, and seal everything first
+    counts: dict[str, int] | None = None,
+) -> Iterator[str]:
+    """The export, line by line (streamed: nothing is held in memory but the id set)."""
+    if seal:
+        sealer.seal(10**9)  # export only what is sealed, and seal everything first
     _, head_position, head_hash, count = sealer.head()
     ids = cycle_aggregate_ids(app, tenant, cycle_id)
     header = {
@@ -83,22 +86,46 @@ def write_export(
         "exported_at": datetime.now(UTC).isoformat(),
         "public_key_pem": public_key_pem,
     }
-    out.write(json.dumps(header, ensure_ascii=False) + "\n")
-    events = 0
+    tally = counts if counts is not None else {}
+    tally.update(events=0, links=0, checkpoints=0)
+    yield json.dumps(header, ensure_ascii=False) + "\n"
     for env in iter_envelopes(app, up_to=head_position):
         if env.tenant == tenant and env.aggregate_id in ids:
-            events += 1
-            out.write(canonical_json({"kind": "event", "envelope": env.to_dict()}).decode() + "\n")
+            tally["events"] += 1
+            yield canonical_json({"kind": "event", "envelope": env.to_dict()}).decode() + "\n"
         if progress:
             progress(env.global_position, head_position)
-    links = sealer.all_links()
-    for lk in links:
+    for lk in sealer.all_links():
         if lk.position <= head_position:
-            out.write(json.dumps({"kind": "link", **lk.to_dict()}) + "\n")
-    cps = sealer.checkpoints(0, head_position, limit=10**9)
-    for cp in cps:
-        out.write(json.dumps({"kind": "checkpoint", **cp.to_dict()}) + "\n")
-    return {"events": events, "links": len(links), "checkpoints": len(cps)}
+            tally["links"] += 1
+            yield json.dumps({"kind": "link", **lk.to_dict()}) + "\n"
+    for cp in sealer.checkpoints(0, head_position, limit=10**9):
+        tally["checkpoints"] += 1
+        yield json.dumps({"kind": "checkpoint", **cp.to_dict()}) + "\n"
+
+
+def write_export(
+    app: Any,
+    sealer: Sealer,
+    out: IO[str],
+    *,
+    tenant: str,
+    cycle_id: str,
+    public_key_pem: str | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in export_lines(
+        app,
+        sealer,
+        tenant=tenant,
+        cycle_id=cycle_id,
+        public_key_pem=public_key_pem,
+        progress=progress,
+        counts=counts,
+    ):
+        out.write(line)
+    return counts
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
 
 from assessment.adapters.sealer import Sealer
 from assessment.entrypoints.api.deps import AppDep, CtxDep
@@ -65,6 +66,28 @@ def as_of(
             status=422,
         )
     return app.aggregate_as_of(ctx, aggregate_id, version=version, at=at)
+
+
+@router.get(
+    "/cycles/{cycle_id}/export",
+    summary="Xuất lịch sử kỳ đánh giá (NDJSON, kèm chuỗi và điểm kiểm tra) / Export",
+    response_class=StreamingResponse,
+)
+def export_cycle(cycle_id: UUID, request: Request, app: AppDep, ctx: CtxDep) -> StreamingResponse:
+    from assessment.adapters.history import export_lines
+
+    app.authorize(ctx, "read_audit")
+    app.get_cycle(ctx, cycle_id)  # 404 for another tenant's cycle
+    sealer = _sealer(request)
+    key = public_key_pem(sealer.signer.public_key) if sealer.signer else None
+    lines = export_lines(
+        app, sealer, tenant=ctx.tenant, cycle_id=str(cycle_id), public_key_pem=key, seal=False
+    )
+    return StreamingResponse(
+        lines,
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="cycle-{cycle_id}.ndjson"'},
+    )
 
 
 @router.get("/checkpoints", summary="Điểm kiểm tra đã ký / Signed checkpoints")
