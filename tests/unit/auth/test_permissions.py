@@ -81,6 +81,7 @@ def test_every_application_command_is_in_the_matrix() -> None:
             "log",
             "repository",
             "notification_log",
+            "authorize",
         )
     }
     source = inspect.getsource(AssessmentApplication)
