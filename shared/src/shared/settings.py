@@ -62,6 +62,8 @@ class AssessmentSettings(ServiceSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.5
     snapshot_interval: int = Field(default=100, ge=2, le=100_000)
+    group_commit: bool = True
+    group_commit_max_batch: int = Field(default=200, ge=1, le=5000)
     audit_key_file: Path | None = None
     checkpoints_topic: str = "audit.checkpoints.v1"
     checkpoint_every_events: int = 1000

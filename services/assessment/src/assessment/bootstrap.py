@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from assessment.adapters.group_commit import GroupCommitter
 from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
 from assessment.domain.unit_assessment import UnitAssessment
@@ -98,3 +99,16 @@ def build_sealer(
         every_events=settings.checkpoint_every_events,
         every_seconds=settings.checkpoint_every_seconds,
     )
+
+
+def start_group_commit(
+    app: AssessmentApplication, settings: AssessmentSettings | None = None
+) -> GroupCommitter | None:
+    """On PostgreSQL, commit concurrent commands together (off on SQLite: one writer)."""
+    settings = settings or AssessmentSettings()
+    if not settings.group_commit or settings.database_url is None:
+        return None
+    committer = GroupCommitter(app.save, max_batch=settings.group_commit_max_batch)
+    committer.start()
+    app.use_committer(committer.save)
+    return committer

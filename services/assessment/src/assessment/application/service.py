@@ -62,6 +62,17 @@ class AssessmentApplication(Application[UUID]):
         self._listeners_lock = threading.Lock()
 
     # ------------------------------------------------------------ plumbing
+    def use_committer(self, commit: Callable[[Sequence[Aggregate]], None]) -> None:
+        """Install a committer (e.g. group commit); by default each command saves alone."""
+        self._committer = commit
+
+    def _commit(self, aggregates: Sequence[Aggregate]) -> None:
+        committer = getattr(self, "_committer", None)
+        if committer is None:
+            self.save(*aggregates)
+        else:
+            committer(aggregates)
+
     def add_save_listener(self, listener: Callable[[], None]) -> None:
         """Called after every successful save (wakes the relay; SQLite has no LISTEN)."""
         with self._listeners_lock:
@@ -141,7 +152,7 @@ class AssessmentApplication(Application[UUID]):
                     )
                 )
             try:
-                self.save(*to_save)
+                self._commit(to_save)
             except IntegrityError:
                 if key:
                     earlier = self._idempotent_answer(ctx)

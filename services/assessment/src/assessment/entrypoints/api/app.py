@@ -49,16 +49,19 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = application is None
         if owned:
-            from assessment.bootstrap import build_application, build_sealer
+            from assessment.bootstrap import build_application, build_sealer, start_group_commit
 
             app.state.assessment = build_application()
             app.state.sealer = build_sealer(app.state.assessment)
+            app.state.committer = start_group_commit(app.state.assessment)
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
         try:
             yield
         finally:
             if owned:
+                if app.state.committer is not None:
+                    app.state.committer.stop()
                 app.state.sealer.db.close()
                 app.state.assessment.close()
 
