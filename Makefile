@@ -6,7 +6,8 @@ VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 WEB := services/ballot/web
 
-.PHONY: venv run test test-unit test-python test-web lint typecheck packages infra infra-stop \
+.PHONY: venv run test test-unit test-python test-web web-deps lint typecheck packages infra \
+	infra-stop \
 	bench clean
 
 $(STAMP): pyproject.toml
@@ -29,19 +30,24 @@ infra: packages
 infra-stop:
 	deploy/local/infra.sh stop
 
-## The whole suite. Integration tests talk to the servers started by `infra`.
-test: $(STAMP) infra
+## The whole suite. Integration tests talk to the servers started by `infra`; the web bundle's
+## npm dependencies come first so the Python↔JavaScript interoperability tests run too.
+test: $(STAMP) infra web-deps
 	eval "$$(deploy/local/infra.sh env)" && $(VENV)/bin/pytest
 	$(MAKE) test-web
+
+web-deps:
+	@if [ -f $(WEB)/package.json ]; then \
+		cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error; fi
 
 ## Unit tier only: no servers.
 test-unit: $(STAMP)
 	$(VENV)/bin/pytest tests/unit tests/e2e/test_embedded_flow.py
 
 ## The ballot web crypto against the shared test vectors (node --test), when present.
-test-web:
+test-web: web-deps
 	@if [ -f $(WEB)/package.json ]; then \
-		cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm test; \
+		cd $(WEB) && npm test; \
 	else echo "no $(WEB)/package.json: no JavaScript tests"; fi
 
 lint: $(STAMP)
