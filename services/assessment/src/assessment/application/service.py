@@ -803,13 +803,21 @@ class AssessmentApplication(Application[UUID]):
     ) -> dict[str, Any]:
         """The aggregate at a version, or as it stood at a business time (``occurred_at``)."""
         self._authorize(ctx, "read_audit")
-        events = self._owned_events(ctx.tenant, aggregate_id)
-        if at is not None:
-            known = [e for e in events if e.occurred_at <= at]
+        first = list(self.events.get(aggregate_id, limit=1))
+        if (
+            not first
+            or getattr(first[0], "tenant", None) != ctx.tenant
+            or type(first[0]).__name__ == "Recorded"
+        ):
+            raise NotFound(f"hồ sơ {aggregate_id} không tồn tại")
+        if at is not None:  # business time: the last event that had occurred by then
+            known = [e for e in self.events.get(aggregate_id) if e.occurred_at <= at]
             if not known:
                 raise NotFound(f"hồ sơ {aggregate_id} chưa tồn tại vào thời điểm {at}")
             version = known[-1].originator_version
-        if version is not None and not 1 <= version <= events[-1].originator_version:
-            raise ValidationFailed(f"phiên bản phải từ 1 đến {events[-1].originator_version}")
+        if version is not None:
+            last = list(self.events.get(aggregate_id, desc=True, limit=1))[0]
+            if not 1 <= version <= last.originator_version:
+                raise ValidationFailed(f"phiên bản phải từ 1 đến {last.originator_version}")
         aggregate: Any = self.repository.get(aggregate_id, version=version)
         return to_public_state(aggregate)
