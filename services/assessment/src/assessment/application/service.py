@@ -811,12 +811,13 @@ class AssessmentApplication(Application[UUID]):
         ):
             raise NotFound(f"hồ sơ {aggregate_id} không tồn tại")
         if at is not None:  # business time: the last event that had occurred by then
-            known = [e for e in self.events.get(aggregate_id) if e.occurred_at <= at]
+            history: list[Any] = list(self.events.get(aggregate_id))
+            known = [e for e in history if e.occurred_at <= at]
             if not known:
                 raise NotFound(f"hồ sơ {aggregate_id} chưa tồn tại vào thời điểm {at}")
             version = known[-1].originator_version
         if version is not None:
-            last = list(self.events.get(aggregate_id, desc=True, limit=1))[0]
+            last = next(iter(self.events.get(aggregate_id, desc=True, limit=1)))
             if not 1 <= version <= last.originator_version:
                 raise ValidationFailed(f"phiên bản phải từ 1 đến {last.originator_version}")
         aggregate: Any = self.repository.get(aggregate_id, version=version)
