@@ -26,8 +26,20 @@ from ballot.crypto import (
     make_ballot,
 )
 from ballot.verifier import Verified, read_ndjson, verify_record
+from shared.sql import Database
 
 PREFIX = "/v1/ballot/elections"
+BALLOT_TABLES = (
+    "ballot_elections",
+    "ballot_board",
+    "ballot_checkpoints",
+    "ballot_credentials",
+    "ballot_trackers",
+    "ballot_alphas",
+    "ballot_outbox",
+    "ballot_outbox_head",
+    "ballot_idempotency",
+)
 
 
 class Response(Protocol):
@@ -44,6 +56,15 @@ class Client(Protocol):
 
 Headers = Callable[[str], dict[str, str]]
 """role → request headers carrying a bearer token of that role (and the election's tenant)."""
+
+
+def dump_tables(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every ballot table (to prove that a refused request stored nothing)."""
+    with db.transaction() as tx:
+        return {
+            t: sorted(tx.fetchall(f"SELECT * FROM {t}"), key=repr)  # noqa: S608
+            for t in BALLOT_TABLES
+        }
 
 
 class HarnessError(AssertionError):

@@ -3,7 +3,7 @@ a clock the tests move, and a driver that plays trustees, the credential authori
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,3 +66,9 @@ def open_election(driver: ElectionDriver, clock: MutableClock) -> ElectionDriver
     )
     driver.setup_open(request, voters=6)
     return driver
+
+
+@pytest.fixture
+def as_role() -> Callable[..., dict[str, str]]:
+    """``as_role(role, tenant=...)`` → headers with a bearer token of that role."""
+    return role_headers
