@@ -22,6 +22,7 @@ _PLACEHOLDER = re.compile(r"%s")
 
 class Tx(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None: ...
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None: ...
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
@@ -39,6 +40,9 @@ class _SqliteTx:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.conn.execute(_PLACEHOLDER.sub("?", sql), tuple(params))
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(_PLACEHOLDER.sub("?", sql), [tuple(p) for p in params])
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row = self.conn.execute(_PLACEHOLDER.sub("?", sql), tuple(params)).fetchone()
@@ -80,6 +84,10 @@ class _PgTx:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.conn.execute(sql, tuple(params))
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cur:  # psycopg 3 pipelines executemany: one round trip
+            cur.executemany(sql, [tuple(p) for p in params])
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         return self.conn.execute(sql, tuple(params)).fetchone()

@@ -82,6 +82,7 @@ def test_every_application_command_is_in_the_matrix() -> None:
             "repository",
             "notification_log",
             "authorize",
+            "use_committer",
         )
     }
     source = inspect.getsource(AssessmentApplication)

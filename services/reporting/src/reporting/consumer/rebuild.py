@@ -40,6 +40,9 @@ class ShadowTx:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.tx.execute(self._sql(sql), params)
 
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        self.tx.executemany(self._sql(sql), params)
+
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         return self.tx.fetchone(self._sql(sql), params)
 
@@ -60,9 +63,9 @@ def apply_batch(
     n = 0
     with db.transaction() as tx:
         shadow = ShadowTx(tx)
-        for env in envelopes:
-            cycle_board.apply(shadow, env)
-            n += 1
+        batch = list(envelopes)
+        cycle_board.apply_many(shadow, batch)
+        n += len(batch)
         if position_sql is not None:
             shadow.execute(*position_sql)
     return n

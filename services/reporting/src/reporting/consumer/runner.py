@@ -61,8 +61,7 @@ class BoardProjector:
 
     def handle_batch(self, envelopes: Sequence[Envelope], up_to_position: int) -> None:
         with self.db.transaction() as tx:
-            for env in envelopes:
-                cycle_board.apply(tx, env)
+            cycle_board.apply_many(tx, envelopes)
             tx.execute(
                 """INSERT INTO rm_bus_position (consumer, position) VALUES (%s, %s)
                    ON CONFLICT (consumer) DO UPDATE SET position = excluded.position""",
@@ -175,13 +174,8 @@ class KafkaBoardConsumer:
     def _apply_tx(
         self, partition: int, envelopes: list[Envelope], next_offset: int
     ) -> tuple[int, int]:
-        applied = duplicates = 0
         with self.db.transaction() as tx:
-            for env in envelopes:
-                if cycle_board.apply(tx, env):
-                    applied += 1
-                else:
-                    duplicates += 1
+            applied, duplicates = cycle_board.apply_many(tx, envelopes)
             tx.execute(
                 """INSERT INTO rm_offsets (consumer, topic, part, next_offset)
                    VALUES (%s, %s, %s, %s)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -60,77 +62,314 @@ def create_schema(tx: Tx) -> None:
         tx.execute(statement)
 
 
-def _version(tx: Tx, table: str, key: str, ident: str) -> int | None:
-    row = tx.fetchone(f"SELECT version FROM {table} WHERE {key} = %s", (ident,))  # noqa: S608
-    return int(row[0]) if row else None
+# ----------------------------------------------------------------------------- projection
+# A batch is folded in memory: the rows it touches are read with one query per table, every
+# envelope is applied to its row (pure functions below), and each changed row is written
+# once. One envelope is the batch of one. Rows carry the version they reflect: an envelope at
+# or below it is a duplicate or a replay and changes nothing.
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    key: str
+    columns: tuple[str, ...]
+    json_columns: frozenset[str]
+
+
+UNITS = Table(
+    "rm_unit",
+    "unit_id",
+    (
+        "unit_id",
+        "tenant",
+        "code",
+        "name",
+        "kind",
+        "parent_id",
+        "names",
+        "valid_from",
+        "valid_to",
+        "successor_id",
+        "split_from",
+        "version",
+    ),
+    frozenset({"names"}),
+)
+CYCLES = Table(
+    "rm_cycle",
+    "cycle_id",
+    (
+        "cycle_id",
+        "tenant",
+        "year",
+        "title",
+        "plan_reference",
+        "deadlines",
+        "content_groups",
+        "version",
+    ),
+    frozenset({"deadlines", "content_groups"}),
+)
+BOARDS = Table(
+    "rm_board",
+    "assessment_id",
+    (
+        "assessment_id",
+        "tenant",
+        "cycle_id",
+        "unit_id",
+        "year",
+        "steps",
+        "levels",
+        "recognised_level",
+        "recognition",
+        "flags",
+        "version",
+        "updated_at",
+    ),
+    frozenset({"steps", "levels", "recognition", "flags"}),
+)
+
+
+def _event(env: Envelope) -> str:
+    return env.type.rsplit(".", 1)[-1]
+
+
+def fold_unit(row: Row | None, env: Envelope) -> Row | None:
+    """The unit row after ``env``, or None when ``env`` changes nothing."""
+    p, event = env.payload, _event(env)
+    if event == "Registered":
+        if row is not None:
+            return None
+        return {
+            "unit_id": env.aggregate_id,
+            "tenant": env.tenant,
+            "code": p["code"],
+            "name": p["name"],
+            "kind": p["kind"],
+            "parent_id": p.get("parent_id"),
+            "names": [{"name": p["name"], "from": p.get("valid_from")}],
+            "valid_from": p.get("valid_from"),
+            "valid_to": None,
+            "successor_id": None,
+            "split_from": p.get("split_from"),
+            "version": env.aggregate_version,
+        }
+    if row is None:
+        log.warning("unit %s: %s before Registered; skipped", env.aggregate_id, event)
+        return None
+    if env.aggregate_version <= row["version"]:
+        return None
+    row = dict(row, version=env.aggregate_version)
+    if event == "Renamed":
+        row["name"] = p["name"]
+        row["names"] = [*row["names"], {"name": p["name"], "from": p.get("effective_date")}]
+    elif event == "MergedInto":
+        row["successor_id"], row["valid_to"] = p["successor_id"], p["effective_date"]
+    elif event == "Dissolved":
+        row["valid_to"] = p["effective_date"]
+    return row
+
+
+def fold_cycle(row: Row | None, env: Envelope) -> Row | None:
+    p, event = env.payload, _event(env)
+    if event == "Planned":
+        if row is not None:
+            return None
+        return {
+            "cycle_id": env.aggregate_id,
+            "tenant": env.tenant,
+            "year": p["year"],
+            "title": p["title"],
+            "plan_reference": p["plan_reference"],
+            "deadlines": dict(p["deadlines"]),
+            "content_groups": p["content_groups"],
+            "version": env.aggregate_version,
+        }
+    if row is None:
+        log.warning("cycle %s: %s before Planned; skipped", env.aggregate_id, event)
+        return None
+    if env.aggregate_version <= row["version"]:
+        return None
+    row = dict(row, version=env.aggregate_version)
+    if event == "DeadlineChanged":
+        row["deadlines"] = {**row["deadlines"], p["step"]: p["deadline"]}
+    return row
+
+
+def fold_board(row: Row | None, env: Envelope) -> Row | None:
+    p, event = env.payload, _event(env)
+    if event == "Opened":
+        if row is not None:
+            return None
+        return {
+            "assessment_id": env.aggregate_id,
+            "tenant": env.tenant,
+            "cycle_id": p["cycle_id"],
+            "unit_id": p["unit_id"],
+            "year": p["year"],
+            "steps": {},
+            "levels": {},
+            "recognised_level": None,
+            "recognition": None,
+            "flags": {"perfunctory": [], "signals": [], "reopenings": []},
+            "version": env.aggregate_version,
+            "updated_at": env.recorded_at,
+        }
+    if row is None:
+        log.warning("assessment %s: %s before Opened; skipped", env.aggregate_id, event)
+        return None
+    if env.aggregate_version <= row["version"]:
+        return None
+    steps: dict[str, Any] = {
+        k: (dict(v) if k in MULTI_SOURCE else v) for k, v in row["steps"].items()
+    }
+    levels: dict[str, Any] = {
+        k: (dict(v) if isinstance(v, dict) else v) for k, v in row["levels"].items()
+    }
+    flags: dict[str, Any] = {k: list(v) for k, v in row["flags"].items()}
+    recognised, recognition = row["recognised_level"], row["recognition"]
+    step = STEP_OF_EVENT.get(event)
+    if step is not None:
+        entry: dict[str, Any] = {
+            "submitted_at": env.occurred_at,
+            "late_by_seconds": int(p.get("late_by_seconds", 0)),
+            "by": env.actor.get("subject"),
+        }
+        if step in MULTI_SOURCE:
+            source = p.get("reviewer_unit_id") or p.get("member") or env.actor.get("subject")
+            entry["source"] = source
+            if step == "sector_review":
+                entry["published"] = bool(p.get("published"))
+            steps.setdefault(step, {})[str(source)] = entry
+            if p.get("proposed_level"):
+                levels.setdefault(step, {})[str(source)] = p["proposed_level"]
+        else:
+            steps[step] = entry
+            level = p.get("level") or p.get("proposed_level")
+            if level:
+                levels[step] = level
+        if event == "SelfAssessmentSubmitted":
+            flags["signals"] = list(p.get("perfunctory_signals", []))
+        if event == "Recognised":
+            recognised = p["level"]
+            recognition = {k: p[k] for k in ("decision_number", "decision_date", "signer")}
+    elif event == "SectorReviewPublished":
+        src = str(p["reviewer_unit_id"])
+        if src in steps.get("sector_review", {}):
+            steps["sector_review"][src] = {**steps["sector_review"][src], "published": True}
+    elif event == "LevelAdjusted":
+        levels["adjusted"] = p["to_level"]
+    elif event == "FlaggedPerfunctory":
+        flags.setdefault("perfunctory", []).append({"reason": p["reason"], "at": env.occurred_at})
+    elif event == "StepReopened":
+        for cleared in p["cleared_steps"]:
+            steps.pop(cleared, None)
+            levels.pop(cleared, None)
+            if cleared == "caucus_review":
+                levels.pop("adjusted", None)
+            if cleared == "recognition":
+                recognised, recognition = None, None
+            if cleared == "self_assessment":
+                flags["signals"] = []
+        flags.setdefault("reopenings", []).append(
+            {"step": p["step"], "reason": p["reason"], "at": env.occurred_at}
+        )
+    return dict(
+        row,
+        steps=steps,
+        levels=levels,
+        flags=flags,
+        recognised_level=recognised,
+        recognition=recognition,
+        version=env.aggregate_version,
+        updated_at=env.recorded_at,
+    )
+
+
+FOLDS: dict[str, tuple[Table, Any]] = {
+    "Unit": (UNITS, fold_unit),
+    "Cycle": (CYCLES, fold_cycle),
+    "UnitAssessment": (BOARDS, fold_board),
+}
+_CHUNK = 500
+
+
+def _load(tx: Tx, table: Table, ids: list[str]) -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    cols = ", ".join(table.columns)
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        for values in tx.fetchall(
+            f"SELECT {cols} FROM {table.name} WHERE {table.key} IN ({marks})",  # noqa: S608
+            chunk,
+        ):
+            row = dict(zip(table.columns, values, strict=True))
+            for c in table.json_columns:
+                row[c] = json.loads(row[c]) if row[c] is not None else None
+            rows[str(row[table.key])] = row
+    return rows
+
+
+def _store(tx: Tx, table: Table, rows: list[Row]) -> None:
+    if not rows:
+        return
+    cols = ", ".join(table.columns)
+    marks = ", ".join(["%s"] * len(table.columns))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c != table.key)
+    sql = (
+        f"INSERT INTO {table.name} ({cols}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT ({table.key}) DO UPDATE SET {updates}"
+    )
+    params = []
+    for row in rows:
+        params.append(
+            tuple(
+                (json.dumps(row[c], ensure_ascii=False) if row[c] is not None else None)
+                if c in table.json_columns
+                else row[c]
+                for c in table.columns
+            )
+        )
+    tx.executemany(sql, params)
+
+
+def apply_many(tx: Tx, envelopes: Sequence[Envelope]) -> tuple[int, int]:
+    """Fold a batch of envelopes into the read model: (applied, unchanged)."""
+    wanted: dict[str, set[str]] = {}
+    for env in envelopes:
+        if env.aggregate_type in FOLDS:
+            wanted.setdefault(env.aggregate_type, set()).add(env.aggregate_id)
+    current: dict[str, dict[str, Row]] = {
+        kind: _load(tx, FOLDS[kind][0], sorted(ids)) for kind, ids in wanted.items()
+    }
+    dirty: dict[str, dict[str, Row]] = {kind: {} for kind in wanted}
+    applied = unchanged = 0
+    for env in envelopes:
+        if env.aggregate_type not in FOLDS:
+            unchanged += 1
+            continue
+        _, fold = FOLDS[env.aggregate_type]
+        rows = current[env.aggregate_type]
+        new = fold(rows.get(env.aggregate_id), env)
+        if new is None:
+            unchanged += 1
+            continue
+        rows[env.aggregate_id] = new
+        dirty[env.aggregate_type][env.aggregate_id] = new
+        applied += 1
+    for kind, rows_by_id in dirty.items():
+        _store(tx, FOLDS[kind][0], list(rows_by_id.values()))
+    return applied, unchanged
 
 
 def apply(tx: Tx, env: Envelope) -> bool:
     """Apply one envelope; returns False when it was already reflected (duplicate/replay)."""
-    handler = _HANDLERS.get(env.aggregate_type)
-    if handler is None:
-        return False
-    return handler(tx, env)
-
-
-def _apply_unit(tx: Tx, env: Envelope) -> bool:
-    row = tx.fetchone("SELECT version, names FROM rm_unit WHERE unit_id = %s", (env.aggregate_id,))
-    if row is not None and env.aggregate_version <= int(row[0]):
-        return False
-    p = env.payload
-    event = env.type.rsplit(".", 1)[-1]
-    if event == "Registered":
-        names = [{"name": p["name"], "from": p.get("valid_from")}]
-        tx.execute(
-            """INSERT INTO rm_unit (unit_id, tenant, code, name, kind, parent_id, names,
-                 valid_from, valid_to, successor_id, split_from, version)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, NULL, %s, %s)
-               ON CONFLICT (unit_id) DO NOTHING""",
-            (
-                env.aggregate_id,
-                env.tenant,
-                p["code"],
-                p["name"],
-                p["kind"],
-                p.get("parent_id"),
-                json.dumps(names, ensure_ascii=False),
-                p.get("valid_from"),
-                p.get("split_from"),
-                env.aggregate_version,
-            ),
-        )
-        return True
-    if row is None:
-        log.warning("unit %s: %s before Registered; skipped", env.aggregate_id, event)
-        return False
-    if event == "Renamed":
-        names = json.loads(row[1])
-        names.append({"name": p["name"], "from": p.get("effective_date")})
-        tx.execute(
-            "UPDATE rm_unit SET name = %s, names = %s, version = %s WHERE unit_id = %s",
-            (
-                p["name"],
-                json.dumps(names, ensure_ascii=False),
-                env.aggregate_version,
-                env.aggregate_id,
-            ),
-        )
-    elif event == "MergedInto":
-        tx.execute(
-            "UPDATE rm_unit SET successor_id = %s, valid_to = %s, version = %s WHERE unit_id = %s",
-            (p["successor_id"], p["effective_date"], env.aggregate_version, env.aggregate_id),
-        )
-    elif event == "Dissolved":
-        tx.execute(
-            "UPDATE rm_unit SET valid_to = %s, version = %s WHERE unit_id = %s",
-            (p["effective_date"], env.aggregate_version, env.aggregate_id),
-        )
-    else:
-        tx.execute(
-            "UPDATE rm_unit SET version = %s WHERE unit_id = %s",
-            (env.aggregate_version, env.aggregate_id),
-        )
-    return True
+    return apply_many(tx, [env])[0] == 1
 
 
 def name_on(names: list[dict[str, Any]], day: str) -> str:
@@ -157,147 +396,6 @@ def successor_of(tx: Tx, unit_id: str) -> dict[str, Any] | None:
         if nxt is None:
             return found
         found = {"unit_id": nxt[0], "code": nxt[1], "name": nxt[2]}
-
-
-def _apply_cycle(tx: Tx, env: Envelope) -> bool:
-    seen = _version(tx, "rm_cycle", "cycle_id", env.aggregate_id)
-    if seen is not None and env.aggregate_version <= seen:
-        return False
-    p = env.payload
-    event = env.type.rsplit(".", 1)[-1]
-    if event == "Planned":
-        tx.execute(
-            """INSERT INTO rm_cycle (cycle_id, tenant, year, title, plan_reference, deadlines,
-                 content_groups, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-               ON CONFLICT (cycle_id) DO NOTHING""",
-            (
-                env.aggregate_id,
-                env.tenant,
-                p["year"],
-                p["title"],
-                p["plan_reference"],
-                json.dumps(p["deadlines"]),
-                json.dumps(p["content_groups"], ensure_ascii=False),
-                env.aggregate_version,
-            ),
-        )
-        return True
-    row = tx.fetchone("SELECT deadlines FROM rm_cycle WHERE cycle_id = %s", (env.aggregate_id,))
-    if row is None:
-        log.warning("cycle %s: %s before Planned; skipped", env.aggregate_id, event)
-        return False
-    deadlines = json.loads(row[0])
-    if event == "DeadlineChanged":
-        deadlines[p["step"]] = p["deadline"]
-    tx.execute(
-        "UPDATE rm_cycle SET deadlines = %s, version = %s WHERE cycle_id = %s",
-        (json.dumps(deadlines), env.aggregate_version, env.aggregate_id),
-    )
-    return True
-
-
-def _apply_assessment(tx: Tx, env: Envelope) -> bool:
-    row = tx.fetchone(
-        "SELECT version, steps, levels, flags, recognised_level, recognition FROM rm_board "
-        "WHERE assessment_id = %s",
-        (env.aggregate_id,),
-    )
-    p = env.payload
-    event = env.type.rsplit(".", 1)[-1]
-    if event == "Opened":
-        if row is not None:
-            return False
-        tx.execute(
-            """INSERT INTO rm_board (assessment_id, tenant, cycle_id, unit_id, year, steps,
-                 levels, recognised_level, recognition, flags, version, updated_at)
-               VALUES (%s, %s, %s, %s, %s, '{}', '{}', NULL, NULL, %s, %s, %s)""",
-            (
-                env.aggregate_id,
-                env.tenant,
-                p["cycle_id"],
-                p["unit_id"],
-                p["year"],
-                json.dumps({"perfunctory": [], "signals": [], "reopenings": []}),
-                env.aggregate_version,
-                env.recorded_at,
-            ),
-        )
-        return True
-    if row is None:
-        log.warning("assessment %s: %s before Opened; skipped", env.aggregate_id, event)
-        return False
-    if env.aggregate_version <= int(row[0]):
-        return False
-    steps: dict[str, Any] = json.loads(row[1])
-    levels: dict[str, Any] = json.loads(row[2])
-    flags: dict[str, Any] = json.loads(row[3])
-    recognised: str | None = row[4]
-    recognition: dict[str, Any] | None = json.loads(row[5]) if row[5] else None
-
-    step = STEP_OF_EVENT.get(event)
-    if step is not None:
-        entry = {
-            "submitted_at": env.occurred_at,
-            "late_by_seconds": int(p.get("late_by_seconds", 0)),
-            "by": env.actor.get("subject"),
-        }
-        if step in MULTI_SOURCE:
-            source = p.get("reviewer_unit_id") or p.get("member") or env.actor.get("subject")
-            entry["source"] = source
-            if step == "sector_review":
-                entry["published"] = bool(p.get("published"))
-            steps.setdefault(step, {})[str(source)] = entry
-            if p.get("proposed_level"):
-                levels.setdefault(step, {})[str(source)] = p["proposed_level"]
-        else:
-            steps[step] = entry
-            level = p.get("level") or p.get("proposed_level")
-            if level:
-                levels[step] = level
-        if event == "SelfAssessmentSubmitted":
-            flags["signals"] = list(p.get("perfunctory_signals", []))
-        if event == "Recognised":
-            recognised = p["level"]
-            recognition = {k: p[k] for k in ("decision_number", "decision_date", "signer")}
-    elif event == "SectorReviewPublished":
-        src = str(p["reviewer_unit_id"])
-        if src in steps.get("sector_review", {}):
-            steps["sector_review"][src]["published"] = True
-    elif event == "LevelAdjusted":
-        levels["adjusted"] = p["to_level"]
-    elif event == "FlaggedPerfunctory":
-        flags.setdefault("perfunctory", []).append({"reason": p["reason"], "at": env.occurred_at})
-    elif event == "StepReopened":
-        for cleared in p["cleared_steps"]:
-            steps.pop(cleared, None)
-            levels.pop(cleared, None)
-            if cleared == "caucus_review":
-                levels.pop("adjusted", None)
-            if cleared == "recognition":
-                recognised, recognition = None, None
-            if cleared == "self_assessment":
-                flags["signals"] = []
-        flags.setdefault("reopenings", []).append(
-            {"step": p["step"], "reason": p["reason"], "at": env.occurred_at}
-        )
-    tx.execute(
-        """UPDATE rm_board SET steps = %s, levels = %s, flags = %s, recognised_level = %s,
-             recognition = %s, version = %s, updated_at = %s WHERE assessment_id = %s""",
-        (
-            json.dumps(steps, ensure_ascii=False),
-            json.dumps(levels),
-            json.dumps(flags, ensure_ascii=False),
-            recognised,
-            json.dumps(recognition, ensure_ascii=False) if recognition else None,
-            env.aggregate_version,
-            env.recorded_at,
-            env.aggregate_id,
-        ),
-    )
-    return True
-
-
-_HANDLERS = {"Unit": _apply_unit, "Cycle": _apply_cycle, "UnitAssessment": _apply_assessment}
 
 
 # ----------------------------------------------------------------------------- status logic
