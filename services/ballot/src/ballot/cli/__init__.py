@@ -1,0 +1,1 @@
+"""Command-line tools of the separate roles: ballot-ca, ballot-trustee, ballot-verify."""
