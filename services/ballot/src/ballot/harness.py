@@ -8,6 +8,8 @@ Production roles are the separate CLIs (``ballot-ca``, ``ballot-trustee``, ``bal
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -248,3 +250,40 @@ class ElectionDriver:
         self.publish_credentials(voters)
         self.organiser("open")
         self.load_manifest()
+
+
+class LiveServer:
+    """A real uvicorn server on 127.0.0.1 in a background thread (tests, benchmarks)."""
+
+    def __init__(self, app: Any, *, access_log: bool = True, log_config: Any = None) -> None:
+        import uvicorn
+
+        self.config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            access_log=access_log,
+            log_config=log_config,
+            log_level="info",
+            lifespan="on",
+        )
+        self.server = uvicorn.Server(self.config)
+        self.thread: threading.Thread | None = None
+        self.url = ""
+
+    def __enter__(self) -> LiveServer:
+        self.thread = threading.Thread(target=self.server.run, name="ballot-live", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(timeout=30)
