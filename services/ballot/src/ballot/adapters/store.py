@@ -56,13 +56,16 @@ SCHEMA = [
 _PG_IMMUTABLE = [
     """CREATE OR REPLACE FUNCTION ballot_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'ballot board tables are append-only'; END; $$ LANGUAGE plpgsql""",
-    "DROP TRIGGER IF EXISTS ballot_board_append_only ON ballot_board",
-    """CREATE TRIGGER ballot_board_append_only BEFORE UPDATE OR DELETE ON ballot_board
-       FOR EACH ROW EXECUTE FUNCTION ballot_append_only()""",
-    "DROP TRIGGER IF EXISTS ballot_checkpoints_append_only ON ballot_checkpoints",
-    """CREATE TRIGGER ballot_checkpoints_append_only BEFORE UPDATE OR DELETE
-       ON ballot_checkpoints FOR EACH ROW EXECUTE FUNCTION ballot_append_only()""",
 ]
+for _table in ("ballot_board", "ballot_checkpoints"):
+    _PG_IMMUTABLE += [
+        f"DROP TRIGGER IF EXISTS {_table}_append_only ON {_table}",
+        f"""CREATE TRIGGER {_table}_append_only BEFORE UPDATE OR DELETE ON {_table}
+            FOR EACH ROW EXECUTE FUNCTION ballot_append_only()""",
+        f"DROP TRIGGER IF EXISTS {_table}_no_truncate ON {_table}",
+        f"""CREATE TRIGGER {_table}_no_truncate BEFORE TRUNCATE ON {_table}
+            FOR EACH STATEMENT EXECUTE FUNCTION ballot_append_only()""",
+    ]
 
 _SQLITE_IMMUTABLE = [
     f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}
