@@ -47,3 +47,19 @@ def test_whole_election_gives_the_result_with_quorum_and_flags(
     assert verified.report.ok, verified.report.findings
     assert verified.report.counted == 4 and verified.report.ballots == 5
     assert verified.state is not None and verified.state.result is not None
+
+
+def test_concurrent_casts_and_replays_are_each_decided_once(
+    open_election: ElectionDriver, client: TestClient
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    d = open_election
+    ballots = [d.make_ballot(code, (i % 3, 1)) for i, code in enumerate(d.codes)]
+    with ThreadPoolExecutor(8) as pool:  # every ballot sent twice at once
+        responses = list(pool.map(d.cast, [b for b in ballots for _ in (0, 1)]))
+    codes = sorted(r.json().get("code", "accepted") for r in responses)
+    assert codes == ["accepted"] * 6 + ["ballot.replay"] * 6
+    lines = read_ndjson(client.get(d.url("/record")).text.splitlines())
+    verified = verify_record(lines)
+    assert verified.report.ok and verified.report.ballots == 6

@@ -16,7 +16,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from ballot.crypto import (
 )
 from ballot.domain import board
 from ballot.domain.ballots import (
+    CastBallot,
     check_window,
     duplicate_ciphertext,
     replay,
@@ -88,6 +89,9 @@ class Command:
         return {"subject": self.subject, "role": self.role}
 
 
+MAX_BATCH = 64
+
+
 @dataclass(frozen=True)
 class CastView:
     """What casting needs, cached per process and invalidated by ``state_version``."""
@@ -99,6 +103,25 @@ class CastView:
     option_counts: tuple[int, ...]
     opens_at: datetime
     closes_at: datetime
+
+
+@dataclass(eq=False)
+class _Pending:
+    """A verified ballot waiting for the group commit; ``done`` is set with the outcome."""
+
+    cast: CastBallot
+    view: CastView
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+@dataclass(eq=False)
+class _Batcher:
+    """Per election: the queue of verified ballots and the leader lock of the group commit."""
+
+    queue: list[_Pending] = field(default_factory=list)
+    queue_lock: threading.Lock = field(default_factory=threading.Lock)
+    leader: threading.Lock = field(default_factory=threading.Lock)
 
 
 def forbidden(detail: str) -> BallotError:
@@ -119,6 +142,7 @@ class BallotService:
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.checkpoint_every = max(1, checkpoint_every)
         self._cast_cache: dict[str, CastView] = {}
+        self._batchers: dict[str, _Batcher] = {}
         self._cache_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
 
@@ -353,36 +377,88 @@ class BallotService:
             )
         except CryptoError as exc:
             raise from_crypto(exc) from None
-        with self.db.transaction() as tx:
-            head = self.store.head(tx, election_id, lock=True)
-            if head is None:
-                raise not_found(election_id)
-            if head.state_version != view.version or head.status != OPEN:
-                raise wrong_state(
-                    "cuộc bỏ phiếu vừa thay đổi giai đoạn", election_status=head.status
-                )
-            check_window(self._now(), view.opens_at, view.closes_at)
-            listed, _ = self.store.credential_last_seq(tx, election_id, cast.credential)
-            if not listed:
-                raise unknown_credential()
-            if self.store.tracker(tx, election_id, cast.tracker) is not None:
-                raise replay(cast.tracker)
-            owners = self.store.alpha_owners(tx, election_id, cast.alphas)
-            if any(owner != cast.credential for owner in owners.values()):
-                raise duplicate_ciphertext()
-            entry = Entry.make(election_id, head.seq + 1, board.BALLOT, cast.body(), head.hash)
-            self.store.insert_entry(tx, entry)
-            self.store.insert_alphas(tx, election_id, cast.alphas, cast.credential)
-            self.store.insert_tracker(tx, election_id, cast.tracker, entry.seq, cast.credential)
-            self.store.set_last_seq(tx, election_id, cast.credential, entry.seq)
-            head = replace(head, seq=entry.seq, hash=entry.hash, ballots=head.ballots + 1)
-            head = self._maybe_checkpoint(tx, head, force=False)
-            self.store.save_head(tx, head)
+        item = _Pending(cast, view)
+        batcher = self._batcher(election_id)
+        with batcher.queue_lock:
+            batcher.queue.append(item)
+        while not item.done.is_set():
+            with batcher.leader:  # group commit: whoever holds this appends everything queued
+                if item.done.is_set():
+                    break
+                with batcher.queue_lock:
+                    batch = batcher.queue[:MAX_BATCH]
+                    del batcher.queue[:MAX_BATCH]
+                self._append_ballots(election_id, batch)
+        if item.error is not None:
+            raise item.error
         return {
             "election_id": election_id,
             "tracker": cast.tracker,
             "fingerprint": view.fingerprint.hex(),
         }
+
+    def _batcher(self, election_id: str) -> _Batcher:
+        with self._cache_lock:
+            batcher = self._batchers.get(election_id)
+            if batcher is None:
+                batcher = self._batchers[election_id] = _Batcher()
+            return batcher
+
+    def _append_ballots(self, election_id: str, batch: list[_Pending]) -> None:
+        """One transaction for a batch of verified ballots; each is accepted or refused alone.
+
+        Checks run in the same transaction as the appends, so a ballot sees the ones before it
+        in the batch (replays and copied ciphertexts inside one batch are refused too).
+        """
+        accepted: list[_Pending] = []
+        try:
+            with self.db.transaction() as tx:
+                head = self.store.head(tx, election_id, lock=True)
+                if head is None:
+                    raise not_found(election_id)
+                for item in batch:
+                    try:
+                        head = self._append_ballot(tx, head, item)
+                        accepted.append(item)
+                    except BallotError as exc:
+                        item.error = exc
+                if accepted:
+                    head = self._maybe_checkpoint(tx, head, force=False)
+                    self.store.save_head(tx, head)
+        except BaseException as exc:
+            for item in accepted:
+                item.error = exc  # rolled back: nothing of this batch is stored
+            for item in batch:
+                if item.error is None:
+                    item.error = exc
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for item in batch:
+                item.done.set()
+
+    def _append_ballot(self, tx: Tx, head: Head, item: _Pending) -> Head:
+        cast, view, election_id = item.cast, item.view, head.election_id
+        if head.state_version != view.version or head.status != OPEN:
+            raise wrong_state("cuộc bỏ phiếu vừa thay đổi giai đoạn", election_status=head.status)
+        check_window(self._now(), view.opens_at, view.closes_at)
+        listed, _ = self.store.credential_last_seq(tx, election_id, cast.credential)
+        if not listed:
+            raise unknown_credential()
+        if self.store.tracker(tx, election_id, cast.tracker) is not None:
+            raise replay(cast.tracker)
+        owners = self.store.alpha_owners(tx, election_id, cast.alphas)
+        if any(owner != cast.credential for owner in owners.values()):
+            raise duplicate_ciphertext()
+        entry = Entry.make(election_id, head.seq + 1, board.BALLOT, cast.body(), head.hash)
+        self.store.insert_entry(tx, entry)
+        self.store.insert_alphas(tx, election_id, cast.alphas, cast.credential)
+        self.store.insert_tracker(tx, election_id, cast.tracker, entry.seq, cast.credential)
+        self.store.set_last_seq(tx, election_id, cast.credential, entry.seq)
+        head = replace(head, seq=entry.seq, hash=entry.hash, ballots=head.ballots + 1)
+        if head.seq - head.last_checkpoint >= self.checkpoint_every:
+            head = self._maybe_checkpoint(tx, head, force=False)
+        return head
 
     def _cast_view(self, election_id: str) -> CastView:
         with self.db.transaction() as tx:
