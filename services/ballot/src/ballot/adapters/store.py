@@ -291,12 +291,15 @@ class BoardStore:
     def insert_alphas(
         self, tx: Tx, election_id: str, alphas: Sequence[str], credential: str
     ) -> None:
+        rows = ", ".join(["(%s, %s, %s)"] * len(alphas))
+        params: list[Any] = []
         for a in alphas:
-            tx.execute(
-                "INSERT INTO ballot_alphas (election_id, alpha, credential) VALUES (%s, %s, %s) "
-                "ON CONFLICT (election_id, alpha) DO NOTHING",
-                (election_id, a, credential),
-            )
+            params += [election_id, a, credential]
+        tx.execute(
+            f"INSERT INTO ballot_alphas (election_id, alpha, credential) VALUES {rows} "  # noqa: S608
+            "ON CONFLICT (election_id, alpha) DO NOTHING",
+            params,
+        )
 
     # ------------------------------------------------------------------ outbox (relay)
     def enqueue(self, tx: Tx, election_id: str, seqs: Sequence[int]) -> None:

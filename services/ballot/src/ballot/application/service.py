@@ -440,7 +440,9 @@ class BallotService:
     def _append_ballot(self, tx: Tx, head: Head, item: _Pending) -> Head:
         cast, view, election_id = item.cast, item.view, head.election_id
         if head.state_version != view.version or head.status != OPEN:
-            raise wrong_state("cuộc bỏ phiếu vừa thay đổi giai đoạn", election_status=head.status)
+            with self._cache_lock:
+                self._cast_cache.pop(election_id, None)
+            raise wrong_state("cuộc bỏ phiếu không còn nhận phiếu", election_status=head.status)
         check_window(self._now(), view.opens_at, view.closes_at)
         listed, _ = self.store.credential_last_seq(tx, election_id, cast.credential)
         if not listed:
@@ -461,6 +463,11 @@ class BallotService:
         return head
 
     def _cast_view(self, election_id: str) -> CastView:
+        with self._cache_lock:
+            cached = self._cast_cache.get(election_id)
+        if cached is not None and cached.status == OPEN:
+            # an open election only changes by closing, which the append transaction sees
+            return cached
         with self.db.transaction() as tx:
             head = self.store.head(tx, election_id)
             if head is None:
