@@ -21,10 +21,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import helpers
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from helpers import TEST_ISSUER, headers
+from helpers import TEST_ISSUER
 from pypdf import PdfReader
 
 from ballot.bootstrap import BallotModule, build_ballot
@@ -45,7 +46,7 @@ CODE_RE = re.compile(rf"[{BASE58_ALPHABET}]{{4}}(?:-[{BASE58_ALPHABET}]{{4}}){{5
 
 
 def token(role: str) -> str:
-    return headers(tenant=TENANT, subject=f"{role}.1", role=role, unit="SNV")["Authorization"][7:]
+    return helpers.token(tenant=TENANT, subject=f"{role}.1", role=role, unit="SNV")
 
 
 def cli(tool: str, *args: str, role: str | None = None, check: bool = True) -> str:
