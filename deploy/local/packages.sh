@@ -26,6 +26,8 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v make >/dev/null 2>&1 || missing+=(make)
+# headless browser for the voter-page tests (Playwright drives it; it never downloads one)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ! command -v python3.11 >/dev/null 2>&1; then
   missing+=(python3.11 python3.11-venv)
 elif [ ! -x .venv/bin/python ] && ! python3.11 -c 'import ensurepip, venv' 2>/dev/null; then

@@ -1,0 +1,83 @@
+// The voter page's messages: code format help, one message per cast problem, NFC text.
+// Run: cd services/ballot/web && npm test
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as m from '../src/messages.js';
+import * as bc from '../src/crypto.js';
+
+const GOOD = 'ZrL3-uWqk-4PdY-ev4i-Qm2T-vZYd'; // shape only; checksum checked by crypto.js
+
+test('code shape: empty, accented (Vietnamese keyboard), bad characters, length', () => {
+  assert.match(m.codeShapeProblem('').vi, /Hãy nhập mã/);
+  assert.match(m.codeShapeProblem(' - ').vi, /Hãy nhập mã/);
+  const telex = m.codeShapeProblem('ZrL3-uWqk-4PdY-ev4i-Qm2T-vZYđ');
+  assert.match(telex.vi, /có dấu “đ”/);
+  assert.match(telex.detail, /tắt bộ gõ tiếng Việt/);
+  const bad = m.codeShapeProblem('ZrL3-uWqk-4PdY-ev4i-Qm2T-vZY0');
+  assert.match(bad.vi, /không hợp lệ: “0”/);
+  assert.match(bad.detail, /không bao giờ có số 0/);
+  const short = m.codeShapeProblem('ZrL3-uWqk-4PdY-ev4i-Qm2T-vZY');
+  assert.match(short.vi, /đúng 24 ký tự .* bạn đã nhập 23/);
+  assert.equal(m.codeShapeProblem(GOOD), null);
+  assert.equal(m.codeShapeProblem(GOOD.replaceAll('-', ' ')), null);
+  assert.equal(m.groupCode(GOOD.replaceAll('-', '')), GOOD);
+});
+
+test('checksum: a real code passes, one changed letter is caught by crypto.js', async () => {
+  await bc.ready();
+  const v = JSON.parse(
+    readFileSync(new URL('../../testvectors/credential.json', import.meta.url), 'utf8'),
+  );
+  const code = v.cases[0].code;
+  assert.equal(m.codeShapeProblem(code), null);
+  assert.ok(bc.normalizeCode(code));
+  const flipped = code.slice(0, 2) + (code[2] === 'a' ? 'b' : 'a') + code.slice(3);
+  assert.equal(m.codeShapeProblem(flipped), null);
+  assert.throws(() => bc.normalizeCode(flipped), { code: 'ballot.credential_code_invalid' });
+});
+
+test('every cast problem has a Vietnamese message saying whether the ballot was recorded', () => {
+  const cases = [
+    [403, { code: 'ballot.unknown_credential' }, /không có trong danh sách/],
+    [
+      409,
+      {
+        code: 'ballot.outside_window',
+        opens_at: '2026-12-04T01:00:00+00:00',
+        closes_at: '2026-12-04T05:30:00+00:00',
+      },
+      /Ngoài thời gian/,
+    ],
+    [409, { code: 'ballot.wrong_state', election_status: 'closed' }, /đã kết thúc/],
+    [404, { code: 'ballot.election_not_found' }, /Không tìm thấy cuộc bỏ phiếu/],
+    [409, { code: 'ballot.duplicate_ciphertext' }, /trùng bản mã/],
+    [422, { code: 'ballot.proof_invalid' }, /kiểm tra mật mã/],
+    [422, { code: 'ballot.signature_invalid' }, /kiểm tra mật mã/],
+    [422, { code: 'request.invalid' }, /không nhận dạng được/],
+    [503, { code: 'service.unavailable', instance: 'urn:request:ab' }, /tạm thời bận/],
+    [500, { code: 'internal', instance: 'urn:request:cd' }, /Lỗi hệ thống/],
+    [502, null, /tạm thời bận/],
+    [418, { code: 'x.y', title: 'Ấm trà' }, /Ấm trà/],
+  ];
+  for (const [status, p, re] of cases) {
+    const r = m.problemMessage(status, p);
+    assert.match(r.vi, re, `${status} ${p?.code}`);
+    assert.ok(r.en && r.en.length > 3);
+    assert.ok(r.detail);
+  }
+  const w = m.problemMessage(409, cases[1][1]);
+  assert.match(w.detail, /từ 08:00 ngày 04\/12\/2026 đến trước 12:30 ngày 04\/12\/2026/);
+  assert.match(m.problemMessage(503, cases[8][1]).detail, /urn:request:ab/);
+  assert.match(m.networkMessage('abcd ef01').detail, /phiếu sau cùng thay thế/);
+  assert.match(m.networkMessage('abcd ef01').detail, /abcd ef01/);
+});
+
+test('Vietnamese text of the page scripts is NFC', () => {
+  for (const f of ['../src/messages.js', '../src/voter.js']) {
+    const s = readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8');
+    assert.equal(s, s.normalize('NFC'), f);
+  }
+});
