@@ -20,6 +20,9 @@ from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
 from assessment.bootstrap import build_application, build_sealer
 from assessment.entrypoints.api.app import include_assessment, install_assessment_errors
+from ballot.bootstrap import build_ballot
+from ballot.config import BallotSettings
+from ballot.entrypoints.api.app import include_ballot
 from embedded.demo import TENANT, load_demo
 from reporting.adapters.db import SqliteDatabase
 from reporting.consumer.runner import BoardProjector, ensure_schema
@@ -142,14 +145,27 @@ def create_embedded_app(
             loaded = await asyncio.to_thread(load_demo, emb.assessment)
             if loaded:
                 log.info("demo data loaded: %s", loaded)
+        ballot = build_ballot(
+            BallotSettings(
+                mode="embedded",
+                sqlite_path=data_dir / "ballot.sqlite",
+                board_key_file=data_dir / "keys" / "ballot-board-key.pem",
+            ),
+            clock=clock,
+        )
+        app.state.ballot = ballot
         stop = asyncio.Event()
         task = asyncio.create_task(emb.relay.run(stop))
+        # the ballot service has its own log positions: its own bus
+        ballot_task = asyncio.create_task(ballot.relay(BusTarget(InProcessBus())).run(stop))
         try:
             yield
         finally:
             stop.set()
-            with suppress(asyncio.CancelledError):
-                await task
+            for running in (task, ballot_task):
+                with suppress(asyncio.CancelledError):
+                    await running
+            ballot.close()
             emb.close()
 
     app = FastAPI(
@@ -159,6 +175,7 @@ def create_embedded_app(
     add_problem_schema(app)
     include_assessment(app)
     include_reporting(app)
+    include_ballot(app)
 
     @app.get("/.well-known/jwks.json", include_in_schema=False)
     def jwks() -> dict[str, Any]:

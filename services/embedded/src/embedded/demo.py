@@ -97,16 +97,25 @@ def load_demo(app: AssessmentApplication) -> dict[str, str] | None:
         # seed 001 step 1: sector-managing agencies over the units of their field
         sector = {"SYT": ["BVDK"], "SNV": ["UBND-BIENHOA", "UBND-LONGKHANH"], "STC": ["SYT"]}
         for agency, managed in sector.items():
-            app.grant_assignment(HOME_AFFAIRS, kind="sector_management", holder=agency,
-                                 unit_ids=[ids[c] for c in managed],
-                                 decision_number="45/QĐ-UBND", decision_date="2013-01-15",
-                                 valid_from="2013-01-15")
+            app.grant_assignment(
+                HOME_AFFAIRS,
+                kind="sector_management",
+                holder=agency,
+                unit_ids=[ids[c] for c in managed],
+                decision_number="45/QĐ-UBND",
+                decision_date="2013-01-15",
+                valid_from="2013-01-15",
+            )
         # seed 001 step 3: members oversee units per Decision 1770/QĐ-UBND of 14/7/2011
-        app.grant_assignment(CHAIRMAN, kind="pc_oversight", holder="pct.vanxa",
-                             unit_ids=[ids[c] for c in ("SNV", "STC", "SYT", "BVDK",
-                                                        "UBND-BIENHOA")],
-                             decision_number="1770/QĐ-UBND", decision_date="2011-07-14",
-                             valid_from="2011-07-14")
+        app.grant_assignment(
+            CHAIRMAN,
+            kind="pc_oversight",
+            holder="pct.vanxa",
+            unit_ids=[ids[c] for c in ("SNV", "STC", "SYT", "BVDK", "UBND-BIENHOA")],
+            decision_number="1770/QĐ-UBND",
+            decision_date="2011-07-14",
+            valid_from="2011-07-14",
+        )
         app.plan_cycle(
             HOME_AFFAIRS,
             year=YEAR,
