@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
 from shared.auth import AuthSettings
+from ballot.config import BallotSettings
 from shared.settings import AssessmentSettings, ReportingSettings
 
 REPO = Path(__file__).resolve().parents[3]
@@ -41,18 +42,25 @@ DOCKERIGNORE = REPO / ".dockerignore"
 PREFIXES: dict[str, type[BaseSettings]] = {
     "ASSESSMENT_": AssessmentSettings,
     "REPORTING_": ReportingSettings,
+    "BALLOT_": BallotSettings,
 }
 # Settings every HTTP service reads (bearer-token verification), by prefix.
 SHARED_PREFIXES: dict[str, type[BaseSettings]] = {"CONGVU_AUTH_": AuthSettings}
-API_SERVICES = ("assessment-api", "reporting-api")
+API_SERVICES = ("assessment-api", "reporting-api", "ballot-api")
 # service -> (settings prefix, database, needs Kafka)
 APP_SERVICES: dict[str, tuple[str, str, bool]] = {
     "assessment-api": ("ASSESSMENT_", "assessment", False),
     "assessment-relay": ("ASSESSMENT_", "assessment", True),
     "reporting-consumer": ("REPORTING_", "reporting", True),
     "reporting-api": ("REPORTING_", "reporting", False),
+    "ballot-api": ("BALLOT_", "ballot", False),
+    "ballot-relay": ("BALLOT_", "ballot", True),
 }
-HEALTH_ROUTES = {"assessment-api": "/v1/health", "reporting-api": "/v1/reports/health"}
+HEALTH_ROUTES = {
+    "assessment-api": "/v1/health",
+    "reporting-api": "/v1/reports/health",
+    "ballot-api": "/v1/ballot/health",
+}
 DUMMY_ENV = {"POSTGRES_PASSWORD": "x9-dummy-test-value"}
 
 _INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}")
@@ -129,8 +137,13 @@ def test_compose_file_is_valid_against_the_compose_specification() -> None:
 
 def test_compose_has_the_expected_services_and_no_version_key() -> None:
     assert "version" not in compose()
-    assert set(compose()["services"]) == {"postgres", "kafka", "kafka-init", "keycloak",
-                                          *APP_SERVICES}
+    assert set(compose()["services"]) == {
+        "postgres",
+        "kafka",
+        "kafka-init",
+        "keycloak",
+        *APP_SERVICES,
+    }
 
 
 def test_infrastructure_services() -> None:
