@@ -11,6 +11,7 @@ Finally the organiser closes, two trustees decrypt, and the counts equal the cli
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ def site(tmp_path: Path, voter_bundle: Path) -> Iterator[Site]:
             driver.setup_open(
                 election_request(
                     driver.trustees,
-                    summoned=5,
+                    summoned=7,
                     threshold=2,
                     min_ballots=3,
                     opens_at=datetime.now(UTC) - timedelta(minutes=1),
@@ -82,7 +83,7 @@ def site(tmp_path: Path, voter_bundle: Path) -> Iterator[Site]:
                     unit="SNV",
                     title="Lấy phiếu tín nhiệm lãnh đạo Sở Nội vụ năm 2026",
                 ),
-                voters=5,
+                voters=7,
             )
             yield Site(server.url, module, http, driver)
     finally:
@@ -158,6 +159,9 @@ def test_voters_cast_real_ballots_through_the_form(
     assert " ".join(page.locator("#van-tay").inner_text().split()) == grouped
     assert "chỉ phiếu gửi sau cùng được tính" in page.inner_text("main")
     page.screenshot(path=str(artifacts / "voter_form.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.screenshot(path=str(artifacts / "voter_form_phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     # ---- refusals: nothing may be stored
     before = dump_tables(site.module.db)
@@ -226,17 +230,71 @@ def test_voters_cast_real_ballots_through_the_form(
     first = trackers[0]
     trackers[0] = cast(page, codes[0], (2, 1))
 
-    # every tracker shown is on the public board; only the re-vote's first ballot is superseded
-    board = {
+    # the network fails before the ballot reaches the server: nothing stored, the same
+    # ballot (same tracker) goes out again on the next click
+    page.click("#bo-phieu-lai")
+    before = dump_tables(site.module.db)
+    page.route("**/ballots", lambda route: route.abort())
+    page.fill("#ma", codes[5])
+    choose(page, (0, 2))
+    page.click("#gui")
+    text = error_text(page, "#loi")
+    assert "Không kết nối được với máy chủ" in text
+    assert dump_tables(site.module.db) == before
+    page.unroute("**/ballots")
+    page.click("#gui")
+    page.wait_for_selector("#bien-nhan:not([hidden])")
+    trackers[5] = str(page.locator("#ma-theo-doi").get_attribute("data-tracker"))
+    assert " ".join(trackers[5][i : i + 4] for i in range(0, 64, 4)) in text
+
+    # the answer is lost after the server stored the ballot: the resend is the same ballot,
+    # the server says replay, the page shows the receipt; one ballot on the board
+    page.click("#bo-phieu-lai")
+
+    def lose_answer(route: Any) -> None:
+        route.fetch()
+        route.abort()
+
+    page.route("**/ballots", lose_answer)
+    page.fill("#ma", codes[6])
+    choose(page, (1, 2))
+    page.click("#gui")
+    assert "Không kết nối được với máy chủ" in error_text(page, "#loi")
+    page.unroute("**/ballots")
+    page.click("#gui")
+    assert "đã tới máy chủ từ lần gửi trước" in error_text(page, "#ghi-chu-bien-nhan")
+    trackers[6] = str(page.locator("#ma-theo-doi").get_attribute("data-tracker"))
+
+    # every tracker shown is on the public board, once; only the re-vote's first is superseded
+    cast_entries = [
         e["body"]["tracker"]
         for e in d.record_lines()
         if e.get("type") == "entry" and e["kind"] == "ballot.cast"
-    }
-    assert set(trackers.values()) | {first} == board
+    ]
+    assert sorted(cast_entries) == sorted([*trackers.values(), first])
     for t in trackers.values():
         found = http.get(d.url(f"/trackers/{t}")).json()
         assert found["counted"] is True and found["superseded"] is False
     assert http.get(d.url(f"/trackers/{first}")).json()["superseded"] is True
+
+    # a page whose embedded parameters were tampered with (another joint key) refuses to vote
+    tampered = context.new_page()
+    key = d.manifest["manifest"]["joint_key"]
+    other = d.manifest["manifest"]["trustees"][0]["reveal"]["commitments"][0]
+
+    def swap_key(route: Any) -> None:
+        response = route.fetch()
+        body = response.text().replace(f'"joint_key": "{key}"', f'"joint_key": "{other}"', 1)
+        route.fulfill(response=response, body=body)
+
+    tampered.route(site.page_url, swap_key)
+    tampered.goto(site.page_url)
+    tampered.wait_for_selector("html[data-crypto-ready='no']")
+    assert "Dấu vân tay không khớp" in error_text(tampered, "#loi")
+    assert tampered.locator("#gui").is_disabled()
+    assert tampered.locator("#van-tay-kiem-tra").is_hidden()
+    tampered.close()
+    assert page.locator("#van-tay-kiem-tra").is_visible()  # the honest page: recomputed, equal
 
     # ---- outside the window: Vietnamese message, nothing stored
     closes = datetime.fromisoformat(d.manifest["closes_at"])
@@ -252,8 +310,10 @@ def test_voters_cast_real_ballots_through_the_form(
 
     assert context.cookies() == []
     for w in (watch, watch2, watch3):
-        # the unknown code and the late cast were answered 403/409 on purpose
-        unexpected = [e for e in w.errors if "status of 403" not in e and "status of 409" not in e]
+        # refusals (unknown code 403, late cast and replay 409, aborted requests) on purpose
+        unexpected = [
+            e for e in w.errors if not re.search(r"status of (403|409)|net::ERR_FAILED", e)
+        ]
         assert unexpected == [], unexpected
     context.close()
 
@@ -261,8 +321,8 @@ def test_voters_cast_real_ballots_through_the_form(
     d.organiser("close")
     d.decrypt([1, 3])
     result = http.get(d.url("/result")).json()
-    # counted ballots: (2,1) (2,0) (2,3) (1,0); options: high, confidence, low, blank
-    assert result["counts"] == [[0, 1, 3, 0], [2, 1, 0, 1]]
+    # counted: (2,1) (2,0) (2,3) (1,0) (0,2) (1,2); options: high, confidence, low, blank
+    assert result["counts"] == [[1, 2, 3, 0], [2, 1, 2, 1]]
 
     # the page after the close: fingerprint still shown, no form
     r = http.get(site.page_url)

@@ -267,3 +267,18 @@ export const LOOKUP_NOT_FOUND = msg(
 export function groupHex(h) {
   return (h.match(/.{1,4}/g) || []).join(' ');
 }
+
+/** The manifest does not hash to the fingerprint shown, or K ≠ Σ C_i0: voting is blocked. */
+export const MANIFEST_MISMATCH = msg(
+  'Dấu vân tay không khớp với bộ thông số của cuộc bỏ phiếu. Đừng bỏ phiếu.',
+  'The fingerprint does not match the election parameters. Do not vote.',
+  'Trình duyệt của bạn đã tính lại dấu vân tay và khóa mã hóa từ bộ thông số công khai và ' +
+    'thấy sai khác. Hãy báo ngay cho tổ kiểm phiếu.',
+);
+
+/** A resend of the very same ballot found it already on the board: it had arrived. */
+export const ARRIVED_EARLIER = msg(
+  'Phiếu này đã tới máy chủ từ lần gửi trước (khi kết nối bị gián đoạn).',
+  'This ballot had already arrived on the previous attempt.',
+  'Không có phiếu nào bị ghi hai lần.',
+);

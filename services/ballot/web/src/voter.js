@@ -7,6 +7,7 @@
 // The code, the credential secret and the choices never leave this page except as the ballot.
 
 import * as bc from './crypto.js';
+import { checkManifest } from './manifest.js';
 import * as m from './messages.js';
 
 const $ = (id) => document.getElementById(id);
@@ -53,14 +54,36 @@ function start() {
   const receipt = $('bien-nhan');
   let busy = false;
   let lastTracker = null;
+  // After a network failure or a 5xx, the same inputs resend the very same ballot: if the
+  // first attempt did arrive, the server answers ballot.replay and nothing is stored twice.
+  let pending = null;
+  const params = {
+    fingerprint: data.fingerprint,
+    jointKey: data.joint_key,
+    optionCounts: data.option_counts,
+  };
 
+  // Ready only when libsodium is loaded AND the manifest hashes to the fingerprint shown.
   const cryptoReady = bc.ready().then(
-    () => true,
-    () => false,
+    () => {
+      try {
+        checkManifest(data.manifest, { electionId: data.election_id, ...params });
+      } catch {
+        document.documentElement.dataset.manifest = 'mismatch';
+        submit.disabled = true;
+        show(errorBox, m.MANIFEST_MISMATCH);
+        return false;
+      }
+      $('van-tay-kiem-tra').hidden = false;
+      return true;
+    },
+    () => {
+      show(errorBox, m.CRYPTO_NOT_READY);
+      return false;
+    },
   );
   cryptoReady.then((ok) => {
     document.documentElement.dataset.cryptoReady = ok ? 'yes' : 'no';
-    if (!ok) show(errorBox, m.CRYPTO_NOT_READY);
   });
 
   function codeProblem(check) {
@@ -129,7 +152,7 @@ function start() {
       return;
     }
     if (!(await cryptoReady)) {
-      fail(m.CRYPTO_NOT_READY);
+      fail(document.documentElement.dataset.manifest ? m.MANIFEST_MISMATCH : m.CRYPTO_NOT_READY);
       return;
     }
     let code;
@@ -143,25 +166,26 @@ function start() {
     busy = true;
     submit.disabled = true;
     try {
-      setStatus('Đang mã hóa phiếu trên máy của bạn…');
-      await nextFrame();
       let ballot;
       let tracker;
-      const credential = bc.deriveCredential(code, data.election_id);
-      try {
-        const params = {
-          fingerprint: data.fingerprint,
-          jointKey: data.joint_key,
-          optionCounts: data.option_counts,
-        };
-        ballot = bc.makeBallot({ ...params, credential, choices: out });
-        bc.verifyBallot(ballot, params);
-        tracker = bc.tracker(ballot);
-      } catch {
-        fail(m.SELF_CHECK_FAILED);
-        return;
-      } finally {
-        credential.secret.fill(0);
+      const key = `${code}|${out.join(',')}`;
+      if (pending && pending.key === key) {
+        ({ ballot, tracker } = pending);
+      } else {
+        pending = null;
+        setStatus('Đang mã hóa phiếu trên máy của bạn…');
+        await nextFrame();
+        const credential = bc.deriveCredential(code, data.election_id);
+        try {
+          ballot = bc.makeBallot({ ...params, credential, choices: out });
+          bc.verifyBallot(ballot, params);
+          tracker = bc.tracker(ballot);
+        } catch {
+          fail(m.SELF_CHECK_FAILED);
+          return;
+        } finally {
+          credential.secret.fill(0);
+        }
       }
       lastTracker = tracker;
       setStatus('Đang gửi phiếu…');
@@ -176,14 +200,20 @@ function start() {
           referrerPolicy: 'no-referrer',
         });
       } catch {
+        pending = { key, ballot, tracker };
         fail(m.networkMessage(m.groupHex(tracker)));
         return;
       }
+      pending = response.status >= 500 ? { key, ballot, tracker } : null;
       let body = null;
       try {
         body = await response.json();
       } catch {
         body = null;
+      }
+      if (response.status === 409 && body?.code === 'ballot.replay' && body.tracker === tracker) {
+        done({ tracker, fingerprint: data.fingerprint }, tracker, m.ARRIVED_EARLIER);
+        return;
       }
       if (response.status !== 201 || !body || typeof body.tracker !== 'string') {
         const message = m.problemMessage(response.status, body);
@@ -202,7 +232,8 @@ function start() {
     }
   }
 
-  function done(body, tracker) {
+  function done(body, tracker, note) {
+    pending = null;
     codeInput.value = '';
     form.reset();
     hide(errorBox);
@@ -217,6 +248,8 @@ function start() {
       hide(warn);
     }
     hide($('ket-qua-tra-cuu'));
+    if (note) show($('ghi-chu-bien-nhan'), note);
+    else hide($('ghi-chu-bien-nhan'));
     form.hidden = true;
     receipt.hidden = false;
     $('bien-nhan-tieu-de').focus();

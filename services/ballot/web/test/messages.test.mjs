@@ -76,8 +76,40 @@ test('every cast problem has a Vietnamese message saying whether the ballot was 
 });
 
 test('Vietnamese text of the page scripts is NFC', () => {
-  for (const f of ['../src/messages.js', '../src/voter.js']) {
+  for (const f of ['../src/messages.js', '../src/voter.js', '../src/manifest.js']) {
     const s = readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8');
     assert.equal(s, s.normalize('NFC'), f);
   }
+});
+
+test('the page recomputes the fingerprint from the manifest (SPEC §5 vector) and checks K', async () => {
+  const { fingerprint, credentialListHash, checkManifest } = await import('../src/manifest.js');
+  await bc.ready();
+  const v = JSON.parse(
+    readFileSync(new URL('../../testvectors/fingerprint.json', import.meta.url), 'utf8'),
+  );
+  assert.equal(bc.toHex(credentialListHash(v.manifest.credentials)), v.credential_list_hash);
+  assert.equal(fingerprint(v.manifest), v.fingerprint);
+  const params = {
+    electionId: v.manifest.election_id,
+    fingerprint: v.fingerprint,
+    jointKey: v.manifest.joint_key,
+    optionCounts: v.manifest.questions.map((q) => q.options.length),
+  };
+  assert.ok(checkManifest(v.manifest, params));
+  const edited = structuredClone(v.manifest);
+  edited.questions[0].options[0] = 'Tín nhiệm rất cao';
+  assert.notEqual(fingerprint(edited), v.fingerprint);
+  assert.throws(() => checkManifest(edited, params), { reason: 'fingerprint' });
+  const otherKey = structuredClone(v.manifest);
+  otherKey.joint_key = otherKey.trustees[0].reveal.commitments[0];
+  assert.throws(() => checkManifest(otherKey, { ...params, jointKey: otherKey.joint_key }), {
+    reason: 'joint key',
+  });
+  assert.throws(() => checkManifest(v.manifest, { ...params, optionCounts: [3, 3] }), {
+    reason: 'option counts',
+  });
+  const dup = structuredClone(v.manifest);
+  dup.credentials.push(dup.credentials[0]);
+  assert.throws(() => fingerprint(dup), { reason: 'duplicate credential' });
 });

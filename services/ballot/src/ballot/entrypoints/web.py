@@ -321,6 +321,7 @@ class VoterPage:
                 "fingerprint": manifest["fingerprint"],
                 "joint_key": manifest["manifest"]["joint_key"],
                 "option_counts": manifest["option_counts"],
+                "manifest": manifest["manifest"],
                 "cast_url": f"{api}/ballots",
                 "tracker_url": f"{api}/trackers/",
             },
