@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 ## Embedded mode: SQLite event store, in-process bus, demo data; serves http://127.0.0.1:8000/
-run: $(STAMP)
+run: $(STAMP) web-deps
 	$(VENV)/bin/congvu run
 
 packages:
@@ -37,8 +37,10 @@ test: $(STAMP) infra web-deps
 	$(MAKE) test-web
 
 web-deps:
-	@if [ -f $(WEB)/package.json ]; then \
-		cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error; fi
+	@if [ ! -f $(WEB)/package.json ]; then :; \
+	elif command -v npm >/dev/null; then \
+		cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the voter page (ballot web form) will be unavailable"; fi
 
 ## Unit tier only: no servers.
 test-unit: $(STAMP)

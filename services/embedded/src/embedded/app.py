@@ -23,6 +23,7 @@ from assessment.entrypoints.api.app import include_assessment, install_assessmen
 from ballot.bootstrap import build_ballot
 from ballot.config import BallotSettings
 from ballot.entrypoints.api.app import include_ballot
+from ballot.entrypoints.web import include_voter_page
 from embedded.demo import TENANT, load_demo
 from reporting.adapters.db import SqliteDatabase
 from reporting.consumer.runner import BoardProjector, ensure_schema
@@ -176,6 +177,7 @@ def create_embedded_app(
     include_assessment(app)
     include_reporting(app)
     include_ballot(app)
+    include_voter_page(app)
 
     @app.get("/.well-known/jwks.json", include_in_schema=False)
     def jwks() -> dict[str, Any]:

@@ -94,4 +94,7 @@ def create_app(
     install_problem_handlers(app, dict.fromkeys(INFRA_ERRORS, translate))
     add_problem_schema(app)
     include_ballot(app)
+    from ballot.entrypoints.web import include_voter_page
+
+    include_voter_page(app)  # the voters' form: GET /bo-phieu/{election_id}
     return app
