@@ -44,8 +44,10 @@ def voter_bundle() -> Path:
         raise
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module scope, not session: Playwright's sync API keeps an event loop running in the main
+    thread while it is open, which would break every later test that calls asyncio.run()."""
     executable = chromium_executable()
     if executable is None:
         _missing("Debian chromium is not installed: run deploy/local/packages.sh as root")
