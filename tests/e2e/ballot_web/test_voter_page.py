@@ -324,6 +324,14 @@ def test_voters_cast_real_ballots_through_the_form(
     # counted: (2,1) (2,0) (2,3) (1,0) (0,2) (1,2); options: high, confidence, low, blank
     assert result["counts"] == [[1, 2, 3, 0], [2, 1, 2, 1]]
 
+    # the standalone verifier accepts the record the browser ballots produced
+    from ballot.verifier import read_ndjson, verify_record
+
+    record = http.get(d.url("/record"))
+    assert record.status_code == 200
+    verified = verify_record(read_ndjson(record.content.splitlines()))
+    assert verified.report.ok, verified.report
+
     # the page after the close: fingerprint still shown, no form
     r = http.get(site.page_url)
     assert "Cuộc bỏ phiếu đã kết thúc" in r.text and 'id="phieu"' not in r.text
