@@ -13,6 +13,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -105,6 +106,24 @@ class CheckpointSigner:
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("the audit signing key must be Ed25519")
         return cls(key)
+
+    @classmethod
+    def load_or_create(
+        cls, path: Path, *, create: bool, what: str = "signing key"
+    ) -> CheckpointSigner:
+        """The key from a PEM file outside the database; made (mode 0600) when allowed."""
+        if not path.exists():
+            if not create:
+                raise FileNotFoundError(f"{what} {path} not found")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pem = Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            path.touch(mode=0o600)
+            path.write_bytes(pem)
+        return cls.from_pem(path.read_bytes())
 
     def sign(self, checkpoint: Checkpoint) -> Checkpoint:
         unsigned = replace(checkpoint, key_id=self.key_id, signature="")

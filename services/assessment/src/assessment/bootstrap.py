@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from assessment.adapters.group_commit import GroupCommitter
 from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
@@ -64,19 +61,8 @@ def build_application(
 
 
 def load_or_create_signing_key(path: Path, *, create: bool) -> CheckpointSigner:
-    """The checkpoint signing key: a PEM file outside the database (mode 0600)."""
-    if not path.exists():
-        if not create:
-            raise FileNotFoundError(f"audit signing key {path} not found")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        path.touch(mode=0o600)
-        path.write_bytes(pem)
-    return CheckpointSigner.from_pem(path.read_bytes())
+    """The audit checkpoint key: a PEM file outside the database (mode 0600)."""
+    return CheckpointSigner.load_or_create(path, create=create, what="audit signing key")
 
 
 def build_sealer(

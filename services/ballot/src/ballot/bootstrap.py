@@ -9,9 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from ballot.adapters.relay import BoardSource
 from ballot.application.service import BallotService, Clock
 from ballot.config import BallotSettings
@@ -21,19 +18,8 @@ from shared.sql import Database, PostgresDatabase, SqliteDatabase
 
 
 def load_or_create_board_key(path: Path, *, create: bool) -> CheckpointSigner:
-    """The checkpoint signing key: an Ed25519 PEM file outside the database (mode 0600)."""
-    if not path.exists():
-        if not create:
-            raise FileNotFoundError(f"ballot board key {path} not found")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        path.touch(mode=0o600)
-        path.write_bytes(pem)
-    return CheckpointSigner.from_pem(path.read_bytes())
+    """The board's checkpoint key: an Ed25519 PEM file outside the database (mode 0600)."""
+    return CheckpointSigner.load_or_create(path, create=create, what="ballot board key")
 
 
 @dataclass

@@ -220,17 +220,29 @@ class AssessmentApplication(Application[UUID]):
 
         return self._execute(ctx, action)
 
-    def rename_unit(
-        self, ctx: CommandContext, unit_id: UUID, *, name: str, effective_date: str | None = None
+    def _on_unit(
+        self, ctx: CommandContext, unit_id: UUID, act: Callable[[Unit, datetime], object]
     ) -> dict[str, Any]:
+        """A registry change (rename, merge, dissolve): one unit, one transaction."""
         self._authorize(ctx, "change_unit")
 
         def action(now: datetime) -> Outcome:
             unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
-            unit.rename(actor=ctx.actor, occurred_at=now, name=name, effective_date=effective_date)
+            act(unit, now)
             return [unit], {"id": str(unit.id), "version": unit.version}
 
         return self._execute(ctx, action)
+
+    def rename_unit(
+        self, ctx: CommandContext, unit_id: UUID, *, name: str, effective_date: str | None = None
+    ) -> dict[str, Any]:
+        return self._on_unit(
+            ctx,
+            unit_id,
+            lambda unit, now: unit.rename(
+                actor=ctx.actor, occurred_at=now, name=name, effective_date=effective_date
+            ),
+        )
 
     def merge_unit(
         self,
@@ -241,10 +253,7 @@ class AssessmentApplication(Application[UUID]):
         effective_date: str,
         decision_number: str,
     ) -> dict[str, Any]:
-        self._authorize(ctx, "change_unit")
-
-        def action(now: datetime) -> Outcome:
-            unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
+        def merge(unit: Unit, now: datetime) -> None:
             successor = self._load(Unit, successor_id, ctx.tenant, "đơn vị tiếp nhận")
             unit.merge_into(
                 actor=ctx.actor,
@@ -253,9 +262,8 @@ class AssessmentApplication(Application[UUID]):
                 effective_date=effective_date,
                 decision_number=decision_number,
             )
-            return [unit], {"id": str(unit.id), "version": unit.version}
 
-        return self._execute(ctx, action)
+        return self._on_unit(ctx, unit_id, merge)
 
     def dissolve_unit(
         self,
@@ -266,20 +274,17 @@ class AssessmentApplication(Application[UUID]):
         decision_number: str,
         reason: str,
     ) -> dict[str, Any]:
-        self._authorize(ctx, "change_unit")
-
-        def action(now: datetime) -> Outcome:
-            unit = self._load(Unit, unit_id, ctx.tenant, "đơn vị")
-            unit.dissolve(
+        return self._on_unit(
+            ctx,
+            unit_id,
+            lambda unit, now: unit.dissolve(
                 actor=ctx.actor,
                 occurred_at=now,
                 effective_date=effective_date,
                 decision_number=decision_number,
                 reason=reason,
-            )
-            return [unit], {"id": str(unit.id), "version": unit.version}
-
-        return self._execute(ctx, action)
+            ),
+        )
 
     def get_unit(self, ctx: CommandContext, unit_id: UUID) -> dict[str, Any]:
         self._authorize(ctx, "read")
