@@ -14,6 +14,16 @@ from shared.settings import AssessmentSettings
 from shared.sql import open_database
 
 
+# Aggregates stay in memory between commands and are fast-forwarded with the events stored
+# since (by this or another process), so a command no longer replays a whole history; reads
+# get a deep copy, so a failed command never leaks into the cache.
+_CACHE = {
+    "AGGREGATE_CACHE_MAXSIZE": "20000",
+    "AGGREGATE_CACHE_FASTFORWARD": "y",
+    "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+}
+
+
 def store_env(settings: AssessmentSettings) -> dict[str, str]:
     """eventsourcing configuration from our settings (never POSTGRES_ENABLE_DB_FUNCTIONS)."""
     if settings.mode == "production" or settings.database_url is not None:
@@ -30,6 +40,7 @@ def store_env(settings: AssessmentSettings) -> dict[str, str]:
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONN_MAX_AGE": "600",
             "CREATE_TABLE": "y",
+            **_CACHE,
         }
     path = Path(settings.sqlite_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,6 +49,7 @@ def store_env(settings: AssessmentSettings) -> dict[str, str]:
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": "10",
         "CREATE_TABLE": "y",
+        **_CACHE,
     }
 
 
