@@ -5,9 +5,10 @@ What runs, in one invocation, on a private database created for the run and drop
 1. baseline: the same command mix called directly on the application object, in this process,
    one thread, one save per command (ARCHITECTURE §10 "135–175 req/s one save per request").
 2. the assessment API under real uvicorn (``--factory``, subprocess, loopback, free port) for
-   each ``--workers`` × ``--group-commit`` (the service's ASSESSMENT_GROUP_COMMIT) × ``--client``
-   (``httpx.AsyncClient``, or a minimal raw HTTP/1.1 client that leaves the CPU to the server),
-   ``--concurrency`` requests in flight, bearer tokens minted with the development issuer's key.
+   each ``--workers`` layout (``N`` = ``uvicorn --workers N``; ``PxN`` = P processes on P ports)
+   × ``--group-commit`` (the service's ASSESSMENT_GROUP_COMMIT) × ``--concurrency`` requests in
+   flight × ``--client`` (``httpx.AsyncClient``, or a minimal raw HTTP/1.1 client that leaves
+   the CPU to the server); bearer tokens minted with the development issuer's key.
 3. diagnostics: the application called in-process from ``--concurrency`` threads (no HTTP),
    without and with the service's group commit, to separate the HTTP layer's cost from the
    store's.
@@ -19,7 +20,7 @@ agency/unit pair never used before), the rest perfunctory flags (role home_affai
 Target (ARCHITECTURE §10): ≥ 1,000 commands/s with p99 < 100 ms on 2 cores.
 
     eval "$(deploy/local/infra.sh env)"
-    .venv/bin/python bench/http_commands.py --seconds 20 --concurrency 32 --workers 1 2
+    .venv/bin/python bench/http_commands.py --seconds 20 --concurrency 32 --workers 1 2 2x1
 """
 
 from __future__ import annotations
