@@ -13,7 +13,6 @@ from shared.audit import CheckpointSigner
 from shared.settings import AssessmentSettings
 from shared.sql import open_database
 
-
 # Aggregates stay in memory between commands and are fast-forwarded with the events stored
 # since (by this or another process), so a command no longer replays a whole history; reads
 # get a deep copy, so a failed command never leaks into the cache.

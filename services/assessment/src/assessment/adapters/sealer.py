@@ -84,36 +84,45 @@ class Sealer:
 
     # ------------------------------------------------------------------ sealing
     def seal(self, limit: int = 1000) -> int:
-        """Chain up to ``limit`` more stored notifications; returns how many were read."""
+        """Chain up to ``limit`` more stored notifications; returns how many were read.
+
+        The store is read *before* our write transaction opens: on SQLite the chain tables share
+        the event store's file, and holding its write lock while reading through the store's
+        own connection would stall every concurrent save until a timeout. If another sealer
+        moved the head meanwhile, nothing is written and the next call continues from there.
+        """
+        start = self.head()
+        position, head_position, prev, count = start
+        notes = self.app.recorder.select_notifications(
+            start=position, limit=limit, inclusive_of_start=False
+        )
+        rows = []
+        for note in notes:
+            if not is_published(note.topic):
+                continue
+            env = to_envelope(self.app.mapper, note)
+            lk = link(prev, env)
+            rows.append((lk.position, lk.event_id, env.aggregate_id, lk.prev_hash, lk.hash))
+            prev, count, head_position = lk.hash, count + 1, lk.position
         with self.db.transaction() as tx:
-            position, head_position, prev, count = self._state(tx)
-            notes = self.app.recorder.select_notifications(
-                start=position, limit=limit, inclusive_of_start=False
-            )
-            if not notes:
-                self._maybe_checkpoint(tx, head_position, prev, count, force=False)
+            if self._state(tx) != start:
                 return 0
-            for note in notes:
-                if not is_published(note.topic):
-                    continue
-                env = to_envelope(self.app.mapper, note)
-                lk = link(prev, env)
-                tx.execute(
+            if rows:
+                tx.executemany(
                     "INSERT INTO audit_chain (position, event_id, aggregate_id, prev_hash, hash) "
                     "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (position) DO NOTHING",
-                    (lk.position, lk.event_id, env.aggregate_id, lk.prev_hash, lk.hash),
+                    rows,
                 )
-                prev, count, head_position = lk.hash, count + 1, lk.position
-            position = int(notes[-1].id)
-            tx.execute(
-                """INSERT INTO audit_seal_state (service, position, head_position, head_hash,
-                     count) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (service) DO UPDATE SET
-                   position = excluded.position, head_position = excluded.head_position,
-                   head_hash = excluded.head_hash, count = excluded.count""",
-                (self.service, position, head_position, prev, count),
-            )
+            if notes:
+                tx.execute(
+                    """INSERT INTO audit_seal_state (service, position, head_position, head_hash,
+                         count) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (service) DO UPDATE SET
+                       position = excluded.position, head_position = excluded.head_position,
+                       head_hash = excluded.head_hash, count = excluded.count""",
+                    (self.service, int(notes[-1].id), head_position, prev, count),
+                )
             self._maybe_checkpoint(tx, head_position, prev, count, force=False)
-            return len(notes)
+        return len(notes)
 
     def _maybe_checkpoint(
         self, tx: Tx, position: int, head: str | None, count: int, *, force: bool
