@@ -10,8 +10,8 @@ import time
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from helpers import TEST_ISSUER, token
 
+from helpers import TEST_ISSUER, token
 from shared.auth import DevIssuer
 
 BODY = {"code": "SYT", "name": "Sở Y tế", "kind": "department"}

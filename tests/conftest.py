@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
+
 from helpers import MutableClock
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, headers
 
 from embedded.app import create_embedded_app
+from helpers import TEST_ISSUER, headers
 
 
 def wait_for(client: TestClient, url: str, predicate: Any, timeout: float = 10.0) -> Any:

@@ -8,12 +8,12 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, headers
 from pydantic import SecretStr
 
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.bootstrap import build_application
 from assessment.entrypoints.api.app import create_app as create_assessment
+from helpers import TEST_ISSUER, headers
 from reporting.adapters.db import PostgresDatabase
 from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema
 from reporting.entrypoints.api.app import create_app as create_reporting

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, headers
 
 from embedded.app import create_embedded_app
+from helpers import TEST_ISSUER, headers
 
 GROUPS = {c: {"results": "r" * 90, "limitations": "l"} for c in ("tham_muu", "nhiem_vu", "ky_luat")}
 

@@ -35,8 +35,7 @@ def test_assessment_domain_imports_no_framework(path: Path) -> None:
         top = name.split(".")[0]
         assert (
             top in STDLIB
-            or (top == "assessment"
-            and name.startswith("assessment.domain"))
+            or (top == "assessment" and name.startswith("assessment.domain"))
             or name == "eventsourcing.domain"
         ), f"{path.name} imports {name}"
 

@@ -21,13 +21,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import helpers
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from helpers import TEST_ISSUER
 from pypdf import PdfReader
 
+import helpers
 from ballot.bootstrap import BallotModule, build_ballot
 from ballot.config import BallotSettings
 from ballot.crypto import Point, derive_credential, make_ballot
@@ -35,6 +34,7 @@ from ballot.crypto.credentials import BASE58_ALPHABET
 from ballot.domain.board import Entry
 from ballot.entrypoints.api.app import create_app
 from ballot.harness import LiveServer
+from helpers import TEST_ISSUER
 from shared.audit import Checkpoint, CheckpointSigner
 
 pytestmark = pytest.mark.e2e

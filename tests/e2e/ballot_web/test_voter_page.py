@@ -21,7 +21,6 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import TEST_ISSUER, headers
 
 from ballot.bootstrap import BallotModule, build_ballot
 from ballot.config import BallotSettings
@@ -29,6 +28,7 @@ from ballot.crypto import generate_credentials
 from ballot.entrypoints.api.app import create_app
 from ballot.entrypoints.web import CSP, include_voter_page
 from ballot.harness import ElectionDriver, LiveServer, Trustee, dump_tables, election_request
+from helpers import TEST_ISSUER, headers
 
 pytestmark = pytest.mark.e2e
 

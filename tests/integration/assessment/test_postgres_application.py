@@ -7,13 +7,13 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from builders import thorough_groups
-from helpers import MutableClock
 from pydantic import SecretStr
 
 from assessment.application.errors import ConcurrencyConflict
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.bootstrap import build_application
+from builders import thorough_groups
+from helpers import MutableClock
 from shared.settings import AssessmentSettings
 
 pytestmark = pytest.mark.integration

@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from kafka_helpers import read_all
 from pydantic import SecretStr
 
 from assessment.adapters.relay import ApplicationSource, Batch, KafkaTarget, Relay
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
 from assessment.domain.unit import Unit
+from kafka_helpers import read_all
 from shared.envelope import Envelope
 from shared.settings import AssessmentSettings
 

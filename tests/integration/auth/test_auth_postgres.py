@@ -6,14 +6,14 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from auth_attacks import ATTACKS, BODY
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, headers
 from pydantic import SecretStr
 
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
 from assessment.entrypoints.api.app import create_app
+from auth_attacks import ATTACKS, BODY
+from helpers import TEST_ISSUER, headers
 from shared.settings import AssessmentSettings
 
 pytestmark = pytest.mark.integration

@@ -21,8 +21,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, MutableClock, headers
-from kafka_helpers import read_all
 from pydantic import SecretStr
 
 from ballot.bootstrap import BallotModule, build_ballot, load_or_create_board_key
@@ -30,6 +28,8 @@ from ballot.config import BallotSettings
 from ballot.entrypoints.api.app import create_app
 from ballot.harness import ElectionDriver, Trustee, dump_tables, election_request
 from ballot.verifier import read_ndjson, verify_record
+from helpers import TEST_ISSUER, MutableClock, headers
+from kafka_helpers import read_all
 from shared.envelope import Envelope
 from shared.relay import KafkaTarget
 

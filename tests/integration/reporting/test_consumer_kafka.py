@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from builders import thorough_groups
-from helpers import MutableClock
-from kafka_helpers import read_all
 from pydantic import SecretStr
 
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.bootstrap import build_application
+from builders import thorough_groups
+from helpers import MutableClock
+from kafka_helpers import read_all
 from reporting.adapters.db import PostgresDatabase
 from reporting.consumer.rebuild import prepare_shadow, rebuild_from_kafka
 from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, headers
 
 from assessment.application.permissions import MATRIX, ROLES
 from assessment.application.service import AssessmentApplication
 from embedded.app import create_embedded_app
 from embedded.demo import TENANT
+from helpers import TEST_ISSUER, headers
 
 GROUPS = {c: {"results": "r" * 90, "limitations": "l"} for c in ("tham_muu", "nhiem_vu", "ky_luat")}
 

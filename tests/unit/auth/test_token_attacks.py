@@ -7,13 +7,13 @@ from pathlib import Path
 
 import jwt
 import pytest
-from auth_attacks import ATTACKS, BODY
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, token
 
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
 from assessment.entrypoints.api.app import create_app
+from auth_attacks import ATTACKS, BODY
+from helpers import TEST_ISSUER, token
 from shared.auth import DevIssuer
 from shared.settings import AssessmentSettings
 

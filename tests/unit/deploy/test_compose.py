@@ -27,8 +27,8 @@ import yaml
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
-from shared.auth import AuthSettings
 from ballot.config import BallotSettings
+from shared.auth import AuthSettings
 from shared.settings import AssessmentSettings, ReportingSettings
 
 REPO = Path(__file__).resolve().parents[3]

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, MutableClock, headers
 
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
 from assessment.entrypoints.api.app import create_app
+from helpers import TEST_ISSUER, MutableClock, headers
 from shared.settings import AssessmentSettings
 
 

@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, headers
 
 from embedded.app import create_embedded_app
+from helpers import TEST_ISSUER, headers
 
 
 def test_history_and_as_of(tmp_path: Path) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from builders import thorough_groups
 from eventsourcing.persistence import IntegrityError
-from helpers import MutableClock
 
 from assessment.application.errors import ConcurrencyConflict, IdempotencyKeyReused
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.domain.errors import AlreadyExists, NotFound
+from builders import thorough_groups
+from helpers import MutableClock
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from builders import ACTOR, at
 
 from assessment.domain.cycle import Cycle, cycle_id_for
 from assessment.domain.errors import ValidationFailed
 from assessment.domain.values import Step, deadline_instant
+from builders import ACTOR, at
 
 
 def plan(**kw: object) -> Cycle:

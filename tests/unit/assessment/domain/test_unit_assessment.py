@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from builders import ACTOR, at, thorough_groups
 
 from assessment.domain.cycle import Cycle
 from assessment.domain.errors import (
@@ -17,6 +16,7 @@ from assessment.domain.errors import (
 )
 from assessment.domain.unit_assessment import UnitAssessment
 from assessment.domain.values import Step
+from builders import ACTOR, at, thorough_groups
 
 CODES = ["tham_muu", "nhiem_vu", "ky_luat"]
 

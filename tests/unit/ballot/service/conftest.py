@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, MutableClock, headers
 
 from ballot.bootstrap import BallotModule, build_ballot
 from ballot.config import BallotSettings
 from ballot.entrypoints.api.app import create_app
 from ballot.harness import ElectionDriver, Trustee, election_request
+from helpers import TEST_ISSUER, MutableClock, headers
 
 TENANT = "dong-nai"
 SUBJECTS = {

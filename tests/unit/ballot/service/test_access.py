@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
-from helpers import MutableClock
 
 from ballot.harness import PREFIX, ElectionDriver, election_request
+from helpers import MutableClock
 
 
 def _request(d: ElectionDriver, clock: MutableClock) -> dict[str, Any]:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import TEST_ISSUER, MutableClock
 
 from ballot.bootstrap import BallotModule
 from ballot.crypto import normalize_code
 from ballot.entrypoints.api.app import create_app
 from ballot.entrypoints.api.logfilter import AnonymousBallotAccessFilter
 from ballot.harness import ElectionDriver, LiveServer, Trustee, dump_tables, election_request
+from helpers import TEST_ISSUER, MutableClock
 
 FORWARDED = "203.0.113.77"
 COOKIE = "phien=bi-mat-cua-cu-tri"

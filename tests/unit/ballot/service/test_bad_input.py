@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import MutableClock
 
 from ballot.bootstrap import BallotModule
 from ballot.crypto import (
@@ -23,6 +22,7 @@ from ballot.crypto import (
 from ballot.crypto.group import ORDER
 from ballot.crypto.testing import make_ballot_with_seed
 from ballot.harness import ElectionDriver, dump_tables, election_request
+from helpers import MutableClock
 
 PROBLEM = "application/problem+json"
 

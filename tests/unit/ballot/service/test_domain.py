@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import MutableClock
 
 from ballot import trustee as ops
 from ballot.bootstrap import BallotModule
@@ -19,6 +18,7 @@ from ballot.domain.election import ElectionConfig
 from ballot.domain.result import build_report, percent
 from ballot.harness import ElectionDriver, election_request
 from ballot.keystore import KeyFileError, seal, unseal
+from helpers import MutableClock
 from shared.bus import InProcessBus
 from shared.envelope import Envelope
 from shared.relay import BusTarget

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from helpers import TEST_ISSUER, headers
 
 from ballot.bootstrap import build_ballot
 from ballot.config import BallotSettings
 from ballot.entrypoints.api.app import include_ballot
 from ballot.harness import PREFIX
 from embedded.app import create_embedded_app
+from helpers import TEST_ISSUER, headers
 
 
 def test_ballot_routes_mount_on_the_embedded_app(tmp_path: Path) -> None:

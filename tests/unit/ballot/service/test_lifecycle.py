@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from helpers import MutableClock
 
 from ballot.harness import ElectionDriver
 from ballot.verifier import read_ndjson, verify_record
+from helpers import MutableClock
 
 
 def test_whole_election_gives_the_result_with_quorum_and_flags(

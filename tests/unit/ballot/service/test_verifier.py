@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
-from helpers import MutableClock
 
 from ballot.domain.board import Entry
 from ballot.harness import ElectionDriver
 from ballot.verifier import read_ndjson, verify_record
+from helpers import MutableClock
 from shared.audit import public_key_pem
 
 
