@@ -65,10 +65,10 @@ from pydantic import SecretStr
 from assessment.adapters.history import iter_envelope_batches
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
-from assessment.domain.cycle import Cycle
-from assessment.domain.unit import Unit
-from assessment.domain.unit_assessment import UnitAssessment
-from assessment.domain.values import Step
+from assessment.domain.collective.cycle import Cycle
+from assessment.domain.collective.unit_assessment import UnitAssessment
+from assessment.domain.collective.values import Step
+from assessment.domain.registry.unit import Unit
 from reporting.consumer.rebuild import ShadowTx, prepare_shadow, rebuild_from_envelopes
 from reporting.projections import cycle_board
 from shared.envelope import Envelope

@@ -30,7 +30,7 @@ def emb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
 
 @pytest.fixture(scope="module")
 def export_lines(emb: Embedded, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    from assessment.domain.cycle import cycle_id_for
+    from assessment.domain.collective.cycle import cycle_id_for
 
     path = tmp_path_factory.mktemp("x") / "export.ndjson"
     assert emb.sealer.signer is not None

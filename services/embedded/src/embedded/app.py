@@ -185,7 +185,7 @@ def create_embedded_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
-        from assessment.domain.cycle import cycle_id_for
+        from assessment.domain.collective.cycle import cycle_id_for
 
         cycle_id = str(cycle_id_for(TENANT, 2013))
         board = _board_html(app.state.reporting_db, TENANT, cycle_id)

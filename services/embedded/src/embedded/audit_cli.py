@@ -175,7 +175,7 @@ def export(
 ) -> None:
     """Xuất lịch sử một kỳ đánh giá của một tỉnh ra NDJSON (kèm chuỗi và điểm kiểm tra)."""
     from assessment.adapters.history import write_export
-    from assessment.domain.cycle import cycle_id_for
+    from assessment.domain.collective.cycle import cycle_id_for
     from shared.audit import public_key_pem
 
     if (cycle_id is None) == (year is None):
