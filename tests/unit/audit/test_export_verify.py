@@ -14,7 +14,7 @@ import pytest
 from assessment.adapters.history import read_export, write_export
 from embedded.app import Embedded, build_embedded
 from embedded.demo import load_demo
-from reporting.projections.cycle_board import board_as_of
+from reporting.read_models.cycle_board.board import board_as_of
 from shared.audit import load_public_key, public_key_pem, verify_export
 
 

@@ -28,7 +28,7 @@ from embedded.demo import TENANT, load_demo
 from reporting.adapters.db import SqliteDatabase
 from reporting.consumer.runner import BoardProjector, ensure_schema
 from reporting.entrypoints.api.app import include_reporting
-from reporting.projections.cycle_board import STEP_ORDER, board_rows
+from reporting.read_models.cycle_board.board import STEP_ORDER, board_rows
 from shared.auth import DevIssuer
 from shared.bus import InProcessBus
 from shared.http import add_problem_schema

@@ -226,7 +226,7 @@ def board(
 ) -> None:
     """Bảng theo dõi của kỳ đánh giá như nó đã là vào cuối một ngày (dựng lại từ sự kiện)."""
     from assessment.adapters.history import read_export
-    from reporting.projections.cycle_board import board_as_of
+    from reporting.read_models.cycle_board.board import board_as_of
 
     try:
         day = date.fromisoformat(as_of)

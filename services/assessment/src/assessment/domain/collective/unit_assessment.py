@@ -14,11 +14,19 @@ Rules kept here (and only here):
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.collective.values import DEPENDANTS, Step
+from assessment.domain.collective.rules import (
+    checked_self_assessment,
+    decision_day,
+    lateness,
+    level_or_none,
+    submitted,
+    text,
+)
+from assessment.domain.collective.values import DEPENDANTS, STEP_STATE, Step
 from assessment.domain.kernel.base import TenantAggregate
 from assessment.domain.kernel.errors import (
     NothingToReopen,
@@ -27,35 +35,13 @@ from assessment.domain.kernel.errors import (
     StepOrderViolation,
     ValidationFailed,
 )
-from assessment.domain.kernel.values import EvidenceFile, Level
+from assessment.domain.kernel.values import Level
 
 ASSESSMENT_NAMESPACE = uuid.UUID("9a8b7c6d-5e4f-5a3b-8c2d-1e0f9a8b7c6d")
-MAX_TEXT = 20_000
-PERFUNCTORY_MIN_CHARS = 80
 
 
 def unit_assessment_id_for(cycle_id: UUID, unit_id: UUID) -> UUID:
     return uuid.uuid5(ASSESSMENT_NAMESPACE, f"{cycle_id}/{unit_id}")
-
-
-def _text(value: str | None, what: str, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationFailed(f"'{what}' không được để trống")
-    if len(text) > MAX_TEXT:
-        raise ValidationFailed(f"'{what}' dài quá {MAX_TEXT} ký tự")
-    return text
-
-
-def _lateness(occurred_at: datetime, deadline: datetime | None) -> dict[str, Any]:
-    if deadline is None:
-        return {"deadline": None, "late_by_seconds": 0}
-    late = max(0, int((occurred_at - deadline).total_seconds()))
-    return {"deadline": deadline.isoformat(), "late_by_seconds": late}
-
-
-def _level_or_none(value: str | None) -> str | None:
-    return Level.parse(value).value if value else None
 
 
 class UnitAssessment(TenantAggregate):
@@ -80,14 +66,9 @@ class UnitAssessment(TenantAggregate):
         late_by_seconds: int
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.sector_reviews[self.reviewer_unit_id] = {
-                "comment": self.comment,
-                "proposed_level": self.proposed_level,
-                "published": self.published,
-                "submitted_at": self.occurred_at.isoformat(),
-                "late_by_seconds": self.late_by_seconds,
-                "by": self.actor,
-            }
+            aggregate.sector_reviews[self.reviewer_unit_id] = submitted(
+                self, "comment", "proposed_level", "published"
+            )
 
     class SectorReviewPublished(Event):
         TOPIC = "assessment.UnitAssessment.SectorReviewPublished"
@@ -105,14 +86,9 @@ class UnitAssessment(TenantAggregate):
         late_by_seconds: int
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.self_assessment = {
-                "groups": self.groups,
-                "proposed_level": self.proposed_level,
-                "perfunctory_signals": self.perfunctory_signals,
-                "submitted_at": self.occurred_at.isoformat(),
-                "late_by_seconds": self.late_by_seconds,
-                "by": self.actor,
-            }
+            aggregate.self_assessment = submitted(
+                self, "groups", "proposed_level", "perfunctory_signals"
+            )
 
     class MemberReviewSubmitted(Event):
         TOPIC = "assessment.UnitAssessment.MemberReviewSubmitted"
@@ -124,14 +100,9 @@ class UnitAssessment(TenantAggregate):
         late_by_seconds: int
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.member_reviews[self.member] = {
-                "assignment_reference": self.assignment_reference,
-                "comment": self.comment,
-                "proposed_level": self.proposed_level,
-                "submitted_at": self.occurred_at.isoformat(),
-                "late_by_seconds": self.late_by_seconds,
-                "by": self.actor,
-            }
+            aggregate.member_reviews[self.member] = submitted(
+                self, "assignment_reference", "comment", "proposed_level"
+            )
 
     class Consolidated(Event):
         TOPIC = "assessment.UnitAssessment.Consolidated"
@@ -142,14 +113,9 @@ class UnitAssessment(TenantAggregate):
         late_by_seconds: int
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.consolidation = {
-                "summary": self.summary,
-                "proposed_level": self.proposed_level,
-                "missing_sources": self.missing_sources,
-                "submitted_at": self.occurred_at.isoformat(),
-                "late_by_seconds": self.late_by_seconds,
-                "by": self.actor,
-            }
+            aggregate.consolidation = submitted(
+                self, "summary", "proposed_level", "missing_sources"
+            )
 
     class CaucusReviewed(Event):
         TOPIC = "assessment.UnitAssessment.CaucusReviewed"
@@ -159,13 +125,7 @@ class UnitAssessment(TenantAggregate):
         late_by_seconds: int
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.caucus_review = {
-                "comment": self.comment,
-                "proposed_level": self.proposed_level,
-                "submitted_at": self.occurred_at.isoformat(),
-                "late_by_seconds": self.late_by_seconds,
-                "by": self.actor,
-            }
+            aggregate.caucus_review = submitted(self, "comment", "proposed_level")
 
     class LevelAdjusted(Event):
         TOPIC = "assessment.UnitAssessment.LevelAdjusted"
@@ -194,15 +154,9 @@ class UnitAssessment(TenantAggregate):
         late_by_seconds: int
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.recognition = {
-                "decision_number": self.decision_number,
-                "decision_date": self.decision_date,
-                "signer": self.signer,
-                "level": self.level,
-                "submitted_at": self.occurred_at.isoformat(),
-                "late_by_seconds": self.late_by_seconds,
-                "by": self.actor,
-            }
+            aggregate.recognition = submitted(
+                self, "decision_number", "decision_date", "signer", "level"
+            )
 
     class Published(Event):
         TOPIC = "assessment.UnitAssessment.Published"
@@ -291,17 +245,7 @@ class UnitAssessment(TenantAggregate):
 
     # ----------------------------------------------------------------- queries
     def has(self, step: Step) -> bool:
-        return bool(
-            {
-                Step.SECTOR_REVIEW: self.sector_reviews,
-                Step.SELF_ASSESSMENT: self.self_assessment,
-                Step.MEMBER_REVIEW: self.member_reviews,
-                Step.CONSOLIDATION: self.consolidation,
-                Step.CAUCUS_REVIEW: self.caucus_review,
-                Step.RECOGNITION: self.recognition,
-                Step.PUBLICATION: self.publication,
-            }[step]
-        )
+        return bool(getattr(self, STEP_STATE[step]))
 
     @property
     def current_level(self) -> str | None:
@@ -315,21 +259,10 @@ class UnitAssessment(TenantAggregate):
         return None
 
     def _clear(self, step: Step) -> None:
-        if step is Step.SECTOR_REVIEW:
-            self.sector_reviews = {}
-        elif step is Step.SELF_ASSESSMENT:
-            self.self_assessment = None
-        elif step is Step.MEMBER_REVIEW:
-            self.member_reviews = {}
-        elif step is Step.CONSOLIDATION:
-            self.consolidation = None
-        elif step is Step.CAUCUS_REVIEW:
-            self.caucus_review = None
+        name = STEP_STATE[step]
+        setattr(self, name, {} if name in ("sector_reviews", "member_reviews") else None)
+        if step is Step.CAUCUS_REVIEW:
             self.adjustments = []
-        elif step is Step.RECOGNITION:
-            self.recognition = None
-        elif step is Step.PUBLICATION:
-            self.publication = None
 
     def _closed_by_consolidation(self, step: Step) -> None:
         if self.consolidation is not None:
@@ -364,10 +297,10 @@ class UnitAssessment(TenantAggregate):
             actor=actor,
             occurred_at=occurred_at,
             reviewer_unit_id=reviewer_unit_id,
-            comment=_text(comment, "comment"),
-            proposed_level=_level_or_none(proposed_level),
+            comment=text(comment, "comment"),
+            proposed_level=level_or_none(proposed_level),
             published=bool(published),
-            **_lateness(occurred_at, deadline),
+            **lateness(occurred_at, deadline),
         )
 
     def publish_sector_review(
@@ -397,30 +330,7 @@ class UnitAssessment(TenantAggregate):
         self._closed_by_consolidation(Step.SELF_ASSESSMENT)
         if self.self_assessment is not None:
             raise StepClosed("đơn vị đã gửi tự đánh giá; cần mở lại bước có lý do để gửi lại")
-        unknown = sorted(set(groups) - set(group_codes))
-        missing = [c for c in group_codes if c not in groups]
-        if unknown:
-            raise ValidationFailed(f"nhóm nội dung không có trong kế hoạch: {', '.join(unknown)}")
-        if missing:
-            raise ValidationFailed(f"thiếu nhóm nội dung: {', '.join(missing)}")
-        clean: dict[str, Any] = {}
-        signals: list[str] = []
-        for code in group_codes:
-            item = groups[code]
-            results = _text(item.get("results"), f"{code}.results")
-            limitations = _text(item.get("limitations"), f"{code}.limitations", required=False)
-            evidence = [EvidenceFile.parse(e).to_dict() for e in item.get("evidence", [])]
-            names = [e["name"] for e in evidence]
-            if len(set(names)) != len(names):
-                raise ValidationFailed(f"{code}: tên tệp minh chứng bị trùng")
-            clean[code] = {"results": results, "limitations": limitations, "evidence": evidence}
-            # Seed 000: a report that does not make its shortcomings clear is "sơ sài".
-            if not limitations:
-                signals.append(f"{code}: không nêu hạn chế")
-            if not evidence:
-                signals.append(f"{code}: không có tài liệu kiểm chứng")
-            if len(results) < PERFUNCTORY_MIN_CHARS:
-                signals.append(f"{code}: phần kết quả quá ngắn")
+        clean, signals = checked_self_assessment(group_codes, groups)
         self._trigger(
             self.SelfAssessmentSubmitted,
             actor=actor,
@@ -428,7 +338,7 @@ class UnitAssessment(TenantAggregate):
             groups=clean,
             proposed_level=Level.parse(proposed_level).value,
             perfunctory_signals=signals,
-            **_lateness(occurred_at, deadline),
+            **lateness(occurred_at, deadline),
         )
 
     def submit_member_review(
@@ -450,10 +360,10 @@ class UnitAssessment(TenantAggregate):
             actor=actor,
             occurred_at=occurred_at,
             member=member,
-            assignment_reference=_text(assignment_reference, "assignment_reference"),
-            comment=_text(comment, "comment"),
-            proposed_level=_level_or_none(proposed_level),
-            **_lateness(occurred_at, deadline),
+            assignment_reference=text(assignment_reference, "assignment_reference"),
+            comment=text(comment, "comment"),
+            proposed_level=level_or_none(proposed_level),
+            **lateness(occurred_at, deadline),
         )
 
     def consolidate(
@@ -473,10 +383,10 @@ class UnitAssessment(TenantAggregate):
             self.Consolidated,
             actor=actor,
             occurred_at=occurred_at,
-            summary=_text(summary, "summary"),
+            summary=text(summary, "summary"),
             proposed_level=Level.parse(proposed_level).value,
             missing_sources=missing,
-            **_lateness(occurred_at, deadline),
+            **lateness(occurred_at, deadline),
         )
 
     def review_by_caucus(
@@ -495,9 +405,9 @@ class UnitAssessment(TenantAggregate):
             self.CaucusReviewed,
             actor=actor,
             occurred_at=occurred_at,
-            comment=_text(comment, "comment"),
-            proposed_level=_level_or_none(proposed_level),
-            **_lateness(occurred_at, deadline),
+            comment=text(comment, "comment"),
+            proposed_level=level_or_none(proposed_level),
+            **lateness(occurred_at, deadline),
         )
 
     def adjust_level(
@@ -515,7 +425,7 @@ class UnitAssessment(TenantAggregate):
             occurred_at=occurred_at,
             from_level=self.current_level or "",
             to_level=to_level,
-            reason=_text(reason, "reason"),
+            reason=text(reason, "reason"),
         )
 
     def recognise(
@@ -532,21 +442,16 @@ class UnitAssessment(TenantAggregate):
         if self.recognition is not None:
             raise StepClosed("đơn vị đã được công nhận; cần mở lại bước có lý do")
         self._need(self.caucus_review is not None, Step.RECOGNITION, Step.CAUCUS_REVIEW)
-        try:
-            day = date.fromisoformat(decision_date)
-        except (TypeError, ValueError):
-            raise ValidationFailed("ngày quyết định phải là YYYY-MM-DD") from None
-        if day.year < self.year:
-            raise ValidationFailed("ngày quyết định không thể trước năm đánh giá")
+        day = decision_day(decision_date, self.year)
         self._trigger(
             self.Recognised,
             actor=actor,
             occurred_at=occurred_at,
-            decision_number=_text(decision_number, "decision_number"),
+            decision_number=text(decision_number, "decision_number"),
             decision_date=day.isoformat(),
-            signer=_text(signer, "signer"),
+            signer=text(signer, "signer"),
             level=Level.parse(level).value,
-            **_lateness(occurred_at, deadline),
+            **lateness(occurred_at, deadline),
         )
 
     def publish(self, *, actor: dict[str, Any], occurred_at: datetime, channel: str) -> None:
@@ -554,7 +459,7 @@ class UnitAssessment(TenantAggregate):
             raise StepClosed("kết quả đã được công bố")
         self._need(self.recognition is not None, Step.PUBLICATION, Step.RECOGNITION)
         self._trigger(
-            self.Published, actor=actor, occurred_at=occurred_at, channel=_text(channel, "channel")
+            self.Published, actor=actor, occurred_at=occurred_at, channel=text(channel, "channel")
         )
 
     def flag_perfunctory(
@@ -566,7 +471,7 @@ class UnitAssessment(TenantAggregate):
             self.FlaggedPerfunctory,
             actor=actor,
             occurred_at=occurred_at,
-            reason=_text(reason, "reason"),
+            reason=text(reason, "reason"),
         )
 
     def reopen(
@@ -583,7 +488,7 @@ class UnitAssessment(TenantAggregate):
             actor=actor,
             occurred_at=occurred_at,
             step=which.value,
-            reason=_text(reason, "reason"),
+            reason=text(reason, "reason"),
             cleared_steps=cleared,
         )
         return cleared

@@ -49,6 +49,17 @@ STEP_LABELS = {
     Step.PUBLICATION: "Công bố công khai kết quả",
 }
 
+# Where each step's result lives on a unit's assessment.
+STEP_STATE = {
+    Step.SECTOR_REVIEW: "sector_reviews",
+    Step.SELF_ASSESSMENT: "self_assessment",
+    Step.MEMBER_REVIEW: "member_reviews",
+    Step.CONSOLIDATION: "consolidation",
+    Step.CAUCUS_REVIEW: "caucus_review",
+    Step.RECOGNITION: "recognition",
+    Step.PUBLICATION: "publication",
+}
+
 # Steps whose data a later step consumes: reopening one invalidates these dependants.
 DEPENDANTS: dict[Step, tuple[Step, ...]] = {
     Step.SECTOR_REVIEW: (

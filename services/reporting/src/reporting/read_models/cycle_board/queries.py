@@ -1,4 +1,4 @@
-"""Queries over the cycle board read model."""
+"""Queries over the cycle board read model (what the reporting API serves)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from reporting.adapters.db import Database
-from reporting.projections.cycle_board import board_rows
+from reporting.read_models.cycle_board.board import board_rows, name_on, successor_of
 from shared.problems import not_found
 
 
@@ -49,8 +49,6 @@ def list_cycles(db: Database, tenant: str) -> list[dict[str, Any]]:
 def unit_history(db: Database, tenant: str, unit_id: str) -> dict[str, Any]:
     """A unit's evaluations over the years, with those of every unit merged into it: each
     year names the unit as it was then; ``successor`` says who carries it today."""
-    from reporting.projections.cycle_board import name_on, successor_of
-
     with db.transaction() as tx:
         unit = tx.fetchone(
             "SELECT code, name FROM rm_unit WHERE unit_id = %s AND tenant = %s", (unit_id, tenant)

@@ -12,7 +12,8 @@ import pytest
 
 from reporting.adapters.db import SqliteDatabase
 from reporting.consumer.runner import BoardProjector, ensure_schema
-from reporting.projections.cycle_board import apply, board_rows
+from reporting.read_models.cycle_board.board import board_rows
+from reporting.read_models.cycle_board.projection import apply
 from shared.envelope import Envelope, event_id_for
 
 TENANT = "dong-nai"
