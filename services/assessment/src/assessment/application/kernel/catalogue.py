@@ -129,7 +129,7 @@ class Catalogue:
 
     @classmethod
     def of(cls, contexts: Sequence[Context], *, kernel: Context) -> Catalogue:
-        everything = (kernel, *contexts)
+        everything = (*contexts, kernel)
         matrix = assemble(*(c.permissions for c in everything))
         commands: dict[str, CommandSpec] = {}
         queries: dict[str, QuerySpec] = {}
