@@ -53,13 +53,13 @@ from urllib.parse import urlparse, urlunparse
 import psycopg
 from pydantic import SecretStr
 
+from assessment.application.kernel.views import to_public_state
 from assessment.application.service import AssessmentApplication, CommandContext
-from assessment.application.views import to_public_state
 from assessment.bootstrap import build_application, store_env
-from assessment.domain.cycle import Cycle
-from assessment.domain.unit import Unit
-from assessment.domain.unit_assessment import UnitAssessment
-from assessment.domain.values import Step
+from assessment.domain.collective.cycle import Cycle
+from assessment.domain.collective.unit_assessment import UnitAssessment
+from assessment.domain.collective.values import Step
+from assessment.domain.registry.unit import Unit
 from shared.settings import AssessmentSettings
 
 TENANT = "bench-tinh"

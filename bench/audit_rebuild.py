@@ -65,12 +65,12 @@ from pydantic import SecretStr
 from assessment.adapters.history import iter_envelope_batches
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
-from assessment.domain.cycle import Cycle
-from assessment.domain.unit import Unit
-from assessment.domain.unit_assessment import UnitAssessment
-from assessment.domain.values import Step
+from assessment.domain.collective.cycle import Cycle
+from assessment.domain.collective.unit_assessment import UnitAssessment
+from assessment.domain.collective.values import Step
+from assessment.domain.registry.unit import Unit
 from reporting.consumer.rebuild import ShadowTx, prepare_shadow, rebuild_from_envelopes
-from reporting.projections import cycle_board
+from reporting.read_models.cycle_board import projection as cycle_board
 from shared.envelope import Envelope
 from shared.settings import AssessmentSettings
 from shared.sql import Database, PostgresDatabase, SqliteDatabase
@@ -491,7 +491,7 @@ def profile_rebuild(db: Database, batches: Batches, top: int) -> None:
     psy = own(lambda f, fn: "psycopg" in f) - waiting
     jsonish = own(lambda f, fn: "json" in f)
     regex = own(lambda f, fn: "re/__init__" in f or "re.Pattern" in fn)
-    ours = own(lambda f, fn: any(p in f for p in ("cycle_board.py", "rebuild.py", "shared/sql.py")))
+    ours = own(lambda f, fn: any(p in f for p in ("read_models/", "rebuild.py", "shared/sql.py")))
     print(f"\n--- cProfile: PostgreSQL rebuild, batches already read ({n} events) ---")
     print(
         f"profiled wall {wall:.2f} s = {rate(n, wall):,.0f} events/s (profiler overhead included)"
@@ -510,8 +510,8 @@ def profile_rebuild(db: Database, batches: Batches, top: int) -> None:
     ):
         print(f"  {secs:6.2f} s  {100 * secs / total:5.1f}%  {label}")
     for label, file_part, func in (
-        ("cycle_board.apply (cumulative)", "cycle_board.py", "apply"),
-        ("  _apply_assessment", "cycle_board.py", "_apply_assessment"),
+        ("cycle_board apply (cumulative)", "cycle_board/projection.py", "apply"),
+        ("  fold_board", "cycle_board/projection.py", "fold_board"),
         ("json.dumps", "json/__init__", "dumps"),
         ("json.loads", "json/__init__", "loads"),
         ("ShadowTx._sql", "rebuild.py", "_sql"),

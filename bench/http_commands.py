@@ -64,7 +64,7 @@ from _common import (
 )
 from pydantic import SecretStr
 
-from assessment.application.errors import ConcurrencyConflict
+from assessment.application.kernel.errors import ConcurrencyConflict
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application, start_group_commit
 from shared.auth import DevIssuer

@@ -90,7 +90,7 @@ def test_demo_is_served_and_rebuild_gives_the_same_board(tmp_path: Path) -> None
         rebuild_from_envelopes(emb.db, iter_envelope_batches(emb.assessment, page=7), "cycle-board")
         asyncio.run(emb.relay.drain())  # nothing left to deliver: position came with the swap
         with emb.db.transaction() as tx:
-            from reporting.projections.cycle_board import board_rows
+            from reporting.read_models.cycle_board.board import board_rows
 
             _, rows, _ = board_rows(tx, "dong-nai", cycle_id, limit=500)
     finally:

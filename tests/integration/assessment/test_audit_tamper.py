@@ -69,7 +69,7 @@ def store(pg_url: str, key_file: Path) -> Iterator[tuple[AssessmentApplication, 
 
 
 def _uid(app: AssessmentApplication, code: str) -> uuid.UUID:
-    from assessment.domain.unit import unit_id_for
+    from assessment.domain.registry.unit import unit_id_for
 
     return unit_id_for("dong-nai", code)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from assessment.application.errors import ConcurrencyConflict
+from assessment.application.kernel.errors import ConcurrencyConflict
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.bootstrap import build_application
 from builders import thorough_groups

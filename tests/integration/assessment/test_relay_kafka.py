@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from assessment.adapters.relay import ApplicationSource, Batch, KafkaTarget, Relay
 from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
-from assessment.domain.unit import Unit
+from assessment.domain.registry.unit import Unit
 from kafka_helpers import read_all
 from shared.envelope import Envelope
 from shared.settings import AssessmentSettings

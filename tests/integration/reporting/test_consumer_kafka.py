@@ -21,7 +21,7 @@ from kafka_helpers import read_all
 from reporting.adapters.db import PostgresDatabase
 from reporting.consumer.rebuild import prepare_shadow, rebuild_from_kafka
 from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema
-from reporting.projections.cycle_board import board_rows
+from reporting.read_models.cycle_board.board import board_rows
 from shared.settings import AssessmentSettings
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ import pytest
 from assessment.adapters.history import read_export, write_export
 from embedded.app import Embedded, build_embedded
 from embedded.demo import load_demo
-from reporting.projections.cycle_board import board_as_of
+from reporting.read_models.cycle_board.board import board_as_of
 from shared.audit import load_public_key, public_key_pem, verify_export
 
 
@@ -30,7 +30,7 @@ def emb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
 
 @pytest.fixture(scope="module")
 def export_lines(emb: Embedded, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    from assessment.domain.cycle import cycle_id_for
+    from assessment.domain.collective.cycle import cycle_id_for
 
     path = tmp_path_factory.mktemp("x") / "export.ndjson"
     assert emb.sealer.signer is not None

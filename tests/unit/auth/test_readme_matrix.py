@@ -34,3 +34,14 @@ def test_readme_matrix_matches_the_code() -> None:
         cmd: {r: LABELS[s.value] for r, s in allowed.items()} for cmd, allowed in MATRIX.items()
     }
     assert documented == expected
+
+
+def test_readme_matrix_is_the_rendered_table() -> None:
+    """The block is what ``python -m assessment.application.permissions`` prints."""
+    from assessment.application.permissions import render
+
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- permission-matrix:start -->")[1].split(
+        "<!-- permission-matrix:end -->"
+    )[0]
+    assert block.strip() == render()

@@ -8,7 +8,6 @@ from urllib.parse import unquote, urlparse
 from assessment.adapters.group_commit import GroupCommitter
 from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
-from assessment.domain.unit_assessment import UnitAssessment
 from shared.audit import CheckpointSigner
 from shared.settings import AssessmentSettings
 from shared.sql import open_database
@@ -65,7 +64,9 @@ def build_application(
             (AssessmentApplication,),
             {
                 "name": AssessmentApplication.name,
-                "snapshotting_intervals": {UnitAssessment: settings.snapshot_interval},
+                "snapshotting_intervals": dict.fromkeys(
+                    AssessmentApplication.snapshotting_intervals, settings.snapshot_interval
+                ),
             },
         )
     return cls(env=store_env(settings), clock=clock)

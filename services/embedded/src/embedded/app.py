@@ -28,7 +28,7 @@ from embedded.demo import TENANT, load_demo
 from reporting.adapters.db import SqliteDatabase
 from reporting.consumer.runner import BoardProjector, ensure_schema
 from reporting.entrypoints.api.app import include_reporting
-from reporting.projections.cycle_board import STEP_ORDER, board_rows
+from reporting.read_models.cycle_board.board import STEP_ORDER, board_rows
 from shared.auth import DevIssuer
 from shared.bus import InProcessBus
 from shared.http import add_problem_schema
@@ -185,7 +185,7 @@ def create_embedded_app(
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
-        from assessment.domain.cycle import cycle_id_for
+        from assessment.domain.collective.cycle import cycle_id_for
 
         cycle_id = str(cycle_id_for(TENANT, 2013))
         board = _board_html(app.state.reporting_db, TENANT, cycle_id)

@@ -175,7 +175,7 @@ def export(
 ) -> None:
     """Xuất lịch sử một kỳ đánh giá của một tỉnh ra NDJSON (kèm chuỗi và điểm kiểm tra)."""
     from assessment.adapters.history import write_export
-    from assessment.domain.cycle import cycle_id_for
+    from assessment.domain.collective.cycle import cycle_id_for
     from shared.audit import public_key_pem
 
     if (cycle_id is None) == (year is None):
@@ -226,7 +226,7 @@ def board(
 ) -> None:
     """Bảng theo dõi của kỳ đánh giá như nó đã là vào cuối một ngày (dựng lại từ sự kiện)."""
     from assessment.adapters.history import read_export
-    from reporting.projections.cycle_board import board_as_of
+    from reporting.read_models.cycle_board.board import board_as_of
 
     try:
         day = date.fromisoformat(as_of)

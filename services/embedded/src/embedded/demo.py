@@ -10,8 +10,8 @@ from typing import Any
 from uuid import UUID
 
 from assessment.application.service import AssessmentApplication, CommandContext
-from assessment.domain.cycle import cycle_id_for
-from assessment.domain.unit import unit_id_for
+from assessment.domain.collective.cycle import cycle_id_for
+from assessment.domain.registry.unit import unit_id_for
 
 TENANT = "dong-nai"
 YEAR = 2013

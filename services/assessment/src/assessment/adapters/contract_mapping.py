@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper, Notification
 
-from assessment.application.views import ENVELOPE_FIELDS, jsonable
+from assessment.application.kernel.views import ENVELOPE_FIELDS, jsonable
 from shared.envelope import Envelope, event_id_for
 
 # Private aggregates that never leave the service.

@@ -1,4 +1,4 @@
-"""Rebuild the read model from zero into shadow tables, then swap them in at once.
+"""Rebuild every registered read model from zero into shadow tables, then swap them in at once.
 
 Readers keep the old tables until the new ones have caught up; the swap (drop old, rename new,
 positions included) is one transaction, so nobody sees a half-built board. Events are applied
@@ -14,15 +14,19 @@ from typing import Any
 
 from aiokafka import TopicPartition
 
-from reporting.projections import cycle_board
+from reporting.consumer import positions
+from reporting.read_models import registry
 from shared.envelope import Envelope
 from shared.kafka import committed_consumer
 from shared.sql import Database, Tx
 
 SHADOW = "__rebuild"
-LIVE_TABLES = ("rm_cycle", "rm_unit", "rm_board", "rm_offsets", "rm_bus_position")
-INDEXES = {"rm_board_cycle": ("rm_board", "(tenant, cycle_id)")}
-_NAMES = re.compile(r"\b(rm_board_cycle|rm_cycle|rm_unit|rm_board|rm_offsets|rm_bus_position)\b")
+LIVE_TABLES = (*registry.tables(), *positions.TABLES)
+INDEXES = registry.indexes()
+# Longest first, so that an index named after its table is renamed whole.
+_NAMES = re.compile(
+    r"\b(" + "|".join(sorted((*LIVE_TABLES, *INDEXES), key=len, reverse=True)) + r")\b"
+)
 
 Progress = Callable[[int, int | None], None]
 
@@ -54,7 +58,9 @@ def prepare_shadow(db: Database) -> None:
     with db.transaction() as tx:
         for table in LIVE_TABLES:
             tx.execute(f"DROP TABLE IF EXISTS {table}{SHADOW}")
-        cycle_board.create_schema(ShadowTx(tx))
+        shadow = ShadowTx(tx)
+        registry.create_all(shadow)
+        positions.create_schema(shadow)
 
 
 def apply_batch(
@@ -64,7 +70,7 @@ def apply_batch(
     with db.transaction() as tx:
         shadow = ShadowTx(tx)
         batch = list(envelopes)
-        cycle_board.apply_many(shadow, batch)
+        registry.apply_all(shadow, batch)
         n += len(batch)
         if position_sql is not None:
             shadow.execute(*position_sql)
@@ -97,11 +103,7 @@ def rebuild_from_envelopes(
         applied += apply_batch(
             db,
             envelopes,
-            (
-                """INSERT INTO rm_bus_position (consumer, position) VALUES (%s, %s)
-               ON CONFLICT (consumer) DO UPDATE SET position = excluded.position""",
-                (consumer, position),
-            ),
+            (positions.SAVE_BUS_POSITION, (consumer, position)),
         )
         if progress:
             progress(position, total)
@@ -137,8 +139,8 @@ async def rebuild_from_kafka(
         while True:
             ends = await consumer.end_offsets(tps)
             total = sum(ends.values())
-            positions = {tp: await consumer.position(tp) for tp in tps}
-            if all(positions[tp] >= ends[tp] for tp in tps):
+            reached = {tp: await consumer.position(tp) for tp in tps}
+            if all(reached[tp] >= ends[tp] for tp in tps):
                 break
             if loop.time() > deadline:
                 raise TimeoutError("rebuild did not catch up in time")
@@ -157,9 +159,7 @@ async def rebuild_from_kafka(
                     db,
                     envelopes,
                     (
-                        """INSERT INTO rm_offsets (consumer, topic, part, next_offset)
-                       VALUES (%s, %s, %s, %s) ON CONFLICT (consumer, topic, part)
-                       DO UPDATE SET next_offset = excluded.next_offset""",
+                        positions.SAVE_OFFSET,
                         (group, topic, tp.partition, records[-1].offset + 1),
                     ),
                 )

@@ -1,8 +1,9 @@
-"""Feeding the read model: from the in-process bus (embedded) or Kafka (production).
+"""Feeding every registered read model (``read_models/registry.py``): from the in-process bus
+(embedded) or Kafka (production).
 
 Exactly-once effect: rows and the consumer position (bus position, or Kafka offsets per
 partition) are written in one database transaction; on start or assignment the consumer seeks
-to the stored offsets. The projection's version guards make any re-delivery harmless.
+to the stored offsets. The projections' version guards make any re-delivery harmless.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 
 from reporting.adapters.db import Database, Tx
-from reporting.projections import cycle_board
+from reporting.consumer import positions
+from reporting.read_models import registry
 from shared.envelope import Envelope
 from shared.kafka import committed_consumer
 
@@ -24,29 +26,36 @@ log = logging.getLogger("congvu.reporting.consumer")
 
 
 def ensure_schema(db: Database) -> None:
-    """Create the read model; when its schema version changed, drop it (and every position)
-    so that it is replayed from the first event: read models are disposable."""
+    """Create every read model; when one's schema version changed (or it is new), drop its
+    tables and every position so that the events are replayed from the first: read models are
+    disposable, and the others' version guards make the replay harmless to them."""
     with db.transaction() as tx:
         tx.execute(
             "CREATE TABLE IF NOT EXISTS rm_schema (name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
         )
-        row = tx.fetchone("SELECT version FROM rm_schema WHERE name = %s", ("cycle_board",))
-        if row is not None and int(row[0]) != cycle_board.SCHEMA_VERSION:
-            for table in ("rm_cycle", "rm_unit", "rm_board", "rm_offsets", "rm_bus_position"):
-                tx.execute(f"DROP TABLE IF EXISTS {table}")
-            log.warning(
-                "read model schema %s → %s: dropped for replay", row[0], cycle_board.SCHEMA_VERSION
+        for model in registry.READ_MODELS:
+            row = tx.fetchone("SELECT version FROM rm_schema WHERE name = %s", (model.name,))
+            if row is None or int(row[0]) != model.schema_version:
+                for table in (*model.tables, *positions.TABLES):
+                    tx.execute(f"DROP TABLE IF EXISTS {table}")
+                if row is not None:
+                    log.warning(
+                        "read model %s schema %s → %s: dropped for replay",
+                        model.name,
+                        row[0],
+                        model.schema_version,
+                    )
+            model.create_schema(tx)
+            tx.execute(
+                "INSERT INTO rm_schema (name, version) VALUES (%s, %s) ON CONFLICT (name) "
+                "DO UPDATE SET version = excluded.version",
+                (model.name, model.schema_version),
             )
-        cycle_board.create_schema(tx)
-        tx.execute(
-            "INSERT INTO rm_schema (name, version) VALUES (%s, %s) ON CONFLICT (name) "
-            "DO UPDATE SET version = excluded.version",
-            ("cycle_board", cycle_board.SCHEMA_VERSION),
-        )
+        positions.create_schema(tx)
 
 
 class BoardProjector:
-    """In-process bus subscriber (embedded mode)."""
+    """In-process bus subscriber (embedded mode), feeding every read model."""
 
     def __init__(self, db: Database, name: str = "cycle-board") -> None:
         self.db = db
@@ -61,12 +70,8 @@ class BoardProjector:
 
     def handle_batch(self, envelopes: Sequence[Envelope], up_to_position: int) -> None:
         with self.db.transaction() as tx:
-            cycle_board.apply_many(tx, envelopes)
-            tx.execute(
-                """INSERT INTO rm_bus_position (consumer, position) VALUES (%s, %s)
-                   ON CONFLICT (consumer) DO UPDATE SET position = excluded.position""",
-                (self.name, up_to_position),
-            )
+            registry.apply_all(tx, envelopes)
+            tx.execute(positions.SAVE_BUS_POSITION, (self.name, up_to_position))
 
 
 def _stored_offsets(tx: Tx, consumer: str, topic: str) -> dict[int, int]:
@@ -175,14 +180,8 @@ class KafkaBoardConsumer:
         self, partition: int, envelopes: list[Envelope], next_offset: int
     ) -> tuple[int, int]:
         with self.db.transaction() as tx:
-            applied, duplicates = cycle_board.apply_many(tx, envelopes)
-            tx.execute(
-                """INSERT INTO rm_offsets (consumer, topic, part, next_offset)
-                   VALUES (%s, %s, %s, %s)
-                   ON CONFLICT (consumer, topic, part)
-                   DO UPDATE SET next_offset = excluded.next_offset""",
-                (self.group_id, self.topic, partition, next_offset),
-            )
+            applied, duplicates = registry.apply_all(tx, envelopes)
+            tx.execute(positions.SAVE_OFFSET, (self.group_id, self.topic, partition, next_offset))
         return applied, duplicates
 
     async def _dead_letter(self, record: Any, reason: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,11 +11,11 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI
 from psycopg_pool import PoolTimeout
 
+from assessment.application.contexts import NAMES
 from assessment.application.service import AssessmentApplication
-from assessment.domain.errors import DomainError
+from assessment.domain.kernel.errors import DomainError
+from assessment.entrypoints.api.audit import router as audit_router
 from assessment.entrypoints.api.errors import translate
-from assessment.entrypoints.api.routes.assessments import router
-from assessment.entrypoints.api.routes.audit import router as audit_router
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers
 
@@ -31,7 +32,14 @@ def install_assessment_errors(app: FastAPI) -> None:
 
 
 def include_assessment(app: FastAPI) -> None:
-    app.include_router(router)
+    """Each context's router (``entrypoints/api/<name>.py``, once it defines ``router``), then
+    the kernel's audit routes."""
+    for name in NAMES:
+        router = getattr(
+            importlib.import_module(f"assessment.entrypoints.api.{name}"), "router", None
+        )
+        if router is not None:
+            app.include_router(router)
     app.include_router(audit_router)
 
     @app.get("/v1/health", tags=["ops"], summary="Tình trạng dịch vụ / Health")

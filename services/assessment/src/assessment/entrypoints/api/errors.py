@@ -5,7 +5,7 @@ from __future__ import annotations
 from eventsourcing.persistence import InterfaceError, OperationalError
 from psycopg_pool import PoolTimeout
 
-from assessment.domain.errors import DomainError
+from assessment.domain.kernel.errors import DomainError
 from shared.problems import AppError
 
 STATUS_BY_CODE = {

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, FastAPI, Query, Request
 
 from reporting.adapters.db import Database
-from reporting.queries.board import get_board, list_cycles, unit_history
+from reporting.read_models.cycle_board.queries import get_board, list_cycles, unit_history
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
 from shared.identity import PUBLIC_ROLE, Caller, CallerDep

@@ -1,0 +1,50 @@
+"""Collective queries: a cycle, a unit's assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from assessment.application.kernel.catalogue import query
+from assessment.application.kernel.executor import Read
+from assessment.domain.collective.cycle import Cycle
+from assessment.domain.collective.unit_assessment import UnitAssessment, unit_assessment_id_for
+
+
+@query()
+def get_cycle(read: Read, cycle_id: UUID) -> dict[str, Any]:
+    cycle = read.load(Cycle, cycle_id, "kỳ đánh giá")
+    return {
+        "id": str(cycle.id),
+        "year": cycle.year,
+        "title": cycle.title,
+        "plan_reference": cycle.plan_reference,
+        "content_groups": cycle.content_groups,
+        "deadlines": cycle.deadlines,
+        "unit_ids": list(cycle.unit_ids),
+        "version": cycle.version,
+    }
+
+
+@query()
+def get_unit_assessment(read: Read, cycle_id: UUID, unit_id: UUID) -> dict[str, Any]:
+    ident = unit_assessment_id_for(cycle_id, unit_id)
+    ua = read.load(UnitAssessment, ident, "hồ sơ đánh giá của đơn vị")
+    return {
+        "id": str(ua.id),
+        "cycle_id": str(ua.cycle_id),
+        "unit_id": str(ua.unit_id),
+        "year": ua.year,
+        "version": ua.version,
+        "sector_reviews": ua.sector_reviews,
+        "self_assessment": ua.self_assessment,
+        "member_reviews": ua.member_reviews,
+        "consolidation": ua.consolidation,
+        "caucus_review": ua.caucus_review,
+        "adjustments": ua.adjustments,
+        "recognition": ua.recognition,
+        "publication": ua.publication,
+        "perfunctory_flags": ua.perfunctory_flags,
+        "reopenings": ua.reopenings,
+        "current_level": ua.current_level,
+    }

@@ -1,0 +1,59 @@
+"""Audit queries over any context's aggregates: the history of one, and one "as of" a version
+or a business time. Idempotency records are not history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from assessment.application.kernel.catalogue import query
+from assessment.application.kernel.executor import Read
+from assessment.application.kernel.views import to_public_event, to_public_state
+from assessment.domain.kernel.errors import NotFound, ValidationFailed
+
+
+def _owned_events(read: Read, aggregate_id: UUID) -> list[Any]:
+    events = list(read.app.events.get(aggregate_id))
+    if not events or getattr(events[0], "tenant", None) != read.tenant:
+        raise NotFound(f"hồ sơ {aggregate_id} không tồn tại")
+    if type(events[0]).__name__ == "Recorded":  # idempotency records are not history
+        raise NotFound(f"hồ sơ {aggregate_id} không tồn tại")
+    return events
+
+
+@query("read_audit")
+def aggregate_history(read: Read, aggregate_id: UUID) -> list[dict[str, Any]]:
+    """Every event of one aggregate: what, when (business and store time), who."""
+    return [to_public_event(e) for e in _owned_events(read, aggregate_id)]
+
+
+@query("read_audit")
+def aggregate_as_of(
+    read: Read,
+    aggregate_id: UUID,
+    *,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The aggregate at a version, or as it stood at a business time (``occurred_at``)."""
+    events = read.app.events
+    first = list(events.get(aggregate_id, limit=1))
+    if (
+        not first
+        or getattr(first[0], "tenant", None) != read.tenant
+        or type(first[0]).__name__ == "Recorded"
+    ):
+        raise NotFound(f"hồ sơ {aggregate_id} không tồn tại")
+    if at is not None:  # business time: the last event that had occurred by then
+        history: list[Any] = list(events.get(aggregate_id))
+        known = [e for e in history if e.occurred_at <= at]
+        if not known:
+            raise NotFound(f"hồ sơ {aggregate_id} chưa tồn tại vào thời điểm {at}")
+        version = known[-1].originator_version
+    if version is not None:
+        last = next(iter(events.get(aggregate_id, desc=True, limit=1)))
+        if not 1 <= version <= last.originator_version:
+            raise ValidationFailed(f"phiên bản phải từ 1 đến {last.originator_version}")
+    aggregate: Any = read.app.repository.get(aggregate_id, version=version)
+    return to_public_state(aggregate)

@@ -1,0 +1,55 @@
+"""What the registry offers other contexts (through the application layer, never its domain):
+who a caller acts for, what its assignments cover, whether a unit existed in a year."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from assessment.application.kernel.context import CommandContext
+from assessment.application.kernel.executor import ContextApplication, Read
+from assessment.application.kernel.permissions import Scope
+from assessment.domain.kernel.errors import ValidationFailed
+from assessment.domain.registry.assignment import Assignments, assignments_id_for
+from assessment.domain.registry.unit import Unit, unit_id_for
+
+
+def unit_id(tenant: str, code: str) -> UUID:
+    """A unit's id from its code (ids are derived, so codes are unique per tenant)."""
+    return unit_id_for(tenant, code)
+
+
+def acting_unit(ctx: CommandContext) -> UUID | None:
+    acting = ctx.actor.get("acting_for")
+    return unit_id_for(ctx.tenant, acting) if acting else None
+
+
+def covered(
+    app: ContextApplication, ctx: CommandContext, scope: Scope, target_unit: UUID, year: int
+) -> bool:
+    """Whether a live assignment of the caller (its agency's, or its own as a PC member)
+    covers ``target_unit`` in ``year``."""
+    if scope is Scope.MANAGED_UNITS:
+        acting_id = acting_unit(ctx)
+        if acting_id is None:
+            return False
+        kind, holder = "sector_management", str(acting_id)
+    else:
+        kind, holder = "pc_oversight", str(ctx.actor.get("subject"))
+    try:
+        found: Any = app.repository.get(assignments_id_for(ctx.tenant, kind, holder))
+    except AggregateNotFoundError:
+        return False
+    return isinstance(found, Assignments) and found.covers(target_unit, year)
+
+
+def require_active_in(read: Read, unit_ids: list[UUID], year: int) -> None:
+    """Each unit exists for the tenant and had not ended before ``year``."""
+    for ident in unit_ids:
+        unit = read.load(Unit, ident, "đơn vị")
+        if unit.valid_to is not None and unit.valid_to < f"{year}-01-01":
+            raise ValidationFailed(
+                f"đơn vị '{unit.code}' đã ngừng hoạt động từ {unit.valid_to}, trước năm {year}"
+            )

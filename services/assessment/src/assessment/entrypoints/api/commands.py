@@ -1,0 +1,60 @@
+"""Routes derived from the catalogue: each command of a context becomes ``POST /v1<path>``
+with its model as the body, its path ids as path parameters, ``CommandResult`` as the answer,
+201 or 200 as its ``Route`` says. Nothing here names a command's fields.
+
+Plain ``def`` endpoints on purpose: the event store is synchronous, FastAPI runs them in its
+threadpool.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, status
+
+from assessment.application.kernel.catalogue import CommandSpec, Context
+from assessment.application.kernel.commands import Command, CommandResult
+from assessment.entrypoints.api.deps import AppDep, CtxDep
+from shared.http import PROBLEM_RESPONSES
+
+_KW = inspect.Parameter.KEYWORD_ONLY
+
+
+def _endpoint(spec: CommandSpec) -> Any:
+    def endpoint(app: Any, ctx: Any, body: Command | None = None, **ids: UUID) -> dict[str, Any]:
+        cmd = body if body is not None else spec.model()
+        return app.execute(spec, ctx, cmd, ids)
+
+    params = [inspect.Parameter(name, _KW, annotation=UUID) for name in spec.target]
+    if spec.model.model_fields:
+        params.append(inspect.Parameter("body", _KW, annotation=spec.model))
+    params += [
+        inspect.Parameter("app", _KW, annotation=AppDep),
+        inspect.Parameter("ctx", _KW, annotation=CtxDep),
+    ]
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        params, return_annotation=dict[str, Any]
+    )
+    endpoint.__name__ = endpoint.__qualname__ = spec.name
+    endpoint.__doc__ = spec.model.__doc__
+    return endpoint
+
+
+def command_router(context: Context) -> APIRouter:
+    """A router with one route per command of ``context``; add its queries' GETs to it."""
+    router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
+    for spec in context.commands.values():
+        route = spec.model.route
+        router.add_api_route(
+            route.path,
+            _endpoint(spec),
+            methods=["POST"],
+            status_code=status.HTTP_201_CREATED if route.created else status.HTTP_200_OK,
+            response_model=CommandResult,
+            tags=[route.tag],
+            summary=route.summary,
+            name=spec.name,
+        )
+    return router

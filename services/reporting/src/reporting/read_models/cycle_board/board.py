@@ -1,0 +1,172 @@
+"""The cycle board as shown: each step's status at a moment, names as they were, successors;
+and the board as it stood at a past moment (replayed in memory)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from reporting.adapters.db import Tx
+from reporting.read_models.cycle_board.projection import MULTI_SOURCE, apply
+from reporting.read_models.cycle_board.schema import create_schema
+
+VN_TZ = timezone(timedelta(hours=7))
+
+
+def name_on(names: list[dict[str, Any]], day: str) -> str:
+    """The unit's name in force on ``day`` (ISO date); undated names count from the start."""
+    current = str(names[0]["name"])
+    for entry in names:
+        if entry.get("from") is None or str(entry["from"]) <= day:
+            current = str(entry["name"])
+    return current
+
+
+def successor_of(tx: Tx, unit_id: str) -> dict[str, Any] | None:
+    """Follow merges to the unit that carries this one's history today."""
+    seen = {unit_id}
+    current = unit_id
+    found: dict[str, Any] | None = None
+    while True:
+        row = tx.fetchone("SELECT successor_id FROM rm_unit WHERE unit_id = %s", (current,))
+        if row is None or row[0] is None or row[0] in seen:
+            return found
+        current = str(row[0])
+        seen.add(current)
+        nxt = tx.fetchone("SELECT unit_id, code, name FROM rm_unit WHERE unit_id = %s", (current,))
+        if nxt is None:
+            return found
+        found = {"unit_id": nxt[0], "code": nxt[1], "name": nxt[2]}
+
+
+# ----------------------------------------------------------------------------- status logic
+STEP_ORDER = [
+    "sector_review",
+    "self_assessment",
+    "member_review",
+    "consolidation",
+    "caucus_review",
+    "recognition",
+    "publication",
+]
+
+
+def _deadline_instant(day: str) -> datetime:
+    d = date.fromisoformat(day)
+    return datetime(d.year, d.month, d.day, tzinfo=VN_TZ) + timedelta(days=1)
+
+
+def step_status(step: str, data: Any, deadline: str | None, now: datetime) -> dict[str, Any]:
+    """missing / overdue / on_time / late, with the dates behind it."""
+    out: dict[str, Any] = {"deadline": deadline}
+    if not data:
+        overdue = deadline is not None and now >= _deadline_instant(deadline)
+        out["status"] = "overdue" if overdue else "missing"
+        return out
+    if step in MULTI_SOURCE:
+        entries = list(data.values())
+        late = max(int(e.get("late_by_seconds", 0)) for e in entries)
+        out["sources"] = entries
+        out["submitted_at"] = min(e["submitted_at"] for e in entries)
+    else:
+        late = int(data.get("late_by_seconds", 0))
+        out["submitted_at"] = data["submitted_at"]
+    out["status"] = "late" if late > 0 else "on_time"
+    out["late_by_seconds"] = late
+    out["late_by_days"] = -(-late // 86400) if late else 0
+    return out
+
+
+def board_rows(
+    tx: Tx,
+    tenant: str,
+    cycle_id: str,
+    *,
+    now: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    status: str | None = None,
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]], int]:
+    now = now or datetime.now(UTC)
+    cyc = tx.fetchone(
+        "SELECT year, title, plan_reference, deadlines, content_groups FROM rm_cycle "
+        "WHERE cycle_id = %s AND tenant = %s",
+        (cycle_id, tenant),
+    )
+    if cyc is None:
+        return None, [], 0
+    deadlines = json.loads(cyc[3])
+    cycle = {
+        "id": cycle_id,
+        "year": cyc[0],
+        "title": cyc[1],
+        "plan_reference": cyc[2],
+        "deadlines": deadlines,
+        "content_groups": json.loads(cyc[4]),
+    }
+    rows = tx.fetchall(
+        """SELECT b.unit_id, u.code, u.name, u.kind, b.steps, b.levels, b.recognised_level,
+                  b.recognition, b.flags, b.version, b.updated_at, u.names, u.valid_to
+           FROM rm_board b LEFT JOIN rm_unit u ON u.unit_id = b.unit_id
+           WHERE b.tenant = %s AND b.cycle_id = %s ORDER BY u.code, b.unit_id""",
+        (tenant, cycle_id),
+    )
+    out = []
+    for r in rows:
+        steps = json.loads(r[4])
+        statuses = {s: step_status(s, steps.get(s), deadlines.get(s), now) for s in STEP_ORDER}
+        flags = json.loads(r[8])
+        late_steps = [s for s, v in statuses.items() if v["status"] in ("late", "overdue")]
+        item = {
+            "unit_id": r[0],
+            "unit_code": r[1],
+            # the unit as it was in the cycle's year (end of year, or when it ended)
+            "unit_name": name_on(json.loads(r[11]), min(f"{cycle['year']}-12-31", r[12] or "9999"))
+            if r[11]
+            else r[2],
+            "unit_current_name": r[2],
+            "successor": successor_of(tx, r[0]),
+            "unit_kind": r[3],
+            "steps": statuses,
+            "levels": json.loads(r[5]),
+            "recognised_level": r[6],
+            "recognition": json.loads(r[7]) if r[7] else None,
+            "late_steps": late_steps,
+            "perfunctory": bool(flags.get("perfunctory")),
+            "perfunctory_flags": flags.get("perfunctory", []),
+            "perfunctory_signals": flags.get("signals", []),
+            "reopenings": flags.get("reopenings", []),
+            "version": r[9],
+            "updated_at": r[10],
+        }
+        if status == "late" and not late_steps:
+            continue
+        if status == "perfunctory" and not (item["perfunctory"] or item["perfunctory_signals"]):
+            continue
+        if status == "recognised" and not r[6]:
+            continue
+        out.append(item)
+    total = len(out)
+    return cycle, out[offset : offset + limit], total
+
+
+def board_as_of(
+    envelopes: Any, tenant: str, cycle_id: str, moment: datetime
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The board as it stood at ``moment`` (business time): events that occurred up to then,
+    replayed into a throw-away in-memory model, statuses computed at that moment."""
+    from shared.sql import SqliteDatabase
+
+    db = SqliteDatabase(":memory:")
+    try:
+        with db.transaction() as tx:
+            create_schema(tx)
+            for env in sorted(envelopes, key=lambda e: e.global_position):
+                if env.tenant == tenant and datetime.fromisoformat(env.occurred_at) <= moment:
+                    apply(tx, env)
+        with db.transaction() as tx:
+            cycle, rows, _ = board_rows(tx, tenant, cycle_id, now=moment, limit=10**6)
+        return cycle, rows
+    finally:
+        db.close()
