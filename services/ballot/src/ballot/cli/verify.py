@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ballot.cli.common import Api, dump, fail, say
+from ballot.cli.common import Api, dump, fail, read_board_key, read_record_file, run, say
 from ballot.verifier import parse_since, read_ndjson, verify_record
 
 app = typer.Typer(
@@ -34,17 +34,15 @@ def verify(
     save: Annotated[Path | None, typer.Option(help="lưu bản ghi tải về vào tệp này")] = None,
 ) -> None:
     """Exit 0 when everything verifies, 1 with the list of findings otherwise."""
+    board_pem = read_board_key(board_key)
     if record is not None:
-        text = record.read_text("utf-8")
+        text = read_record_file(record)
     elif url and election:
         api = Api(url)
         try:
-            response = api.http.get(f"/v1/ballot/elections/{election}/record")
+            text = api.record_text(election)
         finally:
             api.close()
-        if response.status_code != 200:
-            fail(f"không tải được bản ghi: HTTP {response.status_code}", 3)
-        text = response.text
         if save is not None:
             save.write_text(text, "utf-8")
     else:
@@ -56,7 +54,7 @@ def verify(
         fail(str(exc), 2)
     verified = verify_record(
         lines,
-        board_key_pem=board_key.read_bytes() if board_key else None,
+        board_key_pem=board_pem,
         since=since_value,
     )
     report = verified.report
@@ -89,4 +87,4 @@ def verify(
 
 
 def main() -> None:
-    app()
+    run(app)
