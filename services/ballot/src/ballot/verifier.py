@@ -69,6 +69,17 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
 
     @property
+    def vote_valid(self) -> bool | None:
+        """Whether the *vote* is valid (quorum met); None before a result is published.
+
+        Distinct from :attr:`ok` (the *record* verifies): a record of a vote below quorum
+        verifies — the count is right — and the vote it records is invalid.
+        """
+        if self.result is None:
+            return None
+        return bool(self.result["report"].get("valid", False))
+
+    @property
     def ok(self) -> bool:
         return not self.findings
 
@@ -88,6 +99,7 @@ class Report:
             "status": self.status,
             "fingerprint": self.fingerprint,
             "board_key_id": self.board_key_id,
+            "vote_valid": self.vote_valid,
             "findings": [f.to_dict() for f in self.findings],
         }
 

@@ -526,6 +526,7 @@ class BallotService:
             "ballots": head.ballots,
             "counted": counted,
             "decryption_shares": sorted(state.dec_shares),
+            "vote_valid": None if state.result is None else state.result["report"]["valid"],
             "head": {"seq": head.seq, "hash": head.hash},
             "board_key_id": c.board_key["key_id"],
         }

@@ -76,14 +76,29 @@ def verify(
         if report.result is not None:
             q = report.result["report"]["quorum"]
             say(
-                f"  kết quả / result: đủ túc số / quorum met = {q['met']}, "
-                f"số dùng / trustees used = {report.result['used']}"
+                f"  kết quả / result: {q['participants']} người tham gia / participants, cần "
+                f"{q['required']} ({q['fraction']} số được triệu tập); thành viên giải mã / "
+                f"trustees used = {report.result['used']}"
             )
         for f in report.findings:
             say(f"  ✗ [{f.code}] mục {f.seq}: {f.detail}")
-        say("HỢP LỆ / VALID" if report.ok else "KHÔNG HỢP LỆ / INVALID")
+        say(summary_line(report.ok, report.vote_valid))
         typer.echo(f"{report.head_seq}:{report.head_hash}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+def summary_line(record_ok: bool, vote_valid: bool | None) -> str:
+    """The last line: whether the record verifies and, once counted, whether the vote is valid."""
+    if not record_ok:
+        return "KHÔNG HỢP LỆ: bản ghi không kiểm chứng được / INVALID: the record does not verify"
+    if vote_valid is False:
+        return (
+            "KIỂM PHIẾU ĐÚNG, NHƯNG CUỘC BỎ PHIẾU KHÔNG HỢP LỆ vì không đủ túc số "
+            "/ COUNT VERIFIED, VOTE INVALID: quorum not met"
+        )
+    if vote_valid is True:
+        return "HỢP LỆ: bản ghi và kết quả kiểm chứng được, đủ túc số / VALID"
+    return "HỢP LỆ: bản ghi kiểm chứng được (chưa có kết quả) / VALID record (no result yet)"
 
 
 def main() -> None:
