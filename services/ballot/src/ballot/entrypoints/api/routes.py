@@ -27,15 +27,29 @@ from ballot.entrypoints.api.schemas import (
     Round2In,
     TrackerLookup,
 )
+from ballot.entrypoints.api.strict_json import StrictJsonRoute
 from shared.http import PROBLEM_RESPONSES
 
 PREFIX = "/v1/ballot/elections"
 ElectionId = Annotated[str, Path(max_length=100)]
 NO_STORE = {"Cache-Control": "no-store"}
+MAX_SEQ = 2_147_483_647  # a board position; far above any election's length, fits every store
 
-organiser = APIRouter(prefix=PREFIX, tags=["ballot: organiser"], responses=PROBLEM_RESPONSES)
-trustee = APIRouter(prefix=PREFIX, tags=["ballot: trustees"], responses=PROBLEM_RESPONSES)
-public = APIRouter(prefix=PREFIX, tags=["ballot: public"], responses=PROBLEM_RESPONSES)
+organiser = APIRouter(
+    prefix=PREFIX,
+    route_class=StrictJsonRoute,
+    tags=["ballot: organiser"],
+    responses=PROBLEM_RESPONSES,
+)
+trustee = APIRouter(
+    prefix=PREFIX,
+    route_class=StrictJsonRoute,
+    tags=["ballot: trustees"],
+    responses=PROBLEM_RESPONSES,
+)
+public = APIRouter(
+    prefix=PREFIX, route_class=StrictJsonRoute, tags=["ballot: public"], responses=PROBLEM_RESPONSES
+)
 
 
 # ------------------------------------------------------------------ organiser
@@ -143,14 +157,24 @@ def manifest(election_id: ElectionId, svc: ServiceDep) -> dict[str, Any]:
 def record(
     election_id: ElectionId,
     svc: ServiceDep,
-    after: Annotated[int, Query(ge=0, description="entries with seq > after")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="entries with seq > after")] = 0,
     limit: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> StreamingResponse:
     head = svc.head(election_id)
+    # the first page is read before the answer starts: a failure there is a problem+json
+    # error with its status, never a 200 with an exception hidden in the stream
+    source = svc.record_lines(election_id, after=after, limit=limit)
+    first = next(source, None)
+
+    def encode(line: dict[str, Any]) -> bytes:
+        return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
     def lines() -> Iterator[bytes]:
-        for line in svc.record_lines(election_id, after=after, limit=limit):
-            yield json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        if first is None:
+            return
+        yield encode(first)
+        for line in source:
+            yield encode(line)
 
     return StreamingResponse(
         lines(),
