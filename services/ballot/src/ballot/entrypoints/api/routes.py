@@ -17,6 +17,7 @@ from fastapi.responses import StreamingResponse
 
 from ballot.entrypoints.api.deps import CommandDep, ServiceDep
 from ballot.entrypoints.api.schemas import (
+    AuditReceipt,
     CastReceipt,
     ComplaintIn,
     ConfirmIn,
@@ -136,6 +137,25 @@ def cast_ballot(
 ) -> dict[str, Any]:
     response.headers.update(NO_STORE)
     return svc.cast(election_id, ballot)
+
+
+@public.post(
+    "/{election_id}/audits",
+    status_code=201,
+    response_model=AuditReceipt,
+    summary="Kiểm tra phiếu thay vì bỏ (Benaloh) / Audit a ballot instead of casting it",
+)
+def audit_ballot(
+    election_id: ElectionId,
+    body: Annotated[
+        dict[str, Any],
+        Body(description='{"ballot": SPEC §9.1 ballot, "audit": SPEC §9.4 audit document}'),
+    ],
+    svc: ServiceDep,
+    response: Response,
+) -> dict[str, Any]:
+    response.headers.update(NO_STORE)
+    return svc.audit(election_id, body)
 
 
 @public.get("/{election_id}", summary="Thông tin công khai / Public summary")
