@@ -346,6 +346,7 @@ class VoterPage:
                 "option_counts": manifest["option_counts"],
                 "manifest": manifest["manifest"],
                 "cast_url": f"{api}/ballots",
+                "audit_url": f"{api}/audits",
                 "tracker_url": f"{api}/trackers/",
             },
         )
