@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ballot.entrypoints.api.strict_json import strict_loads
 from ballot.harness import ElectionDriver
 
 PROBLEM = "application/problem+json"
@@ -108,6 +107,8 @@ def test_duplicate_keys_and_non_standard_numbers_are_refused_on_every_ballot_rou
 
 
 def test_strict_loads_accepts_ordinary_json() -> None:
+    from ballot.entrypoints.api.strict_json import strict_loads
+
     assert strict_loads(b'{"a": [1, {"b": 2.5}], "c": "\\u0111"}') == {
         "a": [1, {"b": 2.5}],
         "c": "đ",
