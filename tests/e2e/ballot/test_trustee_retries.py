@@ -58,10 +58,10 @@ def test_every_trustee_step_is_safe_to_retry(
     code, out = step("round1", keys[0], role="ballot_organiser")
     assert code == 3 and "403" in out
     kept = digests(keys[0].parent)
-    assert any(".attempt1.state.json" in n for n in kept)
+    assert any(n.endswith(".state.json") for n in kept)
     code, out = step("round1", keys[0])
+    assert digests(keys[0].parent) == kept  # before the fix: a new polynomial over the old
     assert code == 0 and "dùng lại" in out, out
-    assert digests(keys[0].parent) == kept
     # the answer got lost after the server accepted it: a re-run changes nothing, exits 0
     code, out = step("round1", keys[0])
     assert code == 0 and "đã có trên bảng" in out, out
@@ -174,3 +174,18 @@ def test_user_errors_give_a_vietnamese_line_and_no_traceback(
         assert run(kit, "ballot-trustee", "round1", *common, "--key", str(key))[0] == 0
     code, out = run(kit, "ballot-trustee", "round2", *common, "--key", str(keys[0]))
     assert code == 1 and "không mở được" in out, out
+
+
+def test_round1_re_run_after_the_ceremony_keeps_the_key_share(
+    server: tuple[str, BallotModule], tmp_path: Path, kit: SimpleNamespace
+) -> None:
+    """The data-loss case: before the fix this re-run erased the key share, and the trustee
+    could no longer decrypt ("chưa có phần khóa")."""
+    url, _ = server
+    election, keys, codes = kit.setup_election(url, tmp_path, summoned=3, min_ballots=2)
+    common = ["--url", url, "--election", election, "--key", str(keys[0])]
+    run(kit, "ballot-trustee", "round1", *common)
+    kit.cast_all(url, election, codes, [(0, 1), (1, 1), (2, 0)])
+    kit.organiser(url, f"/{election}/close")
+    code, out = run(kit, "ballot-trustee", "decrypt", *common)
+    assert code == 0 and "đã gửi phần giải mã" in out, out
