@@ -3,9 +3,54 @@
 // with the election's joint key K checks  α = r·G  and  β = r·K + m·G  (m one-hot of the
 // choice shown). The audit document holds no credential, proof or signature.
 
-import { CryptoError, encrypt, fromHex, parsePoint, parseScalar, toHex, tracker } from './crypto.js';
+import {
+  _makeBallotWith,
+  CryptoError,
+  encrypt,
+  fromHex,
+  parsePoint,
+  parseScalar,
+  randomNonces,
+  seededNonces,
+  toHex,
+  tracker,
+} from './crypto.js';
 
 export const AUDIT_FORMAT = 'congvu/v1/audit';
+
+/** Wraps a nonce source and keeps the ElGamal nonces r[q][o] it hands out (SPEC.md §9.4). */
+function recording(nonces) {
+  const kept = new Map();
+  return {
+    nonces: {
+      scalar(label, ...idx) {
+        const s = nonces.scalar(label, ...idx);
+        if (label === 'elgamal-r') kept.set(`${idx[0]},${idx[1]}`, s);
+        return s;
+      },
+    },
+    randomness: (counts) =>
+      counts.map((n, q) => Array.from({ length: n }, (_, o) => kept.get(`${q},${o}`))),
+  };
+}
+
+/**
+ * makeBallot that also returns the ElGamal nonces, so the voter may audit the ballot instead
+ * of casting it (Benaloh challenge, SPEC.md §9.4): `{ballot, randomness: [[Uint8Array]]}`.
+ * The nonces are as secret as the choices until the voter decides; wipe them after a cast.
+ */
+export function makeAuditableBallot(params) {
+  const rec = recording(randomNonces());
+  const ballot = _makeBallotWith(rec.nonces, params);
+  return { ballot, randomness: rec.randomness(params.optionCounts) };
+}
+
+/** Deterministic variant for test vectors only (SPEC.md §12). */
+export function makeAuditableBallotWithSeed(seed, params) {
+  const rec = recording(seededNonces(seed));
+  const ballot = _makeBallotWith(rec.nonces, params);
+  return { ballot, randomness: rec.randomness(params.optionCounts) };
+}
 
 const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 

@@ -504,39 +504,8 @@ export function makeBallotWithSeed(seed, params) {
   return makeBallotWith(seededNonces(seed), params);
 }
 
-/** Wraps a nonce source and keeps the ElGamal nonces r[q][o] it hands out (SPEC.md §9.4). */
-function recording(nonces) {
-  const kept = new Map();
-  return {
-    nonces: {
-      scalar(label, ...idx) {
-        const s = nonces.scalar(label, ...idx);
-        if (label === 'elgamal-r') kept.set(`${idx[0]},${idx[1]}`, s);
-        return s;
-      },
-    },
-    randomness: (counts) =>
-      counts.map((n, q) => Array.from({ length: n }, (_, o) => kept.get(`${q},${o}`))),
-  };
-}
-
-/**
- * makeBallot that also returns the ElGamal nonces, so the voter may audit the ballot instead
- * of casting it (Benaloh challenge, SPEC.md §9.4): `{ballot, randomness: [[Uint8Array]]}`.
- * The nonces are as secret as the choices until the voter decides; wipe them after a cast.
- */
-export function makeAuditableBallot(params) {
-  const rec = recording(randomNonces());
-  const ballot = makeBallotWith(rec.nonces, params);
-  return { ballot, randomness: rec.randomness(params.optionCounts) };
-}
-
-/** Deterministic variant for test vectors only (SPEC.md §12). */
-export function makeAuditableBallotWithSeed(seed, params) {
-  const rec = recording(seededNonces(seed));
-  const ballot = makeBallotWith(rec.nonces, params);
-  return { ballot, randomness: rec.randomness(params.optionCounts) };
-}
+/** For ./audit.js only (auditable ballots keep their nonces, SPEC.md §9.4). */
+export const _makeBallotWith = makeBallotWith;
 
 export function ballotBody(ballotDict) {
   const b = parseBallot(ballotDict);

@@ -8,7 +8,7 @@
 // (script-src 'self' 'wasm-unsafe-eval' for libsodium's WebAssembly).
 // The code, the credential secret and the choices never leave this page except as the ballot.
 
-import { auditDocument, openAudit } from './audit.js';
+import { auditDocument, makeAuditableBallot, openAudit } from './audit.js';
 import * as bc from './crypto.js';
 import { checkManifest } from './manifest.js';
 import * as m from './messages.js';
@@ -190,7 +190,7 @@ function start() {
       await nextFrame();
       const credential = bc.deriveCredential(code, data.election_id);
       try {
-        const made = bc.makeAuditableBallot({ ...params, credential, choices: out });
+        const made = makeAuditableBallot({ ...params, credential, choices: out });
         bc.verifyBallot(made.ballot, params);
         prepared = { key, choices: out, tracker: bc.tracker(made.ballot), sent: false, ...made };
       } catch {
