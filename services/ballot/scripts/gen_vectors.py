@@ -32,6 +32,7 @@ from ballot.crypto import (
     Scalar,
     TrusteeRecord,
     aggregate_ballots,
+    audit_document,
     combine_decryption_shares,
     credential_list_hash,
     derive_credential,
@@ -39,6 +40,7 @@ from ballot.crypto import (
     encrypt_with_nonce,
     format_code,
     lagrange_coefficient,
+    open_audit,
     verify_ballot,
 )
 from ballot.crypto import hashing as H
@@ -46,6 +48,7 @@ from ballot.crypto.credentials import BASE58_ALPHABET, _checksum, credential_sal
 from ballot.crypto.nonces import SeededNonces
 from ballot.crypto.proofs import prove_dleq, prove_zero_or_one
 from ballot.crypto.testing import (
+    make_auditable_ballot_with_seed,
     make_ballot_with_seed,
     partial_decrypt_with_seed,
     run_ceremony_for_tests,
@@ -432,6 +435,63 @@ def election_vectors() -> dict[str, dict[str, Any]]:
         "fingerprint": fingerprint,
         "ballot": ballot,
         "decryption": decryption,
+        "audit": audit_vectors(fp, lc.joint_key, kps[0], codes[0]),
+    }
+
+
+def audit_vectors(fp: bytes, k: Point, kp: Any, code: str) -> dict[str, Any]:
+    """An audited (spoiled) ballot, its nonces and audit document, and refused variants."""
+    seed = SEED + b"/audit/0"
+    choices = (2, 3)
+    b, rs = make_auditable_ballot_with_seed(seed, fp, k, kp, choices, OPTION_COUNTS)
+    doc = audit_document(b, rs, choices)
+    assert open_audit(doc, fp, k, OPTION_COUNTS) == choices
+
+    def variant(name: str, code_: str, edit: Any) -> dict[str, Any]:
+        t = json.loads(json.dumps(doc))
+        edit(t)
+        try:
+            open_audit(t, fp, k, OPTION_COUNTS)
+        except CryptoError as exc:
+            assert exc.code == code_, (name, exc.code)
+        else:
+            raise AssertionError(f"{name} was accepted")
+        return {"name": name, "error": code_, "audit": t}
+
+    def set_r(t: dict[str, Any], q: int, o: int, value: str) -> None:
+        t["answers"][q]["options"][o]["r"] = value
+
+    other_r = rs[1][0].hex()
+    ans = "answers"
+    bad = "ballot.audit_invalid"
+    negatives = [
+        variant("wrong nonce", "ballot.audit_invalid", lambda t: set_r(t, 0, 1, other_r)),
+        variant("other choice shown", bad, lambda t: t[ans][1].update(choice=0)),
+        variant("choice out of range", bad, lambda t: t[ans][0].update(choice=3)),
+        variant("zero nonce", "ballot.audit_invalid", lambda t: set_r(t, 1, 2, "00" * 32)),
+        variant("other election", "ballot.wrong_election", lambda t: t.update(election="ab" * 32)),
+        variant(
+            "option dropped", "ballot.wrong_option_count", lambda t: t[ans][0]["options"].pop()
+        ),
+        variant("question dropped", "ballot.wrong_question_count", lambda t: t["answers"].pop()),
+        variant("extra key", "ballot.malformed", lambda t: t.update(credential=b.credential.hex())),
+        variant("bad nonce", "ballot.non_canonical_encoding", lambda t: set_r(t, 0, 0, "ff" * 32)),
+    ]
+    return {
+        "description": "Benaloh challenge (SPEC.md §9.4): a ballot made from the seed, its "
+        "ElGamal nonces r[q][o], the audit document that opens it, and refused variants.",
+        "fingerprint": fp.hex(),
+        "joint_key": k.hex(),
+        "election_id": ELECTION_ID,
+        "option_counts": list(OPTION_COUNTS),
+        "seed": seed.hex(),
+        "code": code,
+        "choices": list(choices),
+        "ballot": b.to_dict(),
+        "tracker": b.tracker(),
+        "randomness": [[r.hex() for r in row] for row in rs],
+        "audit": doc,
+        "negative": negatives,
     }
 
 

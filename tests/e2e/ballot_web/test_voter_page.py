@@ -126,11 +126,18 @@ def choose(page: Any, choices: tuple[int, ...]) -> None:
 def cast(page: Any, code: str, choices: tuple[int, ...]) -> str:
     page.fill("#ma", code)
     choose(page, choices)
-    page.click("#gui")
+    encrypt_and_cast(page)
     page.wait_for_selector("#bien-nhan:not([hidden])", timeout=15_000)
     tracker = page.locator("#ma-theo-doi").get_attribute("data-tracker")
     assert tracker and len(tracker) == 64
     return str(tracker)
+
+
+def encrypt_and_cast(page: Any) -> None:
+    """Encrypt, see the tracker, then choose to cast (not to audit) this ballot."""
+    page.click("#gui")
+    page.wait_for_selector("#xac-nhan:not([hidden])", timeout=15_000)
+    page.click("#bo")
 
 
 def error_text(page: Any, selector: str) -> str:
@@ -183,7 +190,7 @@ def test_voters_cast_real_ballots_through_the_form(
     # well-formed, right checksum, but not this election's: the server refuses (403)
     stranger = generate_credentials("cuoc-bo-phieu-khac", 1)[0][0]
     page.fill("#ma", stranger)
-    page.click("#gui")
+    encrypt_and_cast(page)
     text = error_text(page, "#loi")
     assert "Mã bỏ phiếu không có trong danh sách của cuộc bỏ phiếu này" in text
     assert "Phiếu chưa được ghi nhận" in text
@@ -221,6 +228,8 @@ def test_voters_cast_real_ballots_through_the_form(
     page.keyboard.press("Tab")  # → second person's group
     page.keyboard.press("Space")  # Tín nhiệm cao
     page.keyboard.press("Tab")  # → the submit button
+    page.keyboard.press("Enter")  # encrypt; the focus moves to "cast this ballot"
+    page.wait_for_selector("#xac-nhan:not([hidden])", timeout=15_000)
     page.keyboard.press("Enter")
     page.wait_for_selector("#bien-nhan:not([hidden])", timeout=15_000)
     trackers[3] = str(page.locator("#ma-theo-doi").get_attribute("data-tracker"))
@@ -237,12 +246,12 @@ def test_voters_cast_real_ballots_through_the_form(
     page.route("**/ballots", lambda route: route.abort())
     page.fill("#ma", codes[5])
     choose(page, (0, 2))
-    page.click("#gui")
+    encrypt_and_cast(page)
     text = error_text(page, "#loi")
     assert "Không kết nối được với máy chủ" in text
     assert dump_tables(site.module.db) == before
     page.unroute("**/ballots")
-    page.click("#gui")
+    encrypt_and_cast(page)
     page.wait_for_selector("#bien-nhan:not([hidden])")
     trackers[5] = str(page.locator("#ma-theo-doi").get_attribute("data-tracker"))
     assert " ".join(trackers[5][i : i + 4] for i in range(0, 64, 4)) in text
@@ -258,10 +267,10 @@ def test_voters_cast_real_ballots_through_the_form(
     page.route("**/ballots", lose_answer)
     page.fill("#ma", codes[6])
     choose(page, (1, 2))
-    page.click("#gui")
+    encrypt_and_cast(page)
     assert "Không kết nối được với máy chủ" in error_text(page, "#loi")
     page.unroute("**/ballots")
-    page.click("#gui")
+    encrypt_and_cast(page)
     assert "đã tới máy chủ từ lần gửi trước" in error_text(page, "#ghi-chu-bien-nhan")
     trackers[6] = str(page.locator("#ma-theo-doi").get_attribute("data-tracker"))
 
@@ -303,7 +312,7 @@ def test_voters_cast_real_ballots_through_the_form(
     page.click("#bo-phieu-lai")
     page.fill("#ma", codes[4])
     choose(page, (0, 0))
-    page.click("#gui")
+    encrypt_and_cast(page)
     text = error_text(page, "#loi")
     assert "Ngoài thời gian bỏ phiếu" in text and "giờ Việt Nam" in text
     assert dump_tables(site.module.db) == before

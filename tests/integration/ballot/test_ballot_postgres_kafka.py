@@ -216,11 +216,54 @@ def test_postgres_rows_hold_no_time_or_identity_next_to_ballots(
     assert not [c for c in cols if "time" in str(c[2]) or "date" in str(c[2])]
     names = {str(c[1]) for c in cols}
     assert not names & {"created_at", "ip", "client", "cookie", "user_agent", "subject", "code"}
+    assert "ballot_audits" in {str(c[0]) for c in cols}
     for statement in (
         "DELETE FROM ballot_board",
         "UPDATE ballot_board SET body = '{}'",
         "TRUNCATE ballot_board",
         "TRUNCATE ballot_checkpoints",
+        "TRUNCATE ballot_audits",
     ):
         with pytest.raises(Exception, match="append-only"), module.db.transaction() as tx:
             tx.execute(statement)
+
+
+def test_an_audited_ballot_on_postgres_is_never_cast_and_published_at_the_close(
+    module: BallotModule, clock: MutableClock
+) -> None:
+    from ballot.crypto import Point, audit_document, derive_credential, make_auditable_ballot
+
+    with TestClient(create_app(module, verifier=TEST_ISSUER.verifier())) as client:
+        d = ElectionDriver(client, as_role, [Trustee.generate(i) for i in (1, 2)])
+        d.setup_open(
+            election_request(
+                d.trustees,
+                summoned=3,
+                threshold=2,
+                min_ballots=1,
+                opens_at=clock.now - timedelta(minutes=1),
+            ),
+            voters=3,
+        )
+        m = d.load_manifest()
+        ballot, rs = make_auditable_ballot(
+            bytes.fromhex(m["fingerprint"]),
+            Point.from_hex(m["manifest"]["joint_key"]),
+            derive_credential(d.codes[0], d.election_id),
+            [1] * len(m["option_counts"]),
+            m["option_counts"],
+        )
+        doc = audit_document(ballot, rs, [1] * len(m["option_counts"]))
+        r = client.post(d.url("/audits"), json={"ballot": ballot.to_dict(), "audit": doc})
+        assert r.status_code == 201, r.text
+        assert d.cast(ballot).json()["code"] == "ballot.audited"
+        for statement in ("DELETE FROM ballot_audits", "UPDATE ballot_audits SET body = '{}'"):
+            with pytest.raises(Exception, match="append-only"), module.db.transaction() as tx:
+                tx.execute(statement)
+        assert d.cast(d.make_ballot(d.codes[0], [0] * len(m["option_counts"]))).status_code == 201
+        clock.advance(hours=5)
+        d.organiser("close")
+        lines = read_ndjson(client.get(d.url("/record")).text.splitlines())
+    assert [x["body"] for x in lines if x.get("kind") == "ballot.audited"] == [{"audit": doc}]
+    report = verify_record(lines).report
+    assert report.ok and report.audited == 1 and report.counted == 1

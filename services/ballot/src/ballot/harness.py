@@ -38,6 +38,7 @@ BALLOT_TABLES = (
     "ballot_credentials",
     "ballot_trackers",
     "ballot_alphas",
+    "ballot_audits",
     "ballot_outbox",
     "ballot_outbox_head",
     "ballot_idempotency",

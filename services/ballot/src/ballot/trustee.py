@@ -89,7 +89,14 @@ def open_shares(
 
     Raises ``ShareInvalidError`` naming the sender of a bad share (then :func:`complaint`).
     """
-    if state.round2.get(keys.index) is None or state.round2[keys.index].reveal != reveal:
+    missing = [t.index for t in state.config.trustees if t.index not in state.round2]
+    if missing:
+        raise wrong_state(
+            f"chưa đủ vòng 2: còn thiếu thành viên {', '.join(map(str, missing))} "
+            "/ round 2 is not complete yet",
+            missing=missing,
+        )
+    if state.round2[keys.index].reveal != reveal:
         raise wrong_state("vòng 2 trên bảng không phải của khóa này")
     received = []
     for sender in range(1, len(state.config.trustees) + 1):

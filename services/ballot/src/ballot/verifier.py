@@ -32,7 +32,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ballot.crypto import Ballot, CryptoError
+from ballot.crypto import Ballot, CryptoError, audit_alphas
 from ballot.domain import board
 from ballot.domain.ballots import BallotBook, CastBallot, tally_of, tally_to_json, verify_cast
 from ballot.domain.board import Entry, checkpoint_service, link_hash
@@ -58,6 +58,7 @@ class Report:
     entries: int = 0
     ballots: int = 0
     counted: int = 0
+    audited: int = 0
     checkpoints: int = 0
     head_seq: int = 0
     head_hash: str | None = None
@@ -67,6 +68,17 @@ class Report:
     board_key_id: str | None = None
     result: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def vote_valid(self) -> bool | None:
+        """Whether the *vote* is valid (quorum met); None before a result is published.
+
+        Distinct from :attr:`ok` (the *record* verifies): a record of a vote below quorum
+        verifies — the count is right — and the vote it records is invalid.
+        """
+        if self.result is None:
+            return None
+        return bool(self.result["report"].get("valid", False))
 
     @property
     def ok(self) -> bool:
@@ -82,12 +94,14 @@ class Report:
             "entries": self.entries,
             "ballots": self.ballots,
             "counted": self.counted,
+            "audited": self.audited,
             "checkpoints": self.checkpoints,
             "head": f"{self.head_seq}:{self.head_hash}" if self.head_hash else None,
             "sealed_seq": self.sealed_seq,
             "status": self.status,
             "fingerprint": self.fingerprint,
             "board_key_id": self.board_key_id,
+            "vote_valid": self.vote_valid,
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -298,6 +312,7 @@ def _replay(
     except (BallotError, CryptoError) as exc:
         _finding(report, first.seq, exc)
         return None
+    last_audit = ""
     for e in entries[1:]:
         check = e.seq > since
         try:
@@ -305,6 +320,9 @@ def _replay(
                 _ballot(report, state, book, e, check)
                 continue
             state.apply(e.kind, e.body, check=check)
+            if e.kind == board.AUDITED:
+                report.audited += 1
+                last_audit = _audited(report, book, e, last_audit)
             if e.kind == board.CLOSED and e.body["counted"] != len(book.last):
                 report.add(
                     "record.counted_mismatch",
@@ -358,6 +376,26 @@ def _ballot(report: Report, state: ElectionState, book: BallotBook, e: Entry, ch
         )
     book.admit(cast)
     book.record(e.seq, cast)
+
+
+def _audited(report: Report, book: BallotBook, e: Entry, previous: str) -> str:
+    """An audited ballot (its opening already checked): never counted, published in order."""
+    doc = e.body["audit"]
+    tracker = str(doc["tracker"])
+    if tracker <= previous:
+        report.add(
+            "record.audits_unordered",
+            e.seq,
+            "phiếu kiểm tra phải được công bố theo thứ tự mã theo dõi tăng dần, không lặp",
+        )
+    if tracker in book.trackers or any(a in book.alpha_owner for a in audit_alphas(doc)):
+        report.add(
+            "ballot.audited_ballot_cast",
+            e.seq,
+            f"phiếu đã kiểm tra {tracker[:16]}… có bản mã trùng một phiếu đã bỏ trên bảng",
+            tracker=tracker,
+        )
+    return tracker
 
 
 def _finding(report: Report, seq: int, exc: BallotError | CryptoError) -> None:

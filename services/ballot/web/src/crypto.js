@@ -504,6 +504,9 @@ export function makeBallotWithSeed(seed, params) {
   return makeBallotWith(seededNonces(seed), params);
 }
 
+/** For ./audit.js only (auditable ballots keep their nonces, SPEC.md §9.4). */
+export const _makeBallotWith = makeBallotWith;
+
 export function ballotBody(ballotDict) {
   const b = parseBallot(ballotDict);
   return bodyBytes(b.fp, b.cred, b.answers);

@@ -173,6 +173,25 @@ export function problemMessage(status, p) {
         'This exact ballot is already on the board.',
         'Không có gì được ghi thêm. Mã theo dõi bên dưới vẫn tra cứu được.',
       );
+    case 'ballot.audited':
+      return msg(
+        'Phiếu này đã được mở để kiểm tra nên không bao giờ được bỏ.',
+        'This ballot was audited: it can never be cast.',
+        `${NOT_RECORDED} Hãy bấm “Mã hóa lại” để tạo phiếu mới rồi bỏ phiếu.`,
+      );
+    case 'ballot.already_cast':
+      return msg(
+        'Phiếu này đã được gửi nên không thể mở để kiểm tra.',
+        'This ballot was cast: it cannot be audited.',
+        'Mở phiếu đã bỏ sẽ làm lộ lựa chọn của một phiếu được tính. Phiếu của bạn vẫn được ' +
+          'ghi nhận như đã gửi.',
+      );
+    case 'ballot.audit_invalid':
+      return msg(
+        'Kiểm tra thất bại: bản mã không chứa đúng lựa chọn đã hiển thị.',
+        'Audit failed: the encryption does not hold the choices shown.',
+        'Đừng bỏ phiếu trên thiết bị này. Hãy lưu tệp kiểm tra và báo ngay cho tổ kiểm phiếu.',
+      );
     case 'ballot.duplicate_ciphertext':
       return msg(
         'Phiếu bị từ chối vì trùng bản mã với một phiếu khác.',
@@ -281,4 +300,31 @@ export const ARRIVED_EARLIER = msg(
   'Phiếu này đã tới máy chủ từ lần gửi trước (khi kết nối bị gián đoạn).',
   'This ballot had already arrived on the previous attempt.',
   'Không có phiếu nào bị ghi hai lần.',
+);
+
+// ------------------------------------------------------------------------------------------
+// Cast-as-intended: audit instead of casting (Benaloh challenge, SPEC.md §9.4)
+// ------------------------------------------------------------------------------------------
+
+/** The page's own opening of the audited ballot did not give the choices shown. */
+export const AUDIT_SELF_CHECK_FAILED = msg(
+  'Kiểm tra thất bại: bản mã không chứa đúng lựa chọn đã hiển thị.',
+  'Audit failed: the encryption does not hold the choices shown.',
+  'Đừng bỏ phiếu trên thiết bị này. Hãy báo ngay cho tổ kiểm phiếu.',
+);
+
+/** The voter asked to audit a ballot that was already sent once (it may be on the board). */
+export const AUDIT_AFTER_SEND = msg(
+  'Phiếu này đã được gửi đi nên không thể kiểm tra nữa.',
+  'This ballot was already sent: it can no longer be audited.',
+  'Mở một phiếu có thể đã được tính sẽ làm lộ lựa chọn. Hãy bấm “Bỏ phiếu này” để gửi lại, ' +
+    'hoặc đổi lựa chọn để tạo phiếu mới.',
+);
+
+/** After a successful audit: the audited ballot is spoiled, the voter encrypts afresh. */
+export const AUDIT_DONE = msg(
+  'Phiếu kiểm tra đã được ghi nhận là phiếu hủy: nó không bao giờ được tính.',
+  'The audited ballot is recorded as spoiled: it will never count.',
+  'Phiếu kiểm tra (không kèm mã bỏ phiếu của bạn) sẽ được công bố trên bảng công khai khi ' +
+    'kết thúc bỏ phiếu. Hãy bấm “Mã hóa lại để bỏ phiếu” để tạo phiếu mới với số ngẫu nhiên mới.',
 );

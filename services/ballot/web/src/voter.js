@@ -1,11 +1,14 @@
 // The voter page (server-rendered by ballot.entrypoints.web): reads the election's public data
 // from the page, checks the code, makes the ballot in this browser with ./crypto.js (derive the
-// credential, encrypt, prove, sign, self-check), sends it, and shows the tracker.
+// credential, encrypt, prove, sign, self-check), shows its tracker, then either sends it and
+// shows the receipt, or — the voter's choice — audits it (Benaloh challenge): reveals its
+// nonces, has them checked here and by the server, shows what it encrypts, and spoils it.
 //
 // One ES module, no inline script, no eval: works under the page's strict CSP
 // (script-src 'self' 'wasm-unsafe-eval' for libsodium's WebAssembly).
 // The code, the credential secret and the choices never leave this page except as the ballot.
 
+import { auditDocument, makeAuditableBallot, openAudit } from './audit.js';
 import * as bc from './crypto.js';
 import { checkManifest } from './manifest.js';
 import * as m from './messages.js';
@@ -52,11 +55,13 @@ function start() {
   const submit = $('gui');
   const fieldsets = [...form.querySelectorAll('fieldset.nguoi')];
   const receipt = $('bien-nhan');
+  const confirmBox = $('xac-nhan');
+  const auditBox = $('ket-qua-kiem-tra');
+  const castButton = $('bo');
+  const auditButton = $('kiem-tra');
   let busy = false;
   let lastTracker = null;
-  // After a network failure or a 5xx, the same inputs resend the very same ballot: if the
-  // first attempt did arrive, the server answers ballot.replay and nothing is stored twice.
-  let pending = null;
+  let prepared = null;
   const params = {
     fingerprint: data.fingerprint,
     jointKey: data.joint_key,
@@ -136,7 +141,18 @@ function start() {
     (focus || errorBox).focus();
   }
 
-  async function cast(event) {
+  // Benaloh challenge (SPEC.md §9.4): the ballot is encrypted and its tracker shown BEFORE
+  // the voter decides to cast it or to audit it, so a dishonest script cannot know which
+  // ballots will be checked. `prepared` holds the encrypted ballot and its nonces until then.
+  function discard() {
+    if (prepared && !prepared.sent) {
+      for (const row of prepared.randomness) for (const r of row) r.fill(0);
+      prepared = null;
+    }
+    hide(confirmBox);
+  }
+
+  async function prepare(event) {
     event.preventDefault();
     if (busy) return;
     hide(errorBox);
@@ -163,48 +179,65 @@ function start() {
       codeInput.focus();
       return;
     }
-    busy = true;
-    submit.disabled = true;
-    try {
-      let ballot;
-      let tracker;
-      const key = `${code}|${out.join(',')}`;
-      if (pending && pending.key === key) {
-        ({ ballot, tracker } = pending);
-      } else {
-        pending = null;
-        setStatus('Đang mã hóa phiếu trên máy của bạn…');
-        await nextFrame();
-        const credential = bc.deriveCredential(code, data.election_id);
-        try {
-          ballot = bc.makeBallot({ ...params, credential, choices: out });
-          bc.verifyBallot(ballot, params);
-          tracker = bc.tracker(ballot);
-        } catch {
-          fail(m.SELF_CHECK_FAILED);
-          return;
-        } finally {
-          credential.secret.fill(0);
-        }
+    const key = `${code}|${out.join(',')}`;
+    // After a network failure or a 5xx, the same inputs give back the very same ballot: if
+    // the first attempt did arrive, the server answers ballot.replay, nothing is stored twice.
+    if (!prepared || prepared.key !== key) {
+      discard();
+      busy = true;
+      submit.disabled = true;
+      setStatus('Đang mã hóa phiếu trên máy của bạn…');
+      await nextFrame();
+      const credential = bc.deriveCredential(code, data.election_id);
+      try {
+        const made = makeAuditableBallot({ ...params, credential, choices: out });
+        bc.verifyBallot(made.ballot, params);
+        prepared = { key, choices: out, tracker: bc.tracker(made.ballot), sent: false, ...made };
+      } catch {
+        fail(m.SELF_CHECK_FAILED);
+        return;
+      } finally {
+        credential.secret.fill(0);
+        busy = false;
+        submit.disabled = false;
       }
+    }
+    setStatus('');
+    setHex($('ma-xac-nhan'), prepared.tracker);
+    $('ma-xac-nhan').dataset.tracker = prepared.tracker;
+    confirmBox.hidden = false;
+    $('bo').focus();
+  }
+
+  async function post(url, body) {
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    });
+  }
+
+  async function cast() {
+    if (busy || !prepared) return;
+    const { ballot, tracker } = prepared;
+    hide(errorBox);
+    busy = true;
+    castButton.disabled = true;
+    auditButton.disabled = true;
+    try {
       lastTracker = tracker;
+      prepared.sent = true; // from now on it may be on the board: never audit it
       setStatus('Đang gửi phiếu…');
       let response;
       try {
-        response = await fetch(data.cast_url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body: JSON.stringify(ballot),
-          credentials: 'omit',
-          cache: 'no-store',
-          referrerPolicy: 'no-referrer',
-        });
+        response = await post(data.cast_url, ballot);
       } catch {
-        pending = { key, ballot, tracker };
         fail(m.networkMessage(m.groupHex(tracker)));
         return;
       }
-      pending = response.status >= 500 ? { key, ballot, tracker } : null;
       let body = null;
       try {
         body = await response.json();
@@ -216,6 +249,10 @@ function start() {
         return;
       }
       if (response.status !== 201 || !body || typeof body.tracker !== 'string') {
+        if (response.status < 500) {
+          prepared = null; // refused as sent: a new attempt makes a new ballot
+          hide(confirmBox);
+        }
         const message = m.problemMessage(response.status, body);
         if (body && body.code === 'ballot.unknown_credential') {
           codeInput.setAttribute('aria-invalid', 'true');
@@ -228,12 +265,90 @@ function start() {
       done(body, tracker);
     } finally {
       busy = false;
-      submit.disabled = false;
+      castButton.disabled = false;
+      auditButton.disabled = false;
     }
   }
 
+  async function audit() {
+    if (busy || !prepared) return;
+    hide(errorBox);
+    if (prepared.sent) {
+      fail(m.AUDIT_AFTER_SEND);
+      return;
+    }
+    const { ballot, randomness, choices: shown, tracker } = prepared;
+    let doc;
+    try {
+      doc = auditDocument(ballot, randomness, shown);
+      const opened = openAudit(doc, params);
+      if (opened.join(',') !== shown.join(',')) throw new Error('mismatch');
+    } catch {
+      fail(m.AUDIT_SELF_CHECK_FAILED);
+      return;
+    }
+    busy = true;
+    castButton.disabled = true;
+    auditButton.disabled = true;
+    try {
+      setStatus('Đang gửi phiếu kiểm tra…');
+      let response;
+      try {
+        response = await post(data.audit_url, { ballot, audit: doc });
+      } catch {
+        fail(m.networkMessage(''));
+        return;
+      }
+      const body = await response.json().catch(() => null);
+      if (response.status !== 201 || !body || body.tracker !== tracker) {
+        fail(m.problemMessage(response.status, body));
+        return;
+      }
+      // spoiled for good: forget it, the next "encrypt" makes a new ballot with new nonces
+      prepared = null;
+      showAudit(doc, shown);
+    } finally {
+      busy = false;
+      castButton.disabled = false;
+      auditButton.disabled = false;
+    }
+  }
+
+  function showAudit(doc, shown) {
+    setStatus('');
+    hide(confirmBox);
+    const list = $('lua-chon-kiem-tra');
+    list.replaceChildren(
+      ...fieldsets.map((fs, q) => {
+        const li = document.createElement('li');
+        const label = fs.querySelectorAll('label.muc .vi')[shown[q]];
+        li.textContent = `${fs.dataset.name}: ${label ? label.textContent : shown[q]}`;
+        return li;
+      }),
+    );
+    setHex($('ma-kiem-tra'), doc.tracker);
+    $('ma-kiem-tra').dataset.tracker = doc.tracker;
+    const text = JSON.stringify(doc, null, 1);
+    $('du-lieu-kiem-tra').textContent = text;
+    const link = $('tai-kiem-tra');
+    if (link.dataset.url) URL.revokeObjectURL(link.dataset.url);
+    link.dataset.url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    link.href = link.dataset.url;
+    show($('ghi-chu-kiem-tra'), m.AUDIT_DONE);
+    form.hidden = true;
+    auditBox.hidden = false;
+    $('kiem-tra-tieu-de').focus();
+  }
+
+  function encryptAgain() {
+    auditBox.hidden = true;
+    form.hidden = false;
+    submit.focus();
+  }
+
   function done(body, tracker, note) {
-    pending = null;
+    prepared = null;
+    hide(confirmBox);
     codeInput.value = '';
     form.reset();
     hide(errorBox);
@@ -279,7 +394,14 @@ function start() {
     codeInput.focus();
   }
 
-  form.addEventListener('submit', cast);
+  form.addEventListener('submit', prepare);
+  // any change of code or choice after encrypting drops that ballot (unless already sent)
+  form.addEventListener('input', () => {
+    if (prepared && !prepared.sent) discard();
+  });
+  castButton.addEventListener('click', cast);
+  auditButton.addEventListener('click', audit);
+  $('ma-hoa-lai').addEventListener('click', encryptAgain);
   $('tra-cuu').addEventListener('click', lookup);
   $('bo-phieu-lai').addEventListener('click', again);
   document.documentElement.dataset.pageReady = 'yes';

@@ -113,3 +113,17 @@ test('the page recomputes the fingerprint from the manifest (SPEC §5 vector) an
   dup.credentials.push(dup.credentials[0]);
   assert.throws(() => fingerprint(dup), { reason: 'duplicate credential' });
 });
+
+test('audit (Benaloh) problems and notices are Vietnamese first, each its own message', () => {
+  const audited = m.problemMessage(409, { code: 'ballot.audited' });
+  assert.match(audited.vi, /đã được mở để kiểm tra nên không bao giờ được bỏ/);
+  assert.match(audited.detail, /Mã hóa lại/);
+  const cast = m.problemMessage(409, { code: 'ballot.already_cast' });
+  assert.match(cast.vi, /đã được gửi nên không thể mở để kiểm tra/);
+  const invalid = m.problemMessage(422, { code: 'ballot.audit_invalid' });
+  assert.match(invalid.detail, /Đừng bỏ phiếu trên thiết bị này/);
+  assert.notEqual(audited.vi, cast.vi);
+  for (const x of [m.AUDIT_SELF_CHECK_FAILED, m.AUDIT_AFTER_SEND, m.AUDIT_DONE, audited, cast]) {
+    assert.ok(x.vi && x.en && x.vi.normalize('NFC') === x.vi);
+  }
+});

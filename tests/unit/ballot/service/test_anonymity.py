@@ -19,7 +19,13 @@ import httpx
 import pytest
 
 from ballot.bootstrap import BallotModule
-from ballot.crypto import normalize_code
+from ballot.crypto import (
+    Point,
+    audit_document,
+    derive_credential,
+    make_auditable_ballot,
+    normalize_code,
+)
 from ballot.entrypoints.api.app import create_app
 from ballot.entrypoints.api.logfilter import AnonymousBallotAccessFilter
 from ballot.harness import ElectionDriver, LiveServer, Trustee, dump_tables, election_request
@@ -61,6 +67,20 @@ def test_no_identity_or_precise_time_near_a_ballot(
             assert r.status_code == 201, r.text
             assert "set-cookie" not in r.headers
             trackers.append(r.json()["tracker"])
+        # the fourth voter audits a ballot instead of casting it (Benaloh)
+        m = d.load_manifest()
+        auditor = derive_credential(d.codes[3], d.election_id)
+        spoiled, rs = make_auditable_ballot(
+            bytes.fromhex(m["fingerprint"]),
+            Point.from_hex(m["manifest"]["joint_key"]),
+            auditor,
+            (1,),
+            m["option_counts"],
+        )
+        body = {"ballot": spoiled.to_dict(), "audit": audit_document(spoiled, rs, (1,))}
+        r = http.post(d.url("/audits"), json=body, headers=voter)
+        assert r.status_code == 201, r.text
+        assert "set-cookie" not in r.headers
         for t in trackers:
             assert http.get(d.url(f"/trackers/{t}"), headers=voter).status_code == 200
         assert http.get(d.url("/manifest"), headers=voter).status_code == 200
@@ -73,6 +93,11 @@ def test_no_identity_or_precise_time_near_a_ballot(
     flat = repr(tables)
     for needle in [*secrets, FORWARDED, "127.0.0.1", COOKIE, AGENT]:
         assert needle not in flat, f"{needle!r} is stored"
+    # the auditor's credential is on the public list, and nowhere near the audited ballot
+    near = repr([tables[t] for t in ("ballot_audits", "ballot_alphas", "ballot_trackers")])
+    assert auditor.public.hex() not in near
+    (audit_row,) = tables["ballot_audits"]
+    assert not ISO_TIME.search(repr(audit_row)), "an audited ballot carries a time"
     with module.db.transaction() as tx:
         rows = tx.fetchall("SELECT kind, body FROM ballot_board WHERE kind = 'ballot.cast'")
         cps = tx.fetchall("SELECT signed_at FROM ballot_checkpoints")
@@ -99,7 +124,7 @@ def test_no_identity_or_precise_time_near_a_ballot(
     # 3. the logs: no cast or tracker line, no client address on any ballot line
     server_side = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
     text = "\n".join(r.getMessage() for r in server_side)
-    assert "/ballots" not in text and "/trackers/" not in text
+    assert "/ballots" not in text and "/trackers/" not in text and "/audits" not in text
     for needle in [*secrets, *identifying, *trackers]:
         assert needle not in text, f"{needle!r} logged"
     access = [r for r in caplog.records if r.name == "uvicorn.access"]
@@ -113,6 +138,7 @@ def test_no_identity_or_precise_time_near_a_ballot(
     [
         ("/v1/ballot/elections/e1/ballots", False),
         ("/v1/ballot/elections/e1/trackers/ab12", False),
+        ("/v1/ballot/elections/e1/audits", False),
         ("/root/v1/ballot/elections/e1/ballots?x=1", False),
         ("/v1/ballot/elections/e1/manifest", True),
         ("/v1/units", True),

@@ -28,7 +28,13 @@ def test_whole_election_gives_the_result_with_quorum_and_flags(
     assert first["superseded"] and not first["counted"]
     clock.advance(hours=5)
     closed = d.organiser("close")
-    assert closed == {"status": "closed", "ballots": 5, "counted": 4, "decryptable": True}
+    assert closed == {
+        "status": "closed",
+        "ballots": 5,
+        "audited": 0,
+        "counted": 4,
+        "decryptable": True,
+    }
     answers = d.decrypt([1, 3])
     assert answers[-1]["status"] == "decrypted"
     result = client.get(d.url("/result")).json()

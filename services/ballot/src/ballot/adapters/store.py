@@ -43,6 +43,11 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS ballot_alphas (
         election_id TEXT NOT NULL, alpha TEXT NOT NULL, credential TEXT NOT NULL,
         PRIMARY KEY (election_id, alpha))""",
+    # audited (spoiled) ballots waiting for the close, which publishes them sorted by tracker:
+    # the audit document only (no credential, no time), so nothing links them to a voter
+    """CREATE TABLE IF NOT EXISTS ballot_audits (
+        election_id TEXT NOT NULL, tracker TEXT NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (election_id, tracker))""",
     """CREATE TABLE IF NOT EXISTS ballot_outbox (
         position BIGINT PRIMARY KEY, election_id TEXT NOT NULL, seq BIGINT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS ballot_outbox_head (
@@ -57,7 +62,7 @@ _PG_IMMUTABLE = [
     """CREATE OR REPLACE FUNCTION ballot_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'ballot board tables are append-only'; END; $$ LANGUAGE plpgsql""",
 ]
-for _table in ("ballot_board", "ballot_checkpoints"):
+for _table in ("ballot_board", "ballot_checkpoints", "ballot_audits"):
     _PG_IMMUTABLE += [
         f"DROP TRIGGER IF EXISTS {_table}_append_only ON {_table}",
         f"""CREATE TRIGGER {_table}_append_only BEFORE UPDATE OR DELETE ON {_table}
@@ -70,7 +75,7 @@ for _table in ("ballot_board", "ballot_checkpoints"):
 _SQLITE_IMMUTABLE = [
     f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}
         BEGIN SELECT RAISE(ABORT, 'ballot board tables are append-only'); END"""
-    for table in ("ballot_board", "ballot_checkpoints")
+    for table in ("ballot_board", "ballot_checkpoints", "ballot_audits")
     for op in ("UPDATE", "DELETE")
 ]
 
@@ -300,6 +305,28 @@ class BoardStore:
             "ON CONFLICT (election_id, alpha) DO NOTHING",
             params,
         )
+
+    # ------------------------------------------------------------------ audited ballots
+    def insert_audit(self, tx: Tx, election_id: str, tracker: str, doc: dict[str, Any]) -> None:
+        tx.execute(
+            "INSERT INTO ballot_audits (election_id, tracker, body) VALUES (%s, %s, %s)",
+            (election_id, tracker, canonical_json(doc).decode("utf-8")),
+        )
+
+    def audit(self, tx: Tx, election_id: str, tracker: str) -> dict[str, Any] | None:
+        row = tx.fetchone(
+            "SELECT body FROM ballot_audits WHERE election_id = %s AND tracker = %s",
+            (election_id, tracker),
+        )
+        return dict(json.loads(row[0])) if row else None
+
+    def audits(self, tx: Tx, election_id: str) -> list[dict[str, Any]]:
+        """Every audited ballot of the election, in tracker order (not arrival order)."""
+        rows = tx.fetchall(
+            "SELECT body FROM ballot_audits WHERE election_id = %s ORDER BY tracker",
+            (election_id,),
+        )
+        return [dict(json.loads(r[0])) for r in rows]
 
     # ------------------------------------------------------------------ outbox (relay)
     def enqueue(self, tx: Tx, election_id: str, seqs: Sequence[int]) -> None:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ballot.adapters.store import BoardStore, Head, iter_pages
+from ballot.application.audit import audit_ballot
 from ballot.crypto import (
     Ballot,
     CryptoError,
@@ -32,7 +33,9 @@ from ballot.crypto import (
 )
 from ballot.domain import board
 from ballot.domain.ballots import (
+    AUDITED_OWNER,
     CastBallot,
+    audited_ballot,
     check_window,
     duplicate_ciphertext,
     replay,
@@ -275,6 +278,8 @@ class BallotService:
                         "actor": cmd.actor(),
                     },
                 ),
+                # audited ballots, in tracker order: the board never shows when one was made
+                *((board.AUDITED, {"audit": doc}) for doc in self.store.audits(tx, election_id)),
                 (board.AGGREGATED, {"counted": len(seqs), "tally": tally_to_json(tally), "at": at}),
             ]
 
@@ -283,6 +288,7 @@ class BallotService:
             return {
                 "status": CLOSED,
                 "ballots": entries[0].body["ballots"],
+                "audited": sum(1 for e in entries if e.kind == board.AUDITED),
                 "counted": counted,
                 "decryptable": counted >= state.config.min_ballots,
             }
@@ -450,6 +456,8 @@ class BallotService:
         if self.store.tracker(tx, election_id, cast.tracker) is not None:
             raise replay(cast.tracker)
         owners = self.store.alpha_owners(tx, election_id, cast.alphas)
+        if AUDITED_OWNER in owners.values():
+            raise audited_ballot()
         if any(owner != cast.credential for owner in owners.values()):
             raise duplicate_ciphertext()
         entry = Entry.make(election_id, head.seq + 1, board.BALLOT, cast.body(), head.hash)
@@ -461,6 +469,16 @@ class BallotService:
         if head.seq - head.last_checkpoint >= self.checkpoint_every:
             head = self._maybe_checkpoint(tx, head, force=False)
         return head
+
+    def cast_view(self, election_id: str) -> CastView:
+        return self._cast_view(election_id)
+
+    def now(self) -> datetime:
+        return self._now()
+
+    def audit(self, election_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Audit a ballot instead of casting it (``ballot.application.audit``)."""
+        return audit_ballot(self, election_id, data)
 
     def _cast_view(self, election_id: str) -> CastView:
         with self._cache_lock:
@@ -526,6 +544,7 @@ class BallotService:
             "ballots": head.ballots,
             "counted": counted,
             "decryption_shares": sorted(state.dec_shares),
+            "vote_valid": None if state.result is None else state.result["report"]["valid"],
             "head": {"seq": head.seq, "hash": head.hash},
             "board_key_id": c.board_key["key_id"],
         }
@@ -561,6 +580,18 @@ class BallotService:
         with self.db.transaction() as tx:
             head = self._head(tx, election_id)
             found = self.store.tracker(tx, election_id, tracker)
+            if found is None and self.store.audit(tx, election_id, tracker) is not None:
+                audited = self.store.entries(tx, election_id, kind=board.AUDITED)
+                seq = next((e.seq for e in audited if e.body["audit"]["tracker"] == tracker), None)
+                return {
+                    "election_id": election_id,
+                    "tracker": tracker,
+                    "seq": seq,
+                    "counted": False,
+                    "superseded": False,
+                    "audited": True,
+                    "election_status": head.status,
+                }
             if found is None:
                 raise BallotError(
                     "ballot.tracker_not_found",
@@ -575,6 +606,7 @@ class BallotService:
             "seq": seq,
             "counted": last == seq,
             "superseded": last != seq,
+            "audited": False,
             "election_status": head.status,
         }
 

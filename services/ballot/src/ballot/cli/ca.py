@@ -18,9 +18,8 @@ from typing import Annotated
 
 import typer
 
-from ballot.cli.common import Api, dump, fail, say, token_option
+from ballot.cli.common import Api, dump, fail, read_json_file, run, say, token_option
 from ballot.crypto import credential_list_hash, generate_credentials, sort_credentials
-from ballot.keystore import read_json
 from ballot.sheet import render_code_sheet
 
 app = typer.Typer(
@@ -90,7 +89,13 @@ def upload(
     token: Annotated[str | None, typer.Option(help="mã thông báo (hoặc BALLOT_TOKEN)")] = None,
 ) -> None:
     """Publish the public credential list on the election's board."""
-    listing = read_json(file)
+    listing = read_json_file(file, "tệp danh sách khóa công khai")
+    if (
+        not isinstance(listing, dict)
+        or not isinstance(listing.get("credentials"), list)
+        or "credential_list_hash" not in listing
+    ):
+        fail(f"{file} không phải credentials.json do 'ballot-ca generate' tạo", 2)
     if listing.get("election_id") != election:
         fail("tệp danh sách thuộc cuộc bỏ phiếu khác", 2)
     api = Api(url, token_option(token))
@@ -107,4 +112,4 @@ def upload(
 
 
 def main() -> None:
-    app()
+    run(app)

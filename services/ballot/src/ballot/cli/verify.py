@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from ballot.cli.common import Api, dump, fail, say
-from ballot.verifier import parse_since, read_ndjson, verify_record
+from ballot.cli.common import (
+    Api,
+    dump,
+    fail,
+    read_board_key,
+    read_json_file,
+    read_record_file,
+    run,
+    say,
+)
+from ballot.crypto import CryptoError, audit_alphas, open_audit
+from ballot.verifier import Verified, parse_since, read_ndjson, verify_record
 
 app = typer.Typer(
     add_completion=False,
@@ -32,19 +42,30 @@ def verify(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="báo cáo dạng JSON")] = False,
     save: Annotated[Path | None, typer.Option(help="lưu bản ghi tải về vào tệp này")] = None,
+    audit: Annotated[
+        Path | None,
+        typer.Option(
+            help="tệp phiếu kiểm tra (Benaloh) tải từ trang bỏ phiếu: kiểm tra phiếu mã hóa đúng "
+            "lựa chọn đã hiển thị / an audited ballot to check against the record"
+        ),
+    ] = None,
 ) -> None:
-    """Exit 0 when everything verifies, 1 with the list of findings otherwise."""
+    """Exit 0 when everything verifies, 1 with the list of findings otherwise.
+
+    With ``--audit FILE``: also open the audited ballot with its revealed nonces against the
+    election's joint key from the (verified) record, print the choices it encrypts, and check
+    that no ballot on the board shares its ciphertexts (SPEC.md §9.4).
+    """
+    audit_doc = read_json_file(audit, "tệp phiếu kiểm tra") if audit is not None else None
+    board_pem = read_board_key(board_key)
     if record is not None:
-        text = record.read_text("utf-8")
+        text = read_record_file(record)
     elif url and election:
         api = Api(url)
         try:
-            response = api.http.get(f"/v1/ballot/elections/{election}/record")
+            text = api.record_text(election)
         finally:
             api.close()
-        if response.status_code != 200:
-            fail(f"không tải được bản ghi: HTTP {response.status_code}", 3)
-        text = response.text
         if save is not None:
             save.write_text(text, "utf-8")
     else:
@@ -56,10 +77,12 @@ def verify(
         fail(str(exc), 2)
     verified = verify_record(
         lines,
-        board_key_pem=board_key.read_bytes() if board_key else None,
+        board_key_pem=board_pem,
         since=since_value,
     )
     report = verified.report
+    if audit_doc is not None:
+        raise typer.Exit(check_audit(audit_doc, verified, as_json))
     if as_json:
         out = report.to_dict()
         out["result"] = report.result
@@ -78,15 +101,73 @@ def verify(
         if report.result is not None:
             q = report.result["report"]["quorum"]
             say(
-                f"  kết quả / result: đủ túc số / quorum met = {q['met']}, "
-                f"số dùng / trustees used = {report.result['used']}"
+                f"  kết quả / result: {q['participants']} người tham gia / participants, cần "
+                f"{q['required']} ({q['fraction']} số được triệu tập); thành viên giải mã / "
+                f"trustees used = {report.result['used']}"
             )
         for f in report.findings:
             say(f"  ✗ [{f.code}] mục {f.seq}: {f.detail}")
-        say("HỢP LỆ / VALID" if report.ok else "KHÔNG HỢP LỆ / INVALID")
+        say(summary_line(report.ok, report.vote_valid))
         typer.echo(f"{report.head_seq}:{report.head_hash}")
     raise typer.Exit(0 if report.ok else 1)
 
 
+def check_audit(doc: Any, verified: Verified, as_json: bool) -> int:
+    """Open an audited ballot against the record; 0 when it holds the choices it shows."""
+    state = verified.state
+    if state is None or state.fingerprint is None or state.joint_key is None:
+        fail("bản ghi chưa có khóa chung / dấu vân tay (cuộc bỏ phiếu chưa mở?)")
+    findings = [f"[{f.code}] mục {f.seq}: {f.detail}" for f in verified.report.findings]
+    try:
+        choices = open_audit(doc, state.fingerprint, state.joint_key, state.config.option_counts)
+    except CryptoError as exc:
+        choices = None
+        findings.append(f"[{exc.code}] {exc.message}")
+    tracker = doc.get("tracker") if isinstance(doc, dict) else None
+    cast = choices is not None and (
+        tracker in verified.book.trackers
+        or any(a in verified.book.alpha_owner for a in audit_alphas(doc))
+    )
+    if cast:
+        findings.append(
+            "[ballot.audited_ballot_cast] phiếu đã kiểm tra lại có trên bảng như phiếu bỏ"
+        )
+    ok = not findings
+    questions = state.config.questions()
+    shown = [
+        {"question": q.label, "choice": c, "option": q.options[c]}
+        for q, c in zip(questions, choices or (), strict=False)
+    ]
+    if as_json:
+        typer.echo(dump({"ok": ok, "tracker": tracker, "choices": shown, "findings": findings}))
+        return 0 if ok else 1
+    say(f"Phiếu kiểm tra / audited ballot: mã theo dõi {tracker}")
+    for item in shown:
+        say(f"  {item['question']}: {item['option']}")
+    for line in findings:
+        say(f"  ✗ {line}")
+    say(
+        "PHIẾU KIỂM TRA ĐÚNG: bản mã chứa đúng các lựa chọn trên, và phiếu này không được đếm "
+        "/ AUDIT PASSED: the encryption holds exactly these choices and was never cast"
+        if ok
+        else "PHIẾU KIỂM TRA SAI / AUDIT FAILED"
+    )
+    return 0 if ok else 1
+
+
+def summary_line(record_ok: bool, vote_valid: bool | None) -> str:
+    """The last line: whether the record verifies and, once counted, whether the vote is valid."""
+    if not record_ok:
+        return "KHÔNG HỢP LỆ: bản ghi không kiểm chứng được / INVALID: the record does not verify"
+    if vote_valid is False:
+        return (
+            "KIỂM PHIẾU ĐÚNG, NHƯNG CUỘC BỎ PHIẾU KHÔNG HỢP LỆ vì không đủ túc số "
+            "/ COUNT VERIFIED, VOTE INVALID: quorum not met"
+        )
+    if vote_valid is True:
+        return "HỢP LỆ: bản ghi và kết quả kiểm chứng được, đủ túc số / VALID"
+    return "HỢP LỆ: bản ghi kiểm chứng được (chưa có kết quả) / VALID record (no result yet)"
+
+
 def main() -> None:
-    app()
+    run(app)

@@ -10,6 +10,14 @@ deliberately not exported here.
 
 from __future__ import annotations
 
+from .audit import (
+    AUDIT_FORMAT,
+    audit_alphas,
+    audit_document,
+    check_matches_ballot,
+    make_auditable_ballot,
+    open_audit,
+)
 from .ballot import (
     BALLOT_FORMAT,
     Ballot,
@@ -32,6 +40,7 @@ from .credentials import (
 from .dlog import discrete_log
 from .elgamal import Ciphertext, aggregate, decrypt_to_point, encrypt, encrypt_with_nonce
 from .errors import (
+    AuditInvalidError,
     BelowMinimumError,
     CommitmentMismatchError,
     CredentialCodeInvalidError,
@@ -93,12 +102,14 @@ from .threshold import (
 )
 
 __all__ = [
+    "AUDIT_FORMAT",
     "BALLOT_FORMAT",
     "GENERATOR",
     "GROUP_ID",
     "IDENTITY",
     "ORDER",
     "SPEC_VERSION",
+    "AuditInvalidError",
     "Ballot",
     "BelowMinimumError",
     "Ceremony",
@@ -142,7 +153,10 @@ __all__ = [
     "aggregate",
     "aggregate_ballots",
     "aggregate_canonical",
+    "audit_alphas",
+    "audit_document",
     "challenge",
+    "check_matches_ballot",
     "combine_decryption_shares",
     "combine_key_shares",
     "commitment_hash",
@@ -163,9 +177,11 @@ __all__ = [
     "hash_to_scalar",
     "joint_public_key",
     "lagrange_coefficient",
+    "make_auditable_ballot",
     "make_ballot",
     "make_commitment_reveal",
     "normalize_code",
+    "open_audit",
     "partial_decrypt",
     "round1_message",
     "round2_message",

@@ -108,6 +108,22 @@ class DuplicateCredentialError(CryptoError):
     code: ClassVar[str] = "ballot.duplicate_credential"
 
 
+class AuditInvalidError(CryptoError):
+    """An audited ballot's revealed nonces do not open its ciphertexts to the choices shown.
+
+    ``question`` and ``option`` locate the first ciphertext that does not open.
+    """
+
+    code: ClassVar[str] = "ballot.audit_invalid"
+
+    def __init__(
+        self, message: str = "", *, question: int | None = None, option: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.question = question
+        self.option = option
+
+
 class ManifestInvalidError(CryptoError):
     """The election manifest is inconsistent (e.g. joint key ≠ Σ C_i0, duplicate question ids)."""
 
@@ -160,6 +176,7 @@ class DlogOutOfRangeError(CryptoError):
 
 
 __all__ = [
+    "AuditInvalidError",
     "BelowMinimumError",
     "CommitmentMismatchError",
     "CredentialCodeInvalidError",

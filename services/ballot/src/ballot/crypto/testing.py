@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .audit import RecordingNonces
 from .ballot import Ballot, _make_ballot
 from .credentials import CredentialKeyPair, _sign
 from .group import Point, Scalar
@@ -55,6 +56,22 @@ def make_ballot_with_seed(
     return _make_ballot(
         election_fingerprint, joint_key, credential, choices, option_counts, SeededNonces(seed)
     )
+
+
+def make_auditable_ballot_with_seed(
+    seed: bytes,
+    election_fingerprint: bytes,
+    joint_key: Point,
+    credential: CredentialKeyPair,
+    choices: Sequence[int],
+    option_counts: Sequence[int],
+) -> tuple[Ballot, tuple[tuple[Scalar, ...], ...]]:
+    """The ballot of :func:`make_ballot_with_seed` and its ElGamal nonces (audit vectors)."""
+    recorder = RecordingNonces(SeededNonces(seed))
+    ballot = _make_ballot(
+        election_fingerprint, joint_key, credential, choices, option_counts, recorder
+    )
+    return ballot, recorder.randomness(option_counts)
 
 
 def sign_with_seed(

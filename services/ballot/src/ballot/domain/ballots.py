@@ -91,6 +91,27 @@ def duplicate_ciphertext() -> BallotError:
     )
 
 
+AUDITED_OWNER = "audited"
+"""Owner recorded for the ciphertexts of an audited ballot in the α index (not a credential)."""
+
+
+def audited_ballot() -> BallotError:
+    return BallotError(
+        "ballot.audited",
+        "Phiếu này đã được mở để kiểm tra nên không thể bỏ; hãy mã hóa phiếu mới",
+        "This ballot was audited (its randomness revealed): it can never be cast",
+        "một bản mã của phiếu thuộc một phiếu đã kiểm tra (Benaloh)",
+    )
+
+
+def already_cast() -> BallotError:
+    return BallotError(
+        "ballot.already_cast",
+        "Phiếu này đã được bỏ: không thể mở để kiểm tra (sẽ lộ lựa chọn của một phiếu được đếm)",
+        "This ballot was cast: it cannot be audited (that would reveal a counted vote)",
+    )
+
+
 @dataclass
 class BallotBook:
     """Everything needed to accept and count ballots, in memory."""

@@ -33,6 +33,7 @@ CREDENTIALS: Final = "credentials.published"
 OPENED: Final = "election.opened"
 BALLOT: Final = "ballot.cast"
 CLOSED: Final = "election.closed"
+AUDITED: Final = "ballot.audited"
 AGGREGATED: Final = "tally.aggregated"
 SHARE: Final = "decryption.share"
 RESULT: Final = "tally.result"
@@ -50,6 +51,7 @@ KINDS: Final = frozenset(
         OPENED,
         BALLOT,
         CLOSED,
+        AUDITED,
         AGGREGATED,
         SHARE,
         RESULT,

@@ -37,6 +37,7 @@ from ballot.crypto import (
     combine_decryption_shares,
     credential_list_hash,
     joint_public_key,
+    open_audit,
     sort_credentials,
     verification_key,
     verify_decryption_share,
@@ -370,6 +371,7 @@ class ElectionState:
     fingerprint: bytes | None = None
     ballots: int = 0
     counted: int = 0
+    audited: int = 0
     tally: tuple[tuple[Ciphertext, ...], ...] | None = None
     dec_shares: dict[int, DecryptionShare] = field(default_factory=dict)
     result: dict[str, Any] | None = None
@@ -653,6 +655,16 @@ class ElectionState:
         self.counted = int(counted)
         self.status = CLOSED
 
+    def _audited(self, body: Mapping[str, Any], check: bool) -> None:
+        """A spoiled (audited) ballot, published at the close before the aggregate (§9.4)."""
+        _exact_keys(body, {"audit"}, board.AUDITED)
+        if check:
+            self._require(CLOSED)
+            if self.tally is not None or self.fingerprint is None or self.joint_key is None:
+                raise wrong_state("phiếu kiểm tra chỉ được công bố khi đóng, trước tổng hợp")
+            open_audit(body["audit"], self.fingerprint, self.joint_key, self.config.option_counts)
+        self.audited += 1
+
     def _aggregated(self, body: Mapping[str, Any], check: bool) -> None:
         _exact_keys(body, {"counted", "tally", "at"}, board.AGGREGATED)
         rows = body["tally"]
@@ -725,6 +737,7 @@ _HANDLERS = {
     board.OPENED: ElectionState._opened,
     board.BALLOT: ElectionState._ballot,
     board.CLOSED: ElectionState._closed,
+    board.AUDITED: ElectionState._audited,
     board.AGGREGATED: ElectionState._aggregated,
     board.SHARE: ElectionState._share,
     board.RESULT: ElectionState._result,

@@ -111,6 +111,10 @@ CRYPTO_TITLES: dict[str, tuple[str, str]] = {
         "Too few ballots to decrypt",
     ),
     "ballot.dlog_out_of_range": ("Kết quả giải mã ngoài phạm vi", "Decrypted value out of range"),
+    "ballot.audit_invalid": (
+        "Phiếu kiểm tra không mở ra đúng các lựa chọn đã hiển thị",
+        "The audited ballot does not open to the choices shown",
+    ),
 }
 
 

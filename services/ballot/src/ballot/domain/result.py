@@ -6,6 +6,11 @@ when the election offers it), valid, and per level the count and the percentage 
 configured base (returned, valid or summoned; 2 decimals, half up, as a string). Flags: quorum
 (participation ≥ the configured fraction of summoned, 2/3 by default), low confidence > 1/2 and
 low confidence ≥ 2/3 of the same base. All comparisons are exact (integers), never floats.
+
+A vote below quorum is **invalid** (DOMAIN.md §4): the report says so (``valid: false``,
+``invalid_reason: "quorum_not_met"``) and publishes no consequence flag — the two
+low-confidence flags are ``null``, because an invalid vote triggers no consequence. The counts
+stay (they are what the board decrypted, and anyone can check them).
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ballot.domain.election import ElectionConfig
+
+
+QUORUM_NOT_MET = "quorum_not_met"
 
 
 def percent(count: int, base: int) -> str | None:
@@ -55,11 +63,15 @@ def build_report(
                 "percent_base": config.percent_base,
                 "base": base,
                 "low_label": levels[-1],
-                "low_over_half": base > 0 and 2 * low > base,
-                "low_at_least_two_thirds": base > 0 and 3 * low >= 2 * base,
+                "low_over_half": (base > 0 and 2 * low > base) if quorum_met else None,
+                "low_at_least_two_thirds": (base > 0 and 3 * low >= 2 * base)
+                if quorum_met
+                else None,
             }
         )
     return {
+        "valid": quorum_met,
+        "invalid_reason": None if quorum_met else QUORUM_NOT_MET,
         "scale": config.scale,
         "summoned": config.summoned,
         "issued": issued,

@@ -222,6 +222,27 @@ def _notice_for(status: str, now: datetime, opens: datetime, closes: datetime) -
     return None
 
 
+def _result_notice(report: dict[str, Any]) -> Notice:
+    """After the count: whether the vote is valid; below quorum it is invalid (no flags)."""
+    q = report["quorum"]
+    turnout = (
+        f"{q['participants']}/{report['summoned']} người được triệu tập đã bỏ phiếu; "
+        f"cần ít nhất {q['required']} ({q['fraction']})."
+    )
+    if report.get("valid") is False:
+        return Notice(
+            "Cuộc bỏ phiếu KHÔNG HỢP LỆ vì không đủ số người tham gia (túc số).",
+            "The vote is INVALID: quorum not met.",
+            f"{turnout} Kết quả kiểm phiếu được công bố để kiểm chứng nhưng không có giá trị.",
+            "loi",
+        )
+    return Notice(
+        "Cuộc bỏ phiếu đã kết thúc; kết quả đã được công bố.",
+        "This election is over; the result is published.",
+        f"{turnout} Mã theo dõi của bạn vẫn tra cứu được trên bảng công khai.",
+    )
+
+
 def _questions(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     levels = set(manifest.get("levels", ()))
     out = []
@@ -294,6 +315,8 @@ class VoterPage:
         status = manifest["status"]
         form = status == "open"
         notice = _notice_for(status, svc.clock(), opens, closes)
+        if status == "decrypted":
+            notice = _result_notice(svc.result(election_id)["report"])
         if form and self.script is None:
             notice = Notice(
                 "Trang bỏ phiếu tạm thời chưa sẵn sàng (thiếu tệp mã hóa).",
@@ -323,6 +346,7 @@ class VoterPage:
                 "option_counts": manifest["option_counts"],
                 "manifest": manifest["manifest"],
                 "cast_url": f"{api}/ballots",
+                "audit_url": f"{api}/audits",
                 "tracker_url": f"{api}/trackers/",
             },
         )

@@ -21,6 +21,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "ballot.already_submitted": 409,
     "ballot.replay": 409,
     "ballot.duplicate_ciphertext": 409,
+    "ballot.audited": 409,
+    "ballot.already_cast": 409,
     "ballot.below_minimum": 409,
     "ballot.not_enough_shares": 409,
     "ballot.unknown_credential": 403,

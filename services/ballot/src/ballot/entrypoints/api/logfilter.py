@@ -1,9 +1,9 @@
 """Keep voters' network addresses out of the logs.
 
 uvicorn's access logger writes ``client_addr - "METHOD path HTTP/x" status``. For ballot routes
-this filter drops the line entirely when it would tie a time and an address to a cast or a
-tracker lookup, and replaces the client address with ``-`` on every other ballot route. Our own
-code never logs in the cast path.
+this filter drops the line entirely when it would tie a time and an address to a cast, an
+audit or a tracker lookup, and replaces the client address with ``-`` on every other ballot
+route. Our own code never logs in the cast path.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from typing import Final
 
 BALLOT_PREFIX: Final = "/v1/ballot/"
-_SENSITIVE = re.compile(r"/v1/ballot/elections/[^/?]+/(ballots|trackers/)")
+_SENSITIVE = re.compile(r"/v1/ballot/elections/[^/?]+/(ballots|audits|trackers/)")
 
 
 class AnonymousBallotAccessFilter(logging.Filter):

@@ -17,6 +17,7 @@ from fastapi.responses import StreamingResponse
 
 from ballot.entrypoints.api.deps import CommandDep, ServiceDep
 from ballot.entrypoints.api.schemas import (
+    AuditReceipt,
     CastReceipt,
     ComplaintIn,
     ConfirmIn,
@@ -27,15 +28,29 @@ from ballot.entrypoints.api.schemas import (
     Round2In,
     TrackerLookup,
 )
+from ballot.entrypoints.api.strict_json import StrictJsonRoute
 from shared.http import PROBLEM_RESPONSES
 
 PREFIX = "/v1/ballot/elections"
 ElectionId = Annotated[str, Path(max_length=100)]
 NO_STORE = {"Cache-Control": "no-store"}
+MAX_SEQ = 2_147_483_647  # a board position; far above any election's length, fits every store
 
-organiser = APIRouter(prefix=PREFIX, tags=["ballot: organiser"], responses=PROBLEM_RESPONSES)
-trustee = APIRouter(prefix=PREFIX, tags=["ballot: trustees"], responses=PROBLEM_RESPONSES)
-public = APIRouter(prefix=PREFIX, tags=["ballot: public"], responses=PROBLEM_RESPONSES)
+organiser = APIRouter(
+    prefix=PREFIX,
+    route_class=StrictJsonRoute,
+    tags=["ballot: organiser"],
+    responses=PROBLEM_RESPONSES,
+)
+trustee = APIRouter(
+    prefix=PREFIX,
+    route_class=StrictJsonRoute,
+    tags=["ballot: trustees"],
+    responses=PROBLEM_RESPONSES,
+)
+public = APIRouter(
+    prefix=PREFIX, route_class=StrictJsonRoute, tags=["ballot: public"], responses=PROBLEM_RESPONSES
+)
 
 
 # ------------------------------------------------------------------ organiser
@@ -124,6 +139,25 @@ def cast_ballot(
     return svc.cast(election_id, ballot)
 
 
+@public.post(
+    "/{election_id}/audits",
+    status_code=201,
+    response_model=AuditReceipt,
+    summary="Kiểm tra phiếu thay vì bỏ (Benaloh) / Audit a ballot instead of casting it",
+)
+def audit_ballot(
+    election_id: ElectionId,
+    body: Annotated[
+        dict[str, Any],
+        Body(description='{"ballot": SPEC §9.1 ballot, "audit": SPEC §9.4 audit document}'),
+    ],
+    svc: ServiceDep,
+    response: Response,
+) -> dict[str, Any]:
+    response.headers.update(NO_STORE)
+    return svc.audit(election_id, body)
+
+
 @public.get("/{election_id}", summary="Thông tin công khai / Public summary")
 def election_summary(election_id: ElectionId, svc: ServiceDep) -> dict[str, Any]:
     return svc.summary(election_id)
@@ -143,14 +177,24 @@ def manifest(election_id: ElectionId, svc: ServiceDep) -> dict[str, Any]:
 def record(
     election_id: ElectionId,
     svc: ServiceDep,
-    after: Annotated[int, Query(ge=0, description="entries with seq > after")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="entries with seq > after")] = 0,
     limit: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> StreamingResponse:
     head = svc.head(election_id)
+    # the first page is read before the answer starts: a failure there is a problem+json
+    # error with its status, never a 200 with an exception hidden in the stream
+    source = svc.record_lines(election_id, after=after, limit=limit)
+    first = next(source, None)
+
+    def encode(line: dict[str, Any]) -> bytes:
+        return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
     def lines() -> Iterator[bytes]:
-        for line in svc.record_lines(election_id, after=after, limit=limit):
-            yield json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        if first is None:
+            return
+        yield encode(first)
+        for line in source:
+            yield encode(line)
 
     return StreamingResponse(
         lines(),

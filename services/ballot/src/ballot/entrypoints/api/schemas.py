@@ -114,10 +114,20 @@ class CastReceipt(BaseModel):
     fingerprint: str = Field(description="the election fingerprint the ballot is bound to")
 
 
+class AuditReceipt(BaseModel):
+    election_id: str
+    tracker: str = Field(description="tracker of the audited (spoiled) ballot")
+    audited: bool
+    choices: list[int] = Field(description="the choice per question the nonces opened")
+    published: str = Field(description="when the audit document appears on the board")
+    replayed: bool = False
+
+
 class TrackerLookup(BaseModel):
     election_id: str
     tracker: str
-    seq: int
+    seq: int | None = Field(description="board position; null for an audit before the close")
     counted: bool = Field(description="the last ballot of its credential (the one that counts)")
     superseded: bool
+    audited: bool = Field(description="an audited (spoiled) ballot: never counted (SPEC §9.4)")
     election_status: str
