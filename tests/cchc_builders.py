@@ -16,7 +16,7 @@ from assessment.domain.cchc import demo, sheet
 from assessment.domain.cchc.criteria_set import CriteriaSet
 from assessment.domain.cchc.rules import Rule
 from assessment.domain.cchc.tree import Node, SetContent
-from assessment.domain.cchc.values import Method, fmt
+from assessment.domain.cchc.values import Method, NodeKind, fmt
 from builders import at, evidence
 
 HOME_AFFAIRS = {"subject": "snv.cchc", "role": "home_affairs", "acting_for": "SNV"}
@@ -91,7 +91,9 @@ def answer_for(rule: Rule, points: Decimal) -> dict[str, Any]:
 
 def plan_answers(content: SetContent, total: Decimal) -> dict[str, tuple[dict[str, Any], Decimal]]:
     """Answers per appraised leaf whose points add up to exactly ``total``."""
-    leaves = [n for n in content.leaves() if n.method is Method.APPRAISAL]
+    leaves = [
+        n for n in content.leaves() if n.method is Method.APPRAISAL and n.kind is NodeKind.REGULAR
+    ]
     free = [n for n in leaves if n.rule is not None and n.rule.kind == "points"]
     fixed = [n for n in leaves if n not in free]
     deficit = sum((n.max_points for n in leaves), Decimal(0)) - total

@@ -214,10 +214,33 @@ def read_set(
     content = {"nodes": nodes, **settings}
     try:
         return SetContent.from_dict(content).to_dict()
-    except DomainError as exc:
+    except DomainError as first:
+        raise SheetRejected(_tree_problems(content, row_of, total_row, first)) from None
+
+
+def _tree_problems(
+    content: dict[str, Any],
+    row_of: dict[str, int],
+    total_row: tuple[int, str] | None,
+    first: DomainError,
+) -> list[dict[str, Any]]:
+    """All tree problems, each on the row of the criterion it names (the total on its row,
+    ranking settings on the parameter sheet)."""
+    try:
+        errors: list[DomainError] = list(SetContent.parse(content).problems()) or [first]
+    except DomainError:
+        errors = [first]
+    out = []
+    for exc in errors:
         m = re.match(r"^'([^']+)'", exc.detail)
-        row = row_of.get(m.group(1)) if m else (total_row[0] if total_row else None)
-        raise SheetRejected([_problem(CRITERIA_SHEET, row, exc)]) from None
+        row = row_of.get(m.group(1)) if m else None
+        where = CRITERIA_SHEET
+        if m is None and exc.detail.startswith("tổng điểm"):
+            row = total_row[0] if total_row else None
+        elif m is None:
+            where = PARAMS_SHEET
+        out.append(_problem(where, row, exc))
+    return out
 
 
 def write_set(content: SetContent) -> tuple[list[str], list[list[Any]], list[list[Any]]]:

@@ -134,6 +134,13 @@ class SetContent:
     # ------------------------------------------------------------ parsing + checks
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SetContent:
+        content = cls.parse(data)
+        content.check()
+        return content
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> SetContent:
+        """Read without the tree checks (``from_dict`` adds them)."""
         nodes = tuple(_node_from_dict(n) for n in data.get("nodes") or [])
         bands = []
         for raw in data.get("bands") or []:
@@ -155,7 +162,6 @@ class SetContent:
             survey_weight=None if weight in (None, "") else points(weight, "tỉ trọng điều tra"),
             rank_precision=int(data.get("rank_precision", 2)),
         )
-        content.check()
         return content
 
     def to_dict(self) -> dict[str, Any]:
@@ -170,22 +176,40 @@ class SetContent:
         }
 
     def check(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise problems[0]
+
+    def problems(self) -> list[ValidationFailed]:
+        """Every problem of the tree, deepest rows first (a wrong component sum is reported on
+        its criterion before the field above it), then the total and the ranking settings."""
         if not self.nodes:
-            raise TreeInvalid("bộ tiêu chí chưa có lĩnh vực nào")
+            return [TreeInvalid("bộ tiêu chí chưa có lĩnh vực nào")]
+        found: list[ValidationFailed] = []
         seen: set[str] = set()
         for node in self.nodes:
             if node.code in seen:
-                raise TreeInvalid(f"mã '{node.code}' bị trùng")
+                found.append(TreeInvalid(f"'{node.code}': mã bị trùng"))
             seen.add(node.code)
-        for node in self.nodes:
-            self._check_node(node)
+        for node in reversed(self.nodes):
+            try:
+                self._check_node(node)
+            except ValidationFailed as exc:
+                found.append(exc)
         regular = [n for n in self.roots() if n.kind is NodeKind.REGULAR]
         total = sum((n.max_points for n in regular), ZERO)
         if total != self.total_points:
-            raise TreeInvalid(
-                f"tổng điểm tối đa các lĩnh vực là {fmt(total)}, khác tổng {fmt(self.total_points)}"
+            found.append(
+                TreeInvalid(
+                    f"tổng điểm tối đa các lĩnh vực là {fmt(total)}, khác tổng "
+                    f"{fmt(self.total_points)}"
+                )
             )
-        self._check_ranking()
+        try:
+            self._check_ranking()
+        except ValidationFailed as exc:
+            found.append(exc)
+        return found
 
     def _check_node(self, node: Node) -> None:
         where = f"'{node.code}'"
