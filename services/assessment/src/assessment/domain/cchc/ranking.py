@@ -51,34 +51,37 @@ def rank(content: SetContent, results: list[IndexResult]) -> list[RankedRow]:
     precision = content.rank_precision
     keys = content.tie_break
 
-    def sort_key(r: IndexResult) -> tuple[Decimal, ...]:
-        return (published_index(r, precision), *(_key_value(r, k) for k in keys))
-
-    ordered = sorted(results, key=lambda r: (tuple(-v for v in sort_key(r)), r.name, r.unit_id))
+    keyed = [
+        (r, (published_index(r, precision), *(_key_value(r, k) for k in keys))) for r in results
+    ]
+    keyed.sort(key=lambda pair: (tuple(-v for v in pair[1]), pair[0].name, pair[0].unit_id))
+    groups: list[list[tuple[IndexResult, tuple[Decimal, ...]]]] = []
+    for pair in keyed:
+        if groups and groups[-1][0][1] == pair[1]:
+            groups[-1].append(pair)
+        else:
+            groups.append([pair])
     rows: list[RankedRow] = []
-    position = 0
-    while position < len(ordered):
-        head = ordered[position]
-        group = [r for r in ordered[position:] if sort_key(r) == sort_key(head)]
+    for group in groups:
+        head, key = group[0]
         separated_by = None
         if rows:
             above = rows[-1].result
-            if published_index(above, precision) == published_index(head, precision):
+            if published_index(above, precision) == key[0]:
                 separated_by = next(
                     (k for k in keys if _key_value(above, k) != _key_value(head, k)), None
                 )
-        figure = published_index(head, precision)
-        ids = tuple(r.unit_id for r in group) if len(group) > 1 else ()
-        for member in group:
+        ids = tuple(r.unit_id for r, _ in group) if len(group) > 1 else ()
+        position = len(rows)
+        for member, _ in group:
             rows.append(
                 RankedRow(
                     result=member,
-                    published_index=figure,
+                    published_index=key[0],
                     rank=position + 1,
-                    band=content.band_for(figure),
+                    band=content.band_for(key[0]),
                     tied_with=tuple(i for i in ids if i != member.unit_id),
                     separated_by=separated_by,
                 )
             )
-        position += len(group)
     return rows

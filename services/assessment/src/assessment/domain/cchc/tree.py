@@ -125,11 +125,14 @@ class SetContent:
     rank_precision: int = 2
     _by_code: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
     _children: dict[str | None, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    _leaves: list[Node] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for node in self.nodes:
             self._by_code[node.code] = node
             self._children.setdefault(node.parent, []).append(node.code)
+            if node.rule is not None:
+                self._leaves.append(node)
 
     # ------------------------------------------------------------ parsing + checks
     @classmethod
@@ -284,7 +287,7 @@ class SetContent:
         return [self._by_code[c] for c in self._children.get(code, [])]
 
     def leaves(self) -> list[Node]:
-        return [n for n in self.nodes if n.rule is not None]
+        return list(self._leaves)
 
     def leaves_under(self, code: str) -> list[Node]:
         node = self.node(code)
