@@ -411,3 +411,17 @@ def test_excluding_a_criterion_takes_its_components_and_survey_needs_a_reason_to
             results={"26": {"percent": "90"}},
             source_sha256=digest,
         )
+
+
+def test_answers_are_stored_without_floats() -> None:
+    s, criteria = opened()
+    s.record_self_score(
+        criteria=criteria,
+        actor=UNIT_OFFICER,
+        occurred_at=T0,
+        code="4",
+        answer={"points": D("1.25")},
+        explanation="x",
+    )
+    event = s.collect_events()[-1]
+    assert event.answer == {"points": "1.25"} and event.points == "1.25"

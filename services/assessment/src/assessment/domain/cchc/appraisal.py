@@ -25,7 +25,7 @@ from assessment.domain.cchc.errors import (
 from assessment.domain.cchc.self_scoring import instant
 from assessment.domain.cchc.status import Status
 from assessment.domain.cchc.tree import Node
-from assessment.domain.cchc.values import Method, clean_text, evidence_list, fmt
+from assessment.domain.cchc.values import Method, clean_text, evidence_list, fmt, plain_answer
 from assessment.domain.errors import NotFound, ReasonRequired, ValidationFailed
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class AppraisalSteps:
         self.require(Status.SUBMITTED, Status.APPRAISING, doing="thẩm định")
         node = self.leaf(self.content_of(criteria), code, Method.APPRAISAL)
         _check_appraiser(node, agency, is_home_affairs)
+        answer = plain_answer(answer)
         got = fmt(self.score_of(node, answer))
         previous = self.appraised.get(code)
         if previous is not None and previous["points"] == got and previous["answer"] == answer:
@@ -76,7 +77,7 @@ class AppraisalSteps:
             actor=actor,
             occurred_at=occurred_at,
             code=code,
-            answer=dict(answer),
+            answer=answer,
             points=got,
             previous_points=previous["points"] if previous else None,
             self_points=mine,

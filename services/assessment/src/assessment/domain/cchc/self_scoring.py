@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from assessment.domain.cchc.errors import DeadlinePassed, ScoringClosed, ScoringOrder
 from assessment.domain.cchc.status import Status
-from assessment.domain.cchc.values import Method, clean_text, evidence_list, fmt
+from assessment.domain.cchc.values import Method, clean_text, evidence_list, fmt, plain_answer
 from assessment.domain.errors import ReasonRequired, ValidationFailed
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class SelfScoringSteps:
             raise ValidationFailed(
                 f"'{code}': cần tài liệu kiểm chứng hoặc giải trình cách tự chấm điểm"
             )
+        answer = plain_answer(answer)
         got = self.score_of(node, answer)
         previous = self.self_scores.get(code)
         self._trigger(
@@ -64,7 +65,7 @@ class SelfScoringSteps:
             actor=actor,
             occurred_at=occurred_at,
             code=code,
-            answer=dict(answer),
+            answer=answer,
             points=fmt(got),
             previous_points=previous["points"] if previous else None,
             evidence=docs,

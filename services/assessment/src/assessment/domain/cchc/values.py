@@ -58,6 +58,13 @@ def fmt(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def plain_answer(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer as events store it: numbers as canonical text, so nothing is a float."""
+    if not isinstance(answer, dict):
+        raise ValidationFailed("câu trả lời phải là một đối tượng")
+    return {k: fmt(v) if isinstance(v, Decimal) else v for k, v in answer.items() if v is not None}
+
+
 def fmt_vi(value: Decimal, places: int = 2) -> str:
     """Vietnamese display: decimal comma, e.g. ``89,45``."""
     return format(value.quantize(Decimal(1).scaleb(-places)), "f").replace(".", ",")
