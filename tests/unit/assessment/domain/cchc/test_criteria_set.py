@@ -213,3 +213,11 @@ def test_export_reads_back_identically() -> None:
     )
     assert again == content.to_dict()
     assert rows[-1][:3] == ["", "Tổng cộng", Decimal(100)]
+
+
+def test_a_total_row_that_contradicts_the_parameter_sheet_is_refused_on_its_row() -> None:
+    rows = [*demo.rows()[:-1], (len(demo.ROWS) + 1, ["", "Tổng cộng", "98"])]
+    with pytest.raises(SheetRejected) as err:
+        sheet.read_set(demo.HEADER, rows, demo.params("so_nganh"))
+    (problem,) = err.value.problems
+    assert problem["row"] == len(demo.ROWS) + 1 and "98" in problem["detail"]

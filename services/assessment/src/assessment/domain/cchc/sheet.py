@@ -206,7 +206,13 @@ def read_set(
     settings = _params(params or [], problems)
     if total_row is not None:
         try:
-            settings.setdefault("total_points", fmt(to_decimal(total_row[1], "tổng cộng")))
+            written = fmt(to_decimal(total_row[1], "tổng cộng"))
+            declared = settings.setdefault("total_points", written)
+            if Decimal(declared) != Decimal(written):
+                raise ValidationFailed(
+                    f"dòng tổng cộng ghi {written}, khác tổng điểm {declared} ở trang "
+                    f"'{PARAMS_SHEET}'"
+                )
         except DomainError as exc:
             problems.append(_problem(CRITERIA_SHEET, total_row[0], exc))
     if problems:
