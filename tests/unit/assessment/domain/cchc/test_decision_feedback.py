@@ -11,7 +11,7 @@ from assessment.domain.cchc.errors import AlreadyReplied, ScoringClosed, Scoring
 from assessment.domain.cchc.feedback import CriterionFlag, flag_id_for
 from assessment.domain.cchc.ranking_decision import CchcRanking, ranking_id_for
 from assessment.domain.cchc.scoring import CchcScoring
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.errors import ValidationFailed
 from builders import at
 from cchc_builders import (
     DEADLINE,

@@ -9,7 +9,7 @@ import pytest
 from assessment.domain.cchc.errors import RuleInvalid, ScoreOutsideRule
 from assessment.domain.cchc.rule_text import describe_rule, parse_rule
 from assessment.domain.cchc.rules import Rule
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.errors import ValidationFailed
 
 D = Decimal
 BANDS_70_90 = "Từ 90% trở lên: 2; Từ 70% đến dưới 90%: 1; Dưới 70%: 0"

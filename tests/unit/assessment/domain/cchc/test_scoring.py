@@ -17,7 +17,7 @@ from assessment.domain.cchc.errors import (
     SetNotPublished,
 )
 from assessment.domain.cchc.scoring import CchcScoring, scoring_id_for
-from assessment.domain.errors import ReasonRequired, ValidationFailed
+from assessment.domain.kernel.errors import ReasonRequired, ValidationFailed
 from builders import at, evidence
 from cchc_builders import (
     DEADLINE,

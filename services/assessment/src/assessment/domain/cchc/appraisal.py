@@ -26,7 +26,7 @@ from assessment.domain.cchc.self_scoring import instant
 from assessment.domain.cchc.status import Status
 from assessment.domain.cchc.tree import Node
 from assessment.domain.cchc.values import Method, clean_text, evidence_list, fmt, plain_answer
-from assessment.domain.errors import NotFound, ReasonRequired, ValidationFailed
+from assessment.domain.kernel.errors import NotFound, ReasonRequired, ValidationFailed
 
 if TYPE_CHECKING:
     from assessment.domain.cchc.criteria_set import CriteriaSet

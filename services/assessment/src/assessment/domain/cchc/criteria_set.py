@@ -12,11 +12,11 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.cchc.errors import SetPublished
 from assessment.domain.cchc.tree import SetContent
 from assessment.domain.cchc.values import block_code, clean_text
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.errors import ValidationFailed
 
 _PARSED: dict[tuple[UUID, int], SetContent] = {}
 _PARSED_LIMIT = 256

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessment.domain.errors import DomainError, StepClosed, StepOrderViolation, ValidationFailed
+from assessment.domain.kernel.errors import (
+    DomainError,
+    StepClosed,
+    StepOrderViolation,
+    ValidationFailed,
+)
 
 
 class RuleInvalid(ValidationFailed):

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.cchc.criteria_set import CriteriaSet
 from assessment.domain.cchc.errors import AlreadyReplied
 from assessment.domain.cchc.values import clean_text
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.errors import ValidationFailed
 
 FLAG_NAMESPACE = uuid.UUID("b4c3d2e1-f0a9-5b8c-8d7e-6f5a4b3c2d1e")
 PROPOSAL_KINDS = ("none", "new", "change", "remove")

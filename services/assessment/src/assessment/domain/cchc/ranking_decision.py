@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.cchc.criteria_set import CriteriaSet
 from assessment.domain.cchc.errors import ScoringClosed, ScoringOrder
 from assessment.domain.cchc.index import compute_index
@@ -22,7 +21,8 @@ from assessment.domain.cchc.scoring import CchcScoring
 from assessment.domain.cchc.self_scoring import instant
 from assessment.domain.cchc.status import Status
 from assessment.domain.cchc.values import block_code, clean_text, fmt
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.errors import ValidationFailed
 
 RANKING_NAMESPACE = uuid.UUID("3f8a6b2c-1d4e-5f70-9a8b-7c6d5e4f3a2b")
 

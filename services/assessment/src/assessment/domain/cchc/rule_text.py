@@ -22,7 +22,7 @@ from typing import Any
 from assessment.domain.cchc.errors import RuleInvalid
 from assessment.domain.cchc.rules import Band, Rule
 from assessment.domain.cchc.values import HUNDRED, ZERO, fmt, to_decimal
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.errors import ValidationFailed
 
 KINDS = {
     "mức": "options",

@@ -28,7 +28,7 @@ from typing import Any
 
 from assessment.domain.cchc.errors import RuleInvalid, ScoreOutsideRule
 from assessment.domain.cchc.values import HUNDRED, ZERO, fmt, points, to_decimal
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.errors import ValidationFailed
 
 CENT = Decimal("0.01")
 

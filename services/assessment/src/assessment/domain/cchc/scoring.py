@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.cchc.appraisal import AppraisalSteps
 from assessment.domain.cchc.criteria_set import CriteriaSet
 from assessment.domain.cchc.errors import (
@@ -31,7 +30,8 @@ from assessment.domain.cchc.self_scoring import SelfScoringSteps, instant
 from assessment.domain.cchc.status import Status
 from assessment.domain.cchc.tree import Node, SetContent
 from assessment.domain.cchc.values import Method
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.errors import ValidationFailed
 
 SCORING_NAMESPACE = uuid.UUID("7e2d9c41-3a5b-5f60-8e1d-2c4b6a8f0d13")
 

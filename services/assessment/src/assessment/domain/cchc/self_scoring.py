@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from assessment.domain.cchc.errors import DeadlinePassed, ScoringClosed, ScoringOrder
 from assessment.domain.cchc.status import Status
 from assessment.domain.cchc.values import Method, clean_text, evidence_list, fmt, plain_answer
-from assessment.domain.errors import ReasonRequired, ValidationFailed
+from assessment.domain.kernel.errors import ReasonRequired, ValidationFailed
 
 if TYPE_CHECKING:
     from assessment.domain.cchc.criteria_set import CriteriaSet

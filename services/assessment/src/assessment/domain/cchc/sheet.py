@@ -22,7 +22,7 @@ from assessment.domain.cchc.errors import SheetRejected
 from assessment.domain.cchc.rule_text import describe_rule, parse_rule, slug
 from assessment.domain.cchc.tree import SetContent
 from assessment.domain.cchc.values import Level, NodeKind, fmt, to_decimal
-from assessment.domain.errors import DomainError, ValidationFailed
+from assessment.domain.kernel.errors import DomainError, ValidationFailed
 
 CRITERIA_SHEET = "Bộ tiêu chí"
 PARAMS_SHEET = "Thông số"

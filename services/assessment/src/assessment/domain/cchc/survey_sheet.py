@@ -13,7 +13,7 @@ from assessment.domain.cchc.errors import SheetRejected
 from assessment.domain.cchc.sheet import _cell, norm
 from assessment.domain.cchc.tree import SetContent
 from assessment.domain.cchc.values import HUNDRED, ZERO, Method, fmt, to_decimal
-from assessment.domain.errors import DomainError, ValidationFailed
+from assessment.domain.kernel.errors import DomainError, ValidationFailed
 
 SURVEY_SHEET = "Kết quả điều tra"
 UNIT_COLUMN = "mã đơn vị"

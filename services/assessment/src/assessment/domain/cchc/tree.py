@@ -21,7 +21,7 @@ from typing import Any
 from assessment.domain.cchc.errors import RuleInvalid, TreeInvalid, UnknownCriterion
 from assessment.domain.cchc.rules import Rule
 from assessment.domain.cchc.values import HUNDRED, ZERO, Level, Method, NodeKind, fmt, points
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.errors import ValidationFailed
 
 TIE_BREAK_KEYS = ("appraised_points", "survey_points", "self_gap")
 COMBINATIONS = ("sum", "weighted")

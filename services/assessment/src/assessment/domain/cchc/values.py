@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from assessment.domain.errors import ValidationFailed
+from assessment.domain.kernel.errors import ValidationFailed
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
