@@ -92,7 +92,9 @@ def read_criteria_xlsx(data: bytes) -> dict[str, Any]:
     return read_set(header, rows, params)
 
 
-def write_criteria_xlsx(content: SetContent, title: str) -> bytes:
+def write_criteria_xlsx(content: SetContent | dict[str, Any], title: str) -> bytes:
+    if isinstance(content, dict):
+        content = SetContent.from_dict(content)
     header, rows, params = write_set(content)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
@@ -128,8 +130,10 @@ def write_criteria_xlsx(content: SetContent, title: str) -> bytes:
 
 
 def read_survey_xlsx(
-    data: bytes, content: SetContent, known_units: set[str]
+    data: bytes, content: SetContent | dict[str, Any], known_units: set[str]
 ) -> dict[str, dict[str, dict[str, Any]]]:
+    if isinstance(content, dict):
+        content = SetContent.from_dict(content)
     workbook = _open(data, SURVEY_SHEET)
     try:
         rows = _rows(_sheet(workbook, SURVEY_SHEET, required=True), SURVEY_SHEET)
@@ -137,3 +141,15 @@ def read_survey_xlsx(
         workbook.close()
     header, body = _split_header(rows, SURVEY_SHEET, "mã đơn vị")
     return read_survey(header, body, content, known_units)
+
+
+def survey_unit_codes(data: bytes) -> list[str]:
+    """The unit codes a survey file names (its 'Mã đơn vị' column), for the caller to check."""
+    workbook = _open(data, SURVEY_SHEET)
+    try:
+        rows = _rows(_sheet(workbook, SURVEY_SHEET, required=True), SURVEY_SHEET)
+    finally:
+        workbook.close()
+    header, body = _split_header(rows, SURVEY_SHEET, "mã đơn vị")
+    at = [norm(h) for h in header].index("mã đơn vị")
+    return sorted({str(cells[at]).strip() for _, cells in body if at < len(cells) and cells[at]})
