@@ -14,7 +14,7 @@ from reporting.adapters.db import Tx
 from reporting.read_models import ReadModel
 from shared.envelope import Envelope
 
-NAMES: tuple[str, ...] = ("cycle_board",)
+NAMES: tuple[str, ...] = ("cycle_board", "cchc_scores")
 
 
 def load_read_models(names: Sequence[str] = NAMES) -> tuple[ReadModel, ...]:
