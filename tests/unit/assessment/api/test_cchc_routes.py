@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
@@ -64,3 +66,37 @@ def test_upload_needs_an_xlsx_body(app: AssessmentApplication) -> None:
     )
     assert resp.status_code == 422 and resp.json()["code"] == "cchc.sheet_rejected"
     assert (app.recorder.max_notification_id() or 0) == before
+
+
+def survey_file(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Kết quả điều tra"
+    ws.append(["Mã đơn vị", "Tên đơn vị", "Số phiếu", "26", "27"])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_survey_results_imported_from_xlsx(app: AssessmentApplication, clock: MutableClock) -> None:
+    api = TestClient(create_app(app, verifier=TEST_ISSUER.verifier()))
+    ids = run_cycle(api, clock)
+    url = f"/v1/cchc/criteria-sets/{ids['set']}/surveys/import"
+    before = app.recorder.max_notification_id() or 0
+    bad = survey_file([["SA", "Sở A", 400, 85.3, 90], ["SX", "Không có", 10, 50, 50]])
+    resp = api.post(url, params={"year": 2020}, content=bad, headers={**HA, "content-type": XLSX})
+    assert resp.status_code == 422 and [e["row"] for e in resp.json()["errors"]] == [3]
+    assert (app.recorder.max_notification_id() or 0) == before
+    good = survey_file([["SA", "Sở A", 400, 85.3, 90], ["SB", "Sở B", 380, 70, "75,5"]])
+    resp = api.post(url, params={"year": 2020}, content=good, headers={**HA, "content-type": XLSX})
+    assert resp.status_code == 200, resp.text
+    sheet = api.get(f"/v1/cchc/scorings/{ids['scoring:SB']}", headers=AUDITOR).json()
+    assert sheet["survey"]["27"]["points"] == "11.33"  # 15 × 75,5 % = 11,325 → 11,33
+    assert sheet["survey"]["26"]["respondents"] == 380
+    officer = headers(tenant="dong-nai", subject="sa.cb", role="unit_officer", unit="SA")
+    resp = api.post(
+        url, params={"year": 2020}, content=good, headers={**officer, "content-type": XLSX}
+    )
+    assert resp.status_code == 403
