@@ -1,9 +1,11 @@
 """Benchmark: a CCHC scoring sheet of 100 units × 100 criteria recomputed and ranked.
 
-Run (pure computation: no servers needed)::
+Run::
 
-    .venv/bin/python bench/cchc_ranking.py                  # 100 units × 100 criteria, 5 runs
+    .venv/bin/python bench/cchc_ranking.py                  # in process, 100 × 100, 5 runs
     .venv/bin/python bench/cchc_ranking.py --units 300 --criteria 120 --runs 3
+    eval "$(deploy/local/infra.sh env)"                     # then, with the event store:
+    .venv/bin/python bench/cchc_ranking.py --runs 3 --store postgres   # ~3 min (the baseline)
 
 What it does, in one process and one run:
 
@@ -21,7 +23,15 @@ What it does, in one process and one run:
    * BASELINE ``naive``: every (unit, criterion) score read on its own by walking that unit's
      events for the latest appraised score of that criterion — one event-stream read per
      value —, then the same index and ranking;
-4. checks the three give the same table, prints median and max of each and the ratio.
+4. checks the three give the same table, prints median and max of each and the ratio;
+5. with ``--store postgres``: saves everything into a private PostgreSQL database (dropped
+   after; one snapshot per unit) through the production application, then times
+   * ``store: get+rank``: ``repository.get`` of every unit's scoring (the application's cache
+     hands out deep copies, as for a command; the ranking decision loads the block this way),
+     ``compute_index`` and ``rank``;
+   * BASELINE ``store: naive``, once: every self and appraised value read with its own query of
+     the unit's events (2 × units × criteria reads), then the same index and ranking;
+   and checks both give the same ranks and figures.
 """
 
 from __future__ import annotations
@@ -35,16 +45,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "services/assessment/src"), str(ROOT / "shared/src")]
+from _common import need_env, private_database
+from pydantic import SecretStr
 
-from assessment.domain.cchc.criteria_set import CriteriaSet  # noqa: E402
-from assessment.domain.cchc.index import UnitScores, compute_index  # noqa: E402
-from assessment.domain.cchc.ranking import rank  # noqa: E402
-from assessment.domain.cchc.scoring import CchcScoring  # noqa: E402
+from assessment.bootstrap import build_application
+from assessment.domain.cchc.criteria_set import CriteriaSet
+from assessment.domain.cchc.index import UnitScores, compute_index
+from assessment.domain.cchc.ranking import rank
+from assessment.domain.cchc.scoring import CchcScoring
+from shared.settings import AssessmentSettings
 
 HA = {"subject": "snv.bench", "role": "home_affairs", "acting_for": "SNV"}
 UNIT = {"subject": "u.bench", "role": "unit_head", "acting_for": "U"}
@@ -224,11 +235,82 @@ def naive(s: CriteriaSet, streams: list[list[Any]]) -> list[Any]:
     return rank(s.content, results)
 
 
+def store_phase(s: CriteriaSet, streams: list[list[Any]], runs: int) -> None:
+    """The same table from a real PostgreSQL event store (private database, dropped after)."""
+    admin = need_env("TEST_DATABASE_URL")
+    with private_database(admin, "_cchc") as url:
+        app = build_application(AssessmentSettings(mode="production", database_url=SecretStr(url)))
+        try:
+            app.save(s)
+            for events in streams:
+                app.save(*events)
+                app.take_snapshot(events[0].originator_id)
+            ids = [events[0].originator_id for events in streams]
+            topic = CchcScoring.AppraisedScoreRecorded.TOPIC
+            self_topic = CchcScoring.SelfScoreRecorded.TOPIC
+            codes = [leaf.code for leaf in s.content.leaves()]
+
+            def loaded() -> list[Any]:
+                results = []
+                for ident in ids:
+                    agg: Any = app.repository.get(ident)
+                    scores = agg.unit_scores(agg.unit_id)
+                    results.append(compute_index(s.content, scores, survey_held=False))
+                return rank(s.content, results)
+
+            def naive_store() -> list[Any]:
+                results = []
+                for ident in ids:
+                    values: dict[str, dict[str, Decimal]] = {topic: {}, self_topic: {}}
+                    for wanted in (topic, self_topic):
+                        for code in codes:  # one read of the store per value
+                            found = Decimal(0)
+                            for stored in app.recorder.select_events(ident):
+                                if stored.topic == wanted:
+                                    event: Any = app.mapper.to_domain_event(stored)
+                                    if event.code == code:
+                                        found = Decimal(event.points)
+                            values[wanted][code] = found
+                    scores = UnitScores(
+                        str(ident), str(ident), values[topic], self_scored=values[self_topic]
+                    )
+                    results.append(compute_index(s.content, scores, survey_held=False))
+                return rank(s.content, results)
+
+            timings: dict[str, list[float]] = {"store: get+rank": [], "store: naive": []}
+            tables = {}
+            for i in range(runs):
+                t = time.perf_counter()
+                tables["store: get+rank"] = table(loaded())
+                timings["store: get+rank"].append(time.perf_counter() - t)
+                if i == 0:  # the baseline once: it reads the store 2 × units × criteria times
+                    t = time.perf_counter()
+                    tables["store: naive"] = table(naive_store())
+                    timings["store: naive"].append(time.perf_counter() - t)
+            assert [r[1:] for r in tables["store: get+rank"]] == [
+                r[1:] for r in tables["store: naive"]
+            ], "store methods disagree"
+            for name, values in timings.items():
+                print(f"  {name:18s} median {statistics.median(values) * 1000:8.1f} ms   "
+                      f"runs {len(values)}")  # fmt: skip
+            fast = statistics.median(timings["store: get+rank"])
+            slow = statistics.median(timings["store: naive"])
+            verdict = "within" if fast <= 1.0 else "OVER"
+            print(f"store get+rank is {slow / fast:.0f}× faster than one store read per value; "
+                  f"{verdict} the 1 s target")  # fmt: skip
+        finally:
+            app.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--criteria", type=int, default=100, help="a multiple of 10")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--store", choices=["none", "postgres"], default="none",
+        help="also time the table read from a PostgreSQL event store (TEST_DATABASE_URL)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.criteria % 10 or not 10 <= args.criteria <= 1000 or not 1 <= args.units <= 5000:
         sys.exit("--criteria: a multiple of 10 in 10..1000; --units in 1..5000")
@@ -265,6 +347,8 @@ def main() -> None:
     verdict = "within" if fast <= 1.0 else "OVER"
     print(f"replay+rank is {slow / fast:.1f}× faster than the naive baseline; "
           f"{verdict} the 1 s target")  # fmt: skip
+    if args.store == "postgres":
+        store_phase(s, streams, args.runs)
 
 
 if __name__ == "__main__":

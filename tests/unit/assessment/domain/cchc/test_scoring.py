@@ -271,7 +271,7 @@ def test_appraisers_named_per_criterion_and_reasons_for_every_difference() -> No
         ("appraisal", "0", "Không có danh mục"),
         ("appraisal", "1", "Sau bổ sung"),
     ]
-    assert [h["by"]["subject"] for h in changes[1:]] == ["stp.thamdinh", "snv.cchc"]
+    assert [h["by"] for h in changes[1:]] == ["stp.thamdinh", "snv.cchc"]
 
 
 def test_supplement_request_is_answered_once_and_blocks_reconciliation_until_due() -> None:
@@ -425,3 +425,23 @@ def test_answers_are_stored_without_floats() -> None:
     )
     event = s.collect_events()[-1]
     assert event.answer == {"points": "1.25"} and event.points == "1.25"
+
+
+def test_a_deep_copy_is_equal_and_independent() -> None:
+    import copy
+
+    s, criteria = submitted()
+    clone = copy.deepcopy(s)
+    assert clone.__dict__ == s.__dict__ and clone is not s
+    clone.appraise(
+        criteria=criteria,
+        actor=HOME_AFFAIRS,
+        occurred_at=BEFORE,
+        agency="SNV",
+        is_home_affairs=True,
+        code="1.1",
+        answer={"option": "khong_ban_hanh"},
+        reason="thử trên bản sao",
+    )
+    assert "1.1" not in s.appraised and s.status == "submitted" and s.version < clone.version
+    assert clone.self_scores["1.1"] is not s.self_scores["1.1"]
