@@ -218,4 +218,7 @@ def load_demo(app: AssessmentApplication) -> dict[str, str] | None:
             )
     with clock_at(app, "2014-01-15T10:00:00+07:00"):
         app.publish(HOME_AFFAIRS, cycle_id, ids["SNV"], channel="Cổng thông tin điện tử tỉnh")
-    return {"tenant": TENANT, "cycle_id": str(cycle_id)}
+    from embedded.demo_cchc import load_cchc_demo  # it builds on this demo's units
+
+    cchc = load_cchc_demo(app) or {}
+    return {"tenant": TENANT, "cycle_id": str(cycle_id), "cchc_set_id": cchc.get("set_id", "")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,7 +62,9 @@ def post_routes(client: TestClient) -> list[str]:
 
 
 def fill(path: str, ids: dict[str, str]) -> str:
-    return path.format(aggregate_id=ids["unit_id"], assignments_id=ids["unit_id"], **ids)
+    """Path ids by name; any other context's id (``{set_id}``…) gets the unit's id, which names
+    no aggregate of that kind (a 404 where the body is valid)."""
+    return re.sub(r"{(\w+)}", lambda m: ids.get(m.group(1), ids["unit_id"]), path)
 
 
 def assert_problem(resp: Any, status: int, code: str | None = None) -> dict[str, Any]:

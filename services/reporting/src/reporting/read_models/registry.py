@@ -14,7 +14,7 @@ from reporting.adapters.db import Tx
 from reporting.read_models import ReadModel
 from shared.envelope import Envelope
 
-NAMES: tuple[str, ...] = ("cycle_board",)
+NAMES: tuple[str, ...] = ("cycle_board", "cchc_scores")
 
 
 def load_read_models(names: Sequence[str] = NAMES) -> tuple[ReadModel, ...]:
@@ -38,12 +38,15 @@ def create_all(tx: Tx, models: Sequence[ReadModel] = READ_MODELS) -> None:
 def apply_all(
     tx: Tx, envelopes: Sequence[Envelope], models: Sequence[ReadModel] = READ_MODELS
 ) -> tuple[int, int]:
-    """Fold a batch into every read model: (applied, unchanged), summed over them."""
-    applied = unchanged = 0
+    """Fold a batch into every read model: (applied, unchanged), counted per envelope — an
+    envelope is applied when a read model changed a row for it, unchanged (a duplicate, a
+    replay, or of no read model's concern) otherwise. Summing each model's "unchanged" would
+    count every envelope once per read model that ignores it."""
+    applied = 0
     for model in models:
-        a, u = model.apply_many(tx, envelopes)
-        applied, unchanged = applied + a, unchanged + u
-    return applied, unchanged
+        applied += model.apply_many(tx, envelopes)[0]
+    applied = min(applied, len(envelopes))
+    return applied, len(envelopes) - applied
 
 
 def tables(models: Sequence[ReadModel] = READ_MODELS) -> tuple[str, ...]:

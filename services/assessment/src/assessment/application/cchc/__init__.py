@@ -1,6 +1,20 @@
-"""CCHC context (seed 004): administrative-reform scoring. Empty for now. It will own the
-scoring commands and handlers (criteria, self-scores, appraisal), its queries and its
-permission rows, and expose ``CONTEXT`` (see docs/adr/0002-contexts-and-commands.md).
-"""
+"""CCHC context (seed 004): administrative-reform scoring — criteria sets (versioned, XLSX in
+the published shape), each unit's year (self-scoring with evidence, head approval, withdrawal,
+appraisal, supplements, reconciliation, council), surveys, the ranking decision and its
+publication, feedback on criteria. Commands in ``commands``, one handler each in ``handlers``,
+reads in ``queries``, its rows of the matrix in ``permissions``."""
 
 from __future__ import annotations
+
+from assessment.application.cchc import handlers, permissions, queries
+from assessment.application.kernel.catalogue import Context
+from assessment.domain.cchc.scoring import CchcScoring
+
+CONTEXT = Context.collect(
+    "cchc",
+    "Chấm điểm cải cách hành chính / Administrative-reform scoring",
+    handlers=handlers,
+    queries=queries,
+    permissions=permissions.ROWS,
+    snapshotted=(CchcScoring,),
+)

@@ -71,3 +71,4 @@ class CommandResult(BaseModel):
     late: bool | None = None
     late_by_seconds: int | None = None
     enrolled: list[str] | None = None
+    request_id: str | None = None

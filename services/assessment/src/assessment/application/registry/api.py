@@ -3,6 +3,7 @@ who a caller acts for, what its assignments cover, whether a unit existed in a y
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -53,3 +54,8 @@ def require_active_in(read: Read, unit_ids: list[UUID], year: int) -> None:
             raise ValidationFailed(
                 f"đơn vị '{unit.code}' đã ngừng hoạt động từ {unit.valid_to}, trước năm {year}"
             )
+
+
+def unit_name(read: Read, unit_id: UUID, year: int) -> str:
+    """The unit's name as it was at the end of ``year`` (rankings name units as in that year)."""
+    return read.load(Unit, unit_id, "đơn vị").name_on(date(year, 12, 31))

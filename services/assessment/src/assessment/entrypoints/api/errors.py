@@ -20,6 +20,19 @@ STATUS_BY_CODE = {
     "request.idempotency_key_reused": 422,
     "auth.forbidden": 403,
     "auth.outside_assignment": 403,
+    # cchc context
+    "cchc.rule_invalid": 422,
+    "cchc.tree_invalid": 422,
+    "cchc.sheet_rejected": 422,
+    "cchc.score_outside_rule": 422,
+    "cchc.unknown_criterion": 422,
+    "cchc.set_published": 409,
+    "cchc.set_not_published": 409,
+    "cchc.scoring_closed": 409,
+    "cchc.scoring_order": 409,
+    "cchc.deadline_passed": 409,
+    "cchc.already_replied": 409,
+    "cchc.appraiser_not_named": 403,
 }
 
 
@@ -31,6 +44,8 @@ def translate(exc: Exception) -> AppError | None:
             title_en=exc.title_en,
             status=STATUS_BY_CODE.get(exc.code, 400),
             detail=exc.detail,
+            # a refused spreadsheet names every row at fault (sheet, row, code, detail)
+            extra={"errors": exc.problems} if hasattr(exc, "problems") else {},
         )
     if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
         return AppError(

@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, FastAPI, Query, Request
 
 from reporting.adapters.db import Database
+from reporting.entrypoints.api.cchc import router as cchc_router
 from reporting.read_models.cycle_board.queries import get_board, list_cycles, unit_history
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
@@ -70,6 +71,7 @@ def _require_official(caller: Caller) -> None:
 
 def include_reporting(app: FastAPI) -> None:
     app.include_router(router)
+    app.include_router(cchc_router)
 
 
 def create_app(db: Database | None = None, verifier: TokenVerifier | None = None) -> FastAPI:
