@@ -1,0 +1,592 @@
+"""One person's rating for one year and side (state or party): the procedure of NĐ 90/2020
+Điều 17–18 (NĐ 335/2025 likewise) [R11][R12][R13].
+
+1. self-assessment with the proposed level (Mẫu 01 / 02 / 03 by category, or the score sheet
+   under NĐ 335); 2. the agency meeting's comments, minuted, the minutes approved; 3. the party
+   committee's written comments; 4. the personnel body's proposal; then the competent authority's
+   decision (a head by the superior agency, others by the head), written notice to the person and
+   publication inside the agency (Điều 22 [R14]). A rating found improper is redone with its
+   reason; the earlier result stays in ``history`` and in the log (seed 002).
+
+Every level proposed or decided is checked against the rule set's ``Outcome``. The quota is
+checked by ``ExcellentQuota`` in the same transaction as the decision.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from assessment.domain.base import TenantAggregate
+from assessment.domain.individual.assess import Authority, check_competence
+from assessment.domain.individual.errors import (
+    FinalisedBeforeDecree48,
+    InvalidInput,
+    PreviousAgencyOpinionMissing,
+    ReasonRequired,
+    StepAlreadyDone,
+    StepOutOfOrder,
+)
+from assessment.domain.individual.rules import decree_90_48, decree_335, party_124, party_366
+from assessment.domain.individual.rules.base import Outcome
+from assessment.domain.individual.settings import IndividualSettings
+from assessment.domain.individual.values import Category, parse_day, parse_level, text
+from assessment.domain.values import Level
+
+RATING_NAMESPACE = uuid.UUID("2b7e4c9d-6a1f-5b3e-8d2c-4f5a6b7c8d9e")
+SCORE_SHEET_FORM = "phieu_diem_335"
+PARTY_FORM = "kiem_diem_dang_vien"
+STEPS = ("self_assessment", "meeting", "minutes_approved", "party_committee", "proposal")
+
+
+def rating_id_for(person_id: UUID, year: int, side: str = "state") -> UUID:
+    return uuid.uuid5(RATING_NAMESPACE, f"{person_id}/{year}/{side}")
+
+
+def form_for(rule_set: str, category: Category) -> str:
+    if rule_set == decree_335.CODE:
+        return SCORE_SHEET_FORM
+    if rule_set in (party_124.CODE, party_366.CODE):
+        return PARTY_FORM
+    return category.self_assessment_form
+
+
+def _level(value: str | None) -> str | None:
+    return parse_level(value).value if value is not None else None
+
+
+class IndividualRating(TenantAggregate):
+    TOPIC = "assessment.IndividualRating"
+
+    class Event(TenantAggregate.Event):
+        TOPIC = "assessment.IndividualRating.Event"
+
+    class Opened(Event, TenantAggregate.Created):
+        TOPIC = "assessment.IndividualRating.Opened"
+        person_id: str
+        agency_id: str
+        unit_id: str | None
+        year: int
+        side: str
+        category: str
+        position: str
+        task_group: str
+        rule_set: str
+        form: str
+        previous_agencies: list[str]
+        party_committee: bool
+        authority_agency_id: str
+
+    class SelfAssessed(Event):
+        TOPIC = "assessment.IndividualRating.SelfAssessed"
+        form: str
+        content: dict[str, Any]
+        proposed_level: str
+        score: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.steps["self_assessment"] = {
+                "form": self.form,
+                "content": self.content,
+                "proposed_level": self.proposed_level,
+                "score": self.score,
+                "by": self.actor,
+                "at": self.occurred_at.isoformat(),
+            }
+
+    class PreviousAgencyOpinionRecorded(Event):
+        TOPIC = "assessment.IndividualRating.PreviousAgencyOpinionRecorded"
+        agency_id: str
+        opinion: str
+        proposed_level: str | None
+        agency_dissolved: bool
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.previous_opinions[self.agency_id] = {
+                "opinion": self.opinion,
+                "proposed_level": self.proposed_level,
+                "agency_dissolved": self.agency_dissolved,
+                "by": self.actor,
+            }
+
+    class MeetingMinuted(Event):
+        TOPIC = "assessment.IndividualRating.MeetingMinuted"
+        minutes_number: str
+        held_on: str
+        attendees: int
+        comments: list[dict[str, str]]
+        written: bool  # large agency: written comments instead of a plenary meeting
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.steps["meeting"] = {
+                "minutes_number": self.minutes_number,
+                "held_on": self.held_on,
+                "attendees": self.attendees,
+                "comments": self.comments,
+                "written": self.written,
+            }
+
+    class MinutesApproved(Event):
+        TOPIC = "assessment.IndividualRating.MinutesApproved"
+        approved_on: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.steps["minutes_approved"] = {"approved_on": self.approved_on}
+
+    class PartyCommitteeCommented(Event):
+        TOPIC = "assessment.IndividualRating.PartyCommitteeCommented"
+        document_number: str
+        comments: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.steps["party_committee"] = {
+                "document_number": self.document_number,
+                "comments": self.comments,
+            }
+
+    class PersonnelProposed(Event):
+        TOPIC = "assessment.IndividualRating.PersonnelProposed"
+        proposed_level: str | None
+        summary: str
+        rule_set: str
+        findings: list[dict[str, str]]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.steps["proposal"] = {
+                "proposed_level": self.proposed_level,
+                "summary": self.summary,
+                "findings": self.findings,
+            }
+
+    class Decided(Event):
+        TOPIC = "assessment.IndividualRating.Decided"
+        level: str | None  # None: reviewed, not rated
+        decision_number: str
+        decided_on: str
+        authority_agency_id: str
+        rule_set: str
+        findings: list[dict[str, str]]
+        score: str | None
+        deadline: str
+        late: bool
+        late_by_days: int
+        violations_counted: list[str]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.decision = {
+                "level": self.level,
+                "decision_number": self.decision_number,
+                "decided_on": self.decided_on,
+                "authority_agency_id": self.authority_agency_id,
+                "rule_set": self.rule_set,
+                "findings": self.findings,
+                "score": self.score,
+                "deadline": self.deadline,
+                "late": self.late,
+                "late_by_days": self.late_by_days,
+                "by": self.actor,
+            }
+            aggregate.rule_set = self.rule_set
+            if aggregate.finalised_on is None:
+                aggregate.finalised_on = self.decided_on
+
+    class Notified(Event):
+        TOPIC = "assessment.IndividualRating.Notified"
+        notified_on: str
+        channel: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.notice = {"notified_on": self.notified_on, "channel": self.channel}
+
+    class Published(Event):
+        TOPIC = "assessment.IndividualRating.Published"
+        published_on: str
+        channel: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.publication = {"published_on": self.published_on, "channel": self.channel}
+
+    class Redone(Event):
+        TOPIC = "assessment.IndividualRating.Redone"
+        reason: str
+        basis: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.history.append(
+                {
+                    "steps": aggregate.steps,
+                    "previous_opinions": aggregate.previous_opinions,
+                    "decision": aggregate.decision,
+                    "notice": aggregate.notice,
+                    "publication": aggregate.publication,
+                    "redone_for": self.reason,
+                    "basis": self.basis,
+                    "redone_at": self.occurred_at.isoformat(),
+                    "redone_by": self.actor,
+                }
+            )
+            aggregate.steps = {}
+            aggregate.previous_opinions = {}
+            aggregate.decision = None
+            aggregate.notice = None
+            aggregate.publication = None
+
+    def __init__(
+        self,
+        tenant: str,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        person_id: str,
+        agency_id: str,
+        unit_id: str | None,
+        year: int,
+        side: str,
+        category: str,
+        position: str,
+        task_group: str,
+        rule_set: str,
+        form: str,
+        previous_agencies: list[str],
+        party_committee: bool,
+        authority_agency_id: str,
+    ) -> None:
+        self.tenant = tenant
+        self.person_id = UUID(person_id)
+        self.agency_id = agency_id
+        self.unit_id = unit_id
+        self.year = year
+        self.side = side
+        self.category = Category(category)
+        self.position = position
+        self.task_group = task_group
+        self.rule_set = rule_set
+        self.form = form
+        self.previous_agencies = list(previous_agencies)
+        self.party_committee = party_committee
+        self.authority = Authority(agency_id=authority_agency_id, head_of_agency=True)
+        self.steps: dict[str, dict[str, Any]] = {}
+        self.previous_opinions: dict[str, dict[str, Any]] = {}
+        self.decision: dict[str, Any] | None = None
+        self.notice: dict[str, str] | None = None
+        self.publication: dict[str, str] | None = None
+        self.finalised_on: str | None = None
+        self.history: list[dict[str, Any]] = []
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        tenant: str,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        person_id: UUID,
+        agency_id: str,
+        unit_id: str | None,
+        year: int,
+        category: Category,
+        position: str,
+        task_group: str,
+        rule_set: str,
+        authority: Authority,
+        previous_agencies: tuple[str, ...] = (),
+        side: str = "state",
+        party_committee: bool = True,
+    ) -> IndividualRating:
+        return cls._create(
+            cls.Opened,
+            id=rating_id_for(person_id, year, side),
+            tenant=tenant,
+            actor=actor,
+            occurred_at=occurred_at,
+            person_id=str(person_id),
+            agency_id=agency_id,
+            unit_id=unit_id,
+            year=year,
+            side=side,
+            category=category.value,
+            position=position,
+            task_group=task_group,
+            rule_set=rule_set,
+            form=form_for(rule_set, category),
+            previous_agencies=list(previous_agencies),
+            party_committee=party_committee,
+            authority_agency_id=authority.agency_id,
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _require_undecided(self) -> None:
+        if self.decision is not None:
+            raise StepAlreadyDone(
+                "đã có quyết định xếp loại; muốn sửa phải đánh giá lại (nêu lý do)"
+            )
+
+    def _require(self, step: str, message: str) -> None:
+        if step not in self.steps:
+            raise StepOutOfOrder(message)
+
+    def _once(self, step: str) -> None:
+        self._require_undecided()
+        if step in self.steps:
+            raise StepAlreadyDone(f"bước '{step}' đã thực hiện")
+
+    def rule_date(self, decided_on: date) -> date:
+        """The date that picks Decree 90 with or without 48: a redo keeps the first one
+        (results finalised before 15/09/2023 are not reopened under 48 [R15])."""
+        return date.fromisoformat(self.finalised_on) if self.finalised_on else decided_on
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def self_assess(
+        self,
+        *,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        form: str,
+        content: dict[str, Any],
+        proposed_level: str,
+        outcome: Outcome | None = None,
+        score: Decimal | None = None,
+    ) -> None:
+        self._once("self_assessment")
+        if form != self.form:
+            raise InvalidInput(f"phải dùng mẫu '{self.form}' cho đối tượng và bộ quy định này")
+        if not isinstance(content, dict) or not content:
+            raise InvalidInput("nội dung tự đánh giá không được để trống")
+        level = parse_level(proposed_level)
+        if outcome is not None and outcome.rated:
+            outcome.check(level)
+        self._trigger(
+            self.SelfAssessed,
+            actor=actor,
+            occurred_at=occurred_at,
+            form=form,
+            content=content,
+            proposed_level=level.value,
+            score=str(score) if score is not None else None,
+        )
+
+    def record_previous_opinion(
+        self,
+        *,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        agency_id: str,
+        opinion: str,
+        proposed_level: str | None = None,
+        agency_dissolved: bool = False,
+    ) -> None:
+        self._require_undecided()
+        if agency_id not in self.previous_agencies:
+            raise InvalidInput(f"cơ quan '{agency_id}' không phải cơ quan cũ cần lấy ý kiến")
+        self._trigger(
+            self.PreviousAgencyOpinionRecorded,
+            actor=actor,
+            occurred_at=occurred_at,
+            agency_id=agency_id,
+            opinion=text(opinion, "ý kiến", required=not agency_dissolved),
+            proposed_level=_level(proposed_level),
+            agency_dissolved=agency_dissolved,
+        )
+
+    def minute_meeting(
+        self,
+        *,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        minutes_number: str,
+        held_on: str,
+        attendees: int,
+        comments: list[dict[str, str]],
+        written: bool = False,
+    ) -> None:
+        self._once("meeting")
+        self._require("self_assessment", "cần có bản tự đánh giá trước cuộc họp nhận xét")
+        if not isinstance(attendees, int) or attendees < 1:
+            raise InvalidInput("số người dự họp phải là số nguyên dương")
+        clean = [
+            {
+                "by": text(c.get("by"), "người nhận xét", limit=200),
+                "text": text(c.get("text"), "ý kiến"),
+            }
+            for c in comments
+        ]
+        if not clean:
+            raise InvalidInput("biên bản phải ghi ít nhất một ý kiến nhận xét")
+        self._trigger(
+            self.MeetingMinuted,
+            actor=actor,
+            occurred_at=occurred_at,
+            minutes_number=text(minutes_number, "số biên bản", limit=100),
+            held_on=parse_day(held_on, "ngày họp").isoformat(),
+            attendees=attendees,
+            comments=clean,
+            written=written,
+        )
+
+    def approve_minutes(
+        self, *, actor: dict[str, Any], occurred_at: datetime, approved_on: str
+    ) -> None:
+        self._once("minutes_approved")
+        self._require("meeting", "chưa có biên bản cuộc họp để thông qua")
+        self._trigger(
+            self.MinutesApproved,
+            actor=actor,
+            occurred_at=occurred_at,
+            approved_on=parse_day(approved_on, "ngày thông qua").isoformat(),
+        )
+
+    def comment_by_party_committee(
+        self, *, actor: dict[str, Any], occurred_at: datetime, document_number: str, comments: str
+    ) -> None:
+        self._once("party_committee")
+        self._require_minutes()
+        self._trigger(
+            self.PartyCommitteeCommented,
+            actor=actor,
+            occurred_at=occurred_at,
+            document_number=text(document_number, "số văn bản", limit=100),
+            comments=text(comments, "ý kiến của cấp ủy"),
+        )
+
+    def _require_minutes(self) -> None:
+        if "meeting" not in self.steps:
+            raise StepOutOfOrder("chưa họp nhận xét tại cơ quan, đơn vị")
+        if "minutes_approved" not in self.steps:
+            from assessment.domain.individual.errors import MinutesNotApproved
+
+            raise MinutesNotApproved("biên bản cuộc họp nhận xét chưa được thông qua tại cuộc họp")
+
+    def propose(
+        self,
+        *,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        proposed_level: str | None,
+        summary: str,
+        outcome: Outcome,
+    ) -> None:
+        self._once("proposal")
+        self._require_minutes()
+        if self.party_committee and "party_committee" not in self.steps:
+            raise StepOutOfOrder("chưa có ý kiến bằng văn bản của cấp ủy cơ quan")
+        level = parse_level(proposed_level) if proposed_level is not None else None
+        outcome.check(level)
+        self._trigger(
+            self.PersonnelProposed,
+            actor=actor,
+            occurred_at=occurred_at,
+            proposed_level=level.value if level else None,
+            summary=text(summary, "nội dung tổng hợp"),
+            rule_set=outcome.rule_set,
+            findings=[f.to_dict() for f in outcome.findings],
+        )
+
+    def decide(
+        self,
+        *,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        level: str | None,
+        decision_number: str,
+        decided_on: str,
+        decider_agency_id: str,
+        decider_is_head: bool,
+        outcome: Outcome,
+        settings: IndividualSettings,
+        score: Decimal | None = None,
+        violations: tuple[str, ...] = (),
+    ) -> None:
+        self._require_undecided()
+        self._require("proposal", "chưa có đề xuất của bộ phận tham mưu tổ chức cán bộ")
+        check_competence(self.authority, agency_id=decider_agency_id, is_head=decider_is_head)
+        missing = [a for a in self.previous_agencies if a not in self.previous_opinions]
+        if missing:
+            raise PreviousAgencyOpinionMissing(
+                f"cần ý kiến của cơ quan cũ: {', '.join(missing)} [{decree_90_48.SRC_TRANSFER}]"
+            )
+        chosen = parse_level(level) if level is not None else None
+        outcome.check(chosen)
+        day = parse_day(decided_on, "ngày quyết định")
+        deadline = settings.decision_deadline(self.year)
+        late_days = max(0, (day - deadline).days)
+        self._trigger(
+            self.Decided,
+            actor=actor,
+            occurred_at=occurred_at,
+            level=chosen.value if chosen else None,
+            decision_number=text(decision_number, "số quyết định", limit=100),
+            decided_on=day.isoformat(),
+            authority_agency_id=decider_agency_id,
+            rule_set=outcome.rule_set,
+            findings=[f.to_dict() for f in outcome.findings],
+            score=str(score) if score is not None else None,
+            deadline=deadline.isoformat(),
+            late=late_days > 0,
+            late_by_days=late_days,
+            violations_counted=list(violations) if chosen is not None else [],
+        )
+
+    def notify(
+        self, *, actor: dict[str, Any], occurred_at: datetime, notified_on: str, channel: str
+    ) -> None:
+        if self.decision is None:
+            raise StepOutOfOrder("chưa có quyết định xếp loại để thông báo")
+        if self.notice is not None:
+            raise StepAlreadyDone("đã thông báo bằng văn bản cho người được đánh giá")
+        self._trigger(
+            self.Notified,
+            actor=actor,
+            occurred_at=occurred_at,
+            notified_on=parse_day(notified_on, "ngày thông báo").isoformat(),
+            channel=text(channel, "hình thức thông báo", limit=100),
+        )
+
+    def publish(
+        self, *, actor: dict[str, Any], occurred_at: datetime, published_on: str, channel: str
+    ) -> None:
+        if self.decision is None:
+            raise StepOutOfOrder("chưa có quyết định xếp loại để công khai")
+        if self.publication is not None:
+            raise StepAlreadyDone("kết quả đã được công khai trong cơ quan")
+        self._trigger(
+            self.Published,
+            actor=actor,
+            occurred_at=occurred_at,
+            published_on=parse_day(published_on, "ngày công khai").isoformat(),
+            channel=text(channel, "hình thức công khai", limit=100),
+        )
+
+    def redo(
+        self, *, actor: dict[str, Any], occurred_at: datetime, reason: str, basis: str
+    ) -> None:
+        """Seed 002: a rating found improper is redone; the earlier one stays in history."""
+        if self.decision is None:
+            raise StepOutOfOrder("chưa có quyết định xếp loại để đánh giá lại")
+        if not (reason or "").strip():
+            raise ReasonRequired("đánh giá lại phải nêu lý do (xếp loại chưa đúng quy định)")
+        basis = text(basis, "căn cứ", limit=100)
+        if (
+            basis == decree_90_48.CODE
+            and self.finalised_on is not None
+            and date.fromisoformat(self.finalised_on) < decree_90_48.AMENDMENT_EFFECTIVE
+        ):
+            raise FinalisedBeforeDecree48(
+                f"kết quả đã hoàn thành ngày {self.finalised_on}, trước 15/09/2023 [R15]"
+            )
+        self._trigger(
+            self.Redone,
+            actor=actor,
+            occurred_at=occurred_at,
+            reason=text(reason, "lý do"),
+            basis=basis,
+        )
+
+    @property
+    def level(self) -> Level | None:
+        if self.decision is None or self.decision["level"] is None:
+            return None
+        return Level(self.decision["level"])
