@@ -142,7 +142,9 @@ def score_period(
         own_budget, unit_points = TASKS_MAX, ZERO
     points = product_points(products, own_budget, settings)
     tasks = sum((p.total for p in points), ZERO) + unit_points
-    return PeriodScore(general=general, tasks=min(tasks, TASKS_MAX), products=tuple(points))
+    return PeriodScore(
+        general=rounded(general), tasks=rounded(min(tasks, TASKS_MAX)), products=tuple(points)
+    )
 
 
 def year_score(period_totals: Iterable[Decimal], settings: IndividualSettings) -> Decimal | None:
