@@ -15,7 +15,7 @@ from uuid import UUID
 
 from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.errors import InvalidInput, PersonInactive
-from assessment.domain.individual.service_time import ServiceTime, service_time
+from assessment.domain.individual.person_record import PersonRecord
 from assessment.domain.individual.values import (
     AbsenceKind,
     Category,
@@ -35,6 +35,15 @@ def person_id_for(tenant: str, code: str) -> UUID:
     return uuid.uuid5(PERSON_NAMESPACE, f"{tenant}/{code}")
 
 
+def assignment(position: str, job_position: str, task_group: str) -> dict[str, str]:
+    """Position, job position and task group, checked (one place for every event)."""
+    return {
+        "position": parse_enum(Position, position, "chức vụ").value,
+        "job_position": text(job_position, "vị trí việc làm", limit=200),
+        "task_group": text(task_group, "nhóm nhiệm vụ tương đồng", limit=100),
+    }
+
+
 def check_code(code: str) -> str:
     code = (code or "").strip()
     if not code or len(code) > 64 or not all(c.isalnum() or c in "-_." for c in code):
@@ -42,7 +51,7 @@ def check_code(code: str) -> str:
     return code
 
 
-class Person(TenantAggregate):
+class Person(TenantAggregate, PersonRecord):
     TOPIC = "assessment.Person"
 
     class Event(TenantAggregate.Event):
@@ -316,9 +325,7 @@ class Person(TenantAggregate):
             effective_date=day.isoformat(),
             agency_id=text(agency_id, "cơ quan mới", limit=64),
             unit_id=(unit_id or "").strip() or None,
-            position=parse_enum(Position, position, "chức vụ").value,
-            job_position=text(job_position, "vị trí việc làm", limit=200),
-            task_group=text(task_group, "nhóm nhiệm vụ tương đồng", limit=100),
+            **assignment(position, job_position, task_group),
             decision_number=text(decision_number, "số quyết định", limit=100),
         )
 
@@ -387,9 +394,7 @@ class Person(TenantAggregate):
             start=day.isoformat(),
             agency_id=text(agency_id, "cơ quan", limit=64),
             unit_id=(unit_id or "").strip() or None,
-            position=parse_enum(Position, position, "chức vụ").value,
-            job_position=text(job_position, "vị trí việc làm", limit=200),
-            task_group=text(task_group, "nhóm nhiệm vụ tương đồng", limit=100),
+            **assignment(position, job_position, task_group),
         )
 
     def record_absence(
@@ -480,60 +485,3 @@ class Person(TenantAggregate):
             violation_id=violation_id,
             year=year,
         )
-
-    # -- queries for the rules ---------------------------------------------------------------
-
-    def period_on(self, day: date) -> dict[str, Any] | None:
-        for period in reversed(self.periods):
-            start = date.fromisoformat(period["start"])
-            end = date.fromisoformat(period["end"]) if period["end"] else None
-            if start <= day and (end is None or day <= end):
-                return period
-        return None
-
-    def last_period_in(self, year: int) -> dict[str, Any] | None:
-        for period in reversed(self.periods):
-            start = date.fromisoformat(period["start"])
-            end = date.fromisoformat(period["end"]) if period["end"] else None
-            if start.year <= year and (end is None or end.year >= year):
-                return period
-        return None
-
-    def service_time(self, year: int) -> ServiceTime:
-        return service_time(
-            year,
-            (
-                (
-                    date.fromisoformat(p["start"]),
-                    date.fromisoformat(p["end"]) if p["end"] else None,
-                    p["agency_id"],
-                )
-                for p in self.periods
-            ),
-            (
-                (a["kind"], date.fromisoformat(a["start"]), date.fromisoformat(a["end"]))
-                for a in self.absences
-            ),
-        )
-
-    def violation_year(self, violation_id: str) -> int | None:
-        """The one year a violation counts in [R15]: the year it was counted in, else the year
-        of its first discipline decision (party or administrative, whichever came first)."""
-        if violation_id in self.counted:
-            return self.counted[violation_id]
-        years = [
-            date.fromisoformat(d["decided_on"]).year
-            for d in self.disciplines
-            if d["violation_id"] == violation_id
-        ]
-        return min(years) if years else None
-
-    def violations_counting_in(self, year: int) -> list[str]:
-        ids = sorted({d["violation_id"] for d in self.disciplines})
-        return [v for v in ids if self.violation_year(v) == year]
-
-    def degraded_in(self, year: int) -> bool:
-        return any(date.fromisoformat(d["found_on"]).year == year for d in self.degradations)
-
-    def unit_violation_in(self, year: int) -> bool:
-        return any(date.fromisoformat(v["found_on"]).year == year for v in self.unit_violations)

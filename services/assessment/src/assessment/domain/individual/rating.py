@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from assessment.domain.base import TenantAggregate
@@ -25,6 +25,7 @@ from assessment.domain.individual.assess import Authority, check_competence
 from assessment.domain.individual.errors import (
     FinalisedBeforeDecree48,
     InvalidInput,
+    MinutesNotApproved,
     PreviousAgencyOpinionMissing,
     ReasonRequired,
     StepAlreadyDone,
@@ -39,11 +40,27 @@ from assessment.domain.values import Level
 RATING_NAMESPACE = uuid.UUID("2b7e4c9d-6a1f-5b3e-8d2c-4f5a6b7c8d9e")
 SCORE_SHEET_FORM = "phieu_diem_335"
 PARTY_FORM = "kiem_diem_dang_vien"
+ENVELOPE = frozenset(
+    {
+        "originator_id",
+        "originator_version",
+        "originator_topic",
+        "timestamp",
+        "tenant",
+        "occurred_at",
+    }
+)
+REDONE_KEEPS = ("steps", "previous_opinions", "decision", "notice", "publication")
 STEPS = ("self_assessment", "meeting", "minutes_approved", "party_committee", "proposal")
 
 
 def rating_id_for(person_id: UUID, year: int, side: str = "state") -> UUID:
     return uuid.uuid5(RATING_NAMESPACE, f"{person_id}/{year}/{side}")
+
+
+def payload(event: object) -> dict[str, Any]:
+    """An event's own fields (envelope fields left out), as the state keeps them."""
+    return {k: v for k, v in event.__dict__.items() if k not in ENVELOPE}
 
 
 def form_for(rule_set: str, category: Category) -> str:
@@ -64,6 +81,15 @@ class IndividualRating(TenantAggregate):
     class Event(TenantAggregate.Event):
         TOPIC = "assessment.IndividualRating.Event"
 
+    class StepRecorded(Event):
+        """A step of the procedure: its fields, who and when, kept under ``steps[STEP]``."""
+
+        TOPIC = "assessment.IndividualRating.StepRecorded"
+        STEP: ClassVar[str] = ""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.steps[self.STEP] = {**payload(self), "at": self.occurred_at.isoformat()}
+
     class Opened(Event, TenantAggregate.Created):
         TOPIC = "assessment.IndividualRating.Opened"
         person_id: str
@@ -80,22 +106,13 @@ class IndividualRating(TenantAggregate):
         party_committee: bool
         authority_agency_id: str
 
-    class SelfAssessed(Event):
+    class SelfAssessed(StepRecorded):
         TOPIC = "assessment.IndividualRating.SelfAssessed"
         form: str
         content: dict[str, Any]
         proposed_level: str
         score: str | None
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.steps["self_assessment"] = {
-                "form": self.form,
-                "content": self.content,
-                "proposed_level": self.proposed_level,
-                "score": self.score,
-                "by": self.actor,
-                "at": self.occurred_at.isoformat(),
-            }
+        STEP = "self_assessment"
 
     class PreviousAgencyOpinionRecorded(Event):
         TOPIC = "assessment.IndividualRating.PreviousAgencyOpinionRecorded"
@@ -112,54 +129,33 @@ class IndividualRating(TenantAggregate):
                 "by": self.actor,
             }
 
-    class MeetingMinuted(Event):
+    class MeetingMinuted(StepRecorded):
         TOPIC = "assessment.IndividualRating.MeetingMinuted"
         minutes_number: str
         held_on: str
         attendees: int
         comments: list[dict[str, str]]
         written: bool  # large agency: written comments instead of a plenary meeting
+        STEP = "meeting"
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.steps["meeting"] = {
-                "minutes_number": self.minutes_number,
-                "held_on": self.held_on,
-                "attendees": self.attendees,
-                "comments": self.comments,
-                "written": self.written,
-            }
-
-    class MinutesApproved(Event):
+    class MinutesApproved(StepRecorded):
         TOPIC = "assessment.IndividualRating.MinutesApproved"
         approved_on: str
+        STEP = "minutes_approved"
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.steps["minutes_approved"] = {"approved_on": self.approved_on}
-
-    class PartyCommitteeCommented(Event):
+    class PartyCommitteeCommented(StepRecorded):
         TOPIC = "assessment.IndividualRating.PartyCommitteeCommented"
         document_number: str
         comments: str
+        STEP = "party_committee"
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.steps["party_committee"] = {
-                "document_number": self.document_number,
-                "comments": self.comments,
-            }
-
-    class PersonnelProposed(Event):
+    class PersonnelProposed(StepRecorded):
         TOPIC = "assessment.IndividualRating.PersonnelProposed"
         proposed_level: str | None
         summary: str
         rule_set: str
         findings: list[dict[str, str]]
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.steps["proposal"] = {
-                "proposed_level": self.proposed_level,
-                "summary": self.summary,
-                "findings": self.findings,
-            }
+        STEP = "proposal"
 
     class Decided(Event):
         TOPIC = "assessment.IndividualRating.Decided"
@@ -176,19 +172,7 @@ class IndividualRating(TenantAggregate):
         violations_counted: list[str]
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.decision = {
-                "level": self.level,
-                "decision_number": self.decision_number,
-                "decided_on": self.decided_on,
-                "authority_agency_id": self.authority_agency_id,
-                "rule_set": self.rule_set,
-                "findings": self.findings,
-                "score": self.score,
-                "deadline": self.deadline,
-                "late": self.late,
-                "late_by_days": self.late_by_days,
-                "by": self.actor,
-            }
+            aggregate.decision = {**payload(self), "by": self.actor}
             aggregate.rule_set = self.rule_set
             if aggregate.finalised_on is None:
                 aggregate.finalised_on = self.decided_on
@@ -199,7 +183,7 @@ class IndividualRating(TenantAggregate):
         channel: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.notice = {"notified_on": self.notified_on, "channel": self.channel}
+            aggregate.notice = payload(self)
 
     class Published(Event):
         TOPIC = "assessment.IndividualRating.Published"
@@ -207,7 +191,7 @@ class IndividualRating(TenantAggregate):
         channel: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.publication = {"published_on": self.published_on, "channel": self.channel}
+            aggregate.publication = payload(self)
 
     class Redone(Event):
         TOPIC = "assessment.IndividualRating.Redone"
@@ -215,17 +199,14 @@ class IndividualRating(TenantAggregate):
         basis: str
 
         def apply(self, aggregate: Any) -> None:
+            earlier = {k: getattr(aggregate, k) for k in REDONE_KEEPS}
             aggregate.history.append(
                 {
-                    "steps": aggregate.steps,
-                    "previous_opinions": aggregate.previous_opinions,
-                    "decision": aggregate.decision,
-                    "notice": aggregate.notice,
-                    "publication": aggregate.publication,
+                    **earlier,
                     "redone_for": self.reason,
                     "basis": self.basis,
-                    "redone_at": self.occurred_at.isoformat(),
-                    "redone_by": self.actor,
+                    "by": self.actor,
+                    "at": self.occurred_at.isoformat(),
                 }
             )
             aggregate.steps = {}
@@ -456,8 +437,6 @@ class IndividualRating(TenantAggregate):
         if "meeting" not in self.steps:
             raise StepOutOfOrder("chưa họp nhận xét tại cơ quan, đơn vị")
         if "minutes_approved" not in self.steps:
-            from assessment.domain.individual.errors import MinutesNotApproved
-
             raise MinutesNotApproved("biên bản cuộc họp nhận xét chưa được thông qua tại cuộc họp")
 
     def propose(
