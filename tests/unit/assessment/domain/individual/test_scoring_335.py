@@ -4,13 +4,18 @@ cause is confirmed, leaders' unit results, the year from its periods. Decimal th
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assessment.domain.individual.errors import InvalidInput, ReasonRequired, SheetClosed
 from assessment.domain.individual.scoring import (
     ProductResult,
     band,
+    own_task_points,
+    product_points,
     score_period,
     year_score,
 )
@@ -47,7 +52,7 @@ def test_nd335_one_major_error_costs_a_quarter_of_the_quality_points() -> None:
 
 
 def test_nd335_four_errors_take_all_quality_points_and_no_more() -> None:
-    s = score_period(general=D(0), products=[one(major_errors=6)], settings=SETTINGS)
+    s = score_period(general=D(0), products=[one(major_errors=6)], settings=SETTINGS, detail=True)
     assert s.products[0].quality == 0
     assert s.total == D("46.67")
 
@@ -224,3 +229,32 @@ def test_sheet_before_2026_or_bad_period_is_refused() -> None:
 def test_sheet_approval_needs_general_criteria() -> None:
     with pytest.raises(InvalidInput):
         sheet().approve(actor=HEAD_ACTOR, occurred_at=at("2026-02-02T08:00Z"), settings=SETTINGS)
+
+
+_product = st.builds(
+    ProductResult,
+    code=st.just("P"),
+    weight=st.decimals(min_value=0, max_value=5, places=1),
+    assigned=st.decimals(min_value=0, max_value=9, places=2),
+    completed=st.decimals(min_value=0, max_value=9, places=2),
+    major_errors=st.integers(0, 5),
+    delays=st.integers(0, 5),
+    excused_errors=st.integers(0, 2),
+    excused_delays=st.integers(0, 2),
+)
+_share = st.decimals(min_value=0, max_value=3, places=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_product, max_size=6), _share, _share, _share, st.booleans())
+def test_fast_task_points_equal_the_per_product_breakdown(
+    products: list[ProductResult], sq: Decimal, sql: Decimal, spr: Decimal, leader: bool
+) -> None:
+    if sq + sql + spr == 0:
+        sq = D(1)
+    s = IndividualSettings(
+        product_share_quantity=sq, product_share_quality=sql, product_share_progress=spr
+    )
+    budget = Fraction(35 if leader else 70)
+    slow = sum((p.total for p in product_points(products, budget, s)), Fraction(0))
+    assert own_task_points(products, budget, s) == slow

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from assessment.domain.individual.service_time import months, service_time
 
 
@@ -69,3 +72,27 @@ def test_a_day_both_sick_and_on_maternity_leave_counts_once_as_maternity() -> No
         ],
     )
     assert st.maternity == 3 and st.absent == 1
+
+
+def slow_months(spans: list[tuple[date, date]]) -> Fraction:
+    """Day by day: each covered day adds 1 / (days in its month)."""
+    import calendar
+    from datetime import timedelta
+
+    days: set[date] = set()
+    for start, end in spans:
+        d = start
+        while d <= end:
+            days.add(d)
+            d += timedelta(days=1)
+    return sum((Fraction(1, calendar.monthrange(d.year, d.month)[1]) for d in days), Fraction(0))
+
+
+_day = st.dates(min_value=date(2023, 11, 1), max_value=date(2025, 2, 28))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_day, _day), min_size=0, max_size=4))
+def test_months_equals_the_day_by_day_count(pairs: list[tuple[date, date]]) -> None:
+    spans = [(min(a, b), max(a, b)) for a, b in pairs]
+    assert months(spans) == slow_months(spans)

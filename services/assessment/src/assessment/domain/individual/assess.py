@@ -3,16 +3,18 @@ competent to decide, and whose opinion must be combined after a transfer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from assessment.domain.individual import rules
+from assessment.domain.individual import rules, scoring
 from assessment.domain.individual.errors import NotCompetent
 from assessment.domain.individual.person import Person
 from assessment.domain.individual.rules.base import Outcome, RatingFacts, RuleSet, TaskStats
-from assessment.domain.individual.service_time import SIX_MONTHS
+from assessment.domain.individual.service_time import SIX_MONTHS, ServiceTime
 from assessment.domain.individual.settings import IndividualSettings
+from assessment.domain.individual.sheet import ScoreSheet
 from assessment.domain.individual.values import Category, Position
 from assessment.domain.values import Level
 
@@ -35,13 +37,14 @@ def facts_for(
     score: Decimal | None = None,
     tasks: TaskStats | None = None,
     decided_on: date | None = None,
+    service: ServiceTime | None = None,
 ) -> RatingFacts:
     period = person.last_period_in(year) or person.current
     return RatingFacts(
         year=year,
         category=person.category,
         position=Position(period["position"]),
-        service=person.service_time(year),
+        service=service or person.service_time(year),
         violations=tuple(person.violations_counting_in(year)),
         degraded=person.degraded_in(year),
         unit_violation=person.unit_violation_in(year),
@@ -52,12 +55,14 @@ def facts_for(
     )
 
 
-def previous_agencies(person: Person, year: int) -> tuple[str, ...]:
+def previous_agencies(
+    person: Person, year: int, service: ServiceTime | None = None
+) -> tuple[str, ...]:
     """NĐ 90/2020 [R9]: the new agency rates, combining the old one's opinion when the person
     worked there 6 months or more in the year (unless it no longer exists)."""
     period = person.last_period_in(year) or person.current
     current = period["agency_id"]
-    by_agency = person.service_time(year).by_agency
+    by_agency = (service or person.service_time(year)).by_agency
     return tuple(sorted(a for a, m in by_agency.items() if a != current and m >= SIX_MONTHS))
 
 
@@ -73,14 +78,21 @@ def evaluate(
     decided_on: date | None = None,
 ) -> Evaluation:
     rule_set = rules.select(year, person.category, settings, side=side, decided_on=decided_on)
+    service = person.service_time(year)
     facts = facts_for(
-        person, year, unit_level=unit_level, score=score, tasks=tasks, decided_on=decided_on
+        person,
+        year,
+        unit_level=unit_level,
+        score=score,
+        tasks=tasks,
+        decided_on=decided_on,
+        service=service,
     )
     return Evaluation(
         rule_set=rule_set,
         facts=facts,
         outcome=rule_set.evaluate(facts, settings),
-        previous_agencies=previous_agencies(person, year),
+        previous_agencies=previous_agencies(person, year, service),
     )
 
 
@@ -113,3 +125,11 @@ def check_competence(required: Authority, *, agency_id: str, is_head: bool) -> N
             f"người quyết định phải là người đứng đầu cơ quan '{required.agency_id}' "
             f"[{SRC_AUTHORITY}]"
         )
+
+
+def year_score_of(sheets: Iterable[ScoreSheet], settings: IndividualSettings) -> Decimal | None:
+    """NĐ 335/2025 [R30][R33]: the year's score from the approved periods; a period without an
+    approved sheet (not worked) is left out."""
+    return scoring.year_score(
+        (s.approved_total for s in sheets if s.approved_total is not None), settings
+    )

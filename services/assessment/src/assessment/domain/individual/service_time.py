@@ -43,19 +43,22 @@ def intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return merge(out)
 
 
+def _share(days: int, in_month: int) -> Fraction | int:
+    return 1 if days == in_month else Fraction(days, in_month)
+
+
 def months(intervals: Iterable[Interval]) -> Fraction:
-    """Calendar months covered by disjoint inclusive intervals."""
-    total = Fraction(0)
+    """Calendar months covered by inclusive intervals (overlaps counted once)."""
+    total: Fraction | int = 0
     for start, end in merge(intervals):
-        cursor = start
-        while cursor <= end:
-            last = date(
-                cursor.year, cursor.month, calendar.monthrange(cursor.year, cursor.month)[1]
-            )
-            stop = min(last, end)
-            total += Fraction((stop - cursor).days + 1, last.day)
-            cursor = stop + timedelta(days=1)
-    return total
+        first_len = calendar.monthrange(start.year, start.month)[1]
+        if (start.year, start.month) == (end.year, end.month):
+            total += _share(end.day - start.day + 1, first_len)
+            continue
+        last_len = calendar.monthrange(end.year, end.month)[1]
+        between = (end.year * 12 + end.month) - (start.year * 12 + start.month) - 1
+        total += _share(first_len - start.day + 1, first_len) + between + _share(end.day, last_len)
+    return Fraction(total)
 
 
 SIX_MONTHS = Fraction(6)
