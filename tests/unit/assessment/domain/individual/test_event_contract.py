@@ -11,11 +11,13 @@ import pytest
 from eventsourcing.application import Application
 
 from assessment.domain.base import TenantAggregate
+from assessment.domain.individual.access import PersonFileLog
 from assessment.domain.individual.person import Person
 from assessment.domain.individual.quota import ExcellentQuota
 from assessment.domain.individual.rating import IndividualRating
 from assessment.domain.individual.rules.decree_90_48 import Decree90
 from assessment.domain.individual.sheet import ScoreSheet
+from assessment.domain.individual.tenant_settings import RatingSettings
 from builders import at
 from individual_builders import (
     HEAD_ACTOR,
@@ -29,7 +31,7 @@ from individual_builders import (
     walk_to_proposal,
 )
 
-AGGREGATES = (Person, ScoreSheet, ExcellentQuota, IndividualRating)
+AGGREGATES = (Person, ScoreSheet, ExcellentQuota, IndividualRating, PersonFileLog, RatingSettings)
 PAST = re.compile(r"^(Redone|[A-Z][A-Za-z]*(ed|Found))$")
 ABSTRACT = {"Event", "StepRecorded", "Created"}
 

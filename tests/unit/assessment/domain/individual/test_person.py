@@ -49,6 +49,7 @@ def test_only_what_rating_needs_is_kept() -> None:
         "job_position",
         "task_group",
         "employed_from",
+        "account",
     }
 
 
@@ -217,3 +218,66 @@ def test_position_change_keeps_the_agency() -> None:
     assert p.current["agency_id"] == "SNN" and p.current["position"] == "head"
     assert p.period_on(at("2024-03-31T00:00Z").date())["position"] == "staff"  # type: ignore[index]
     assert isinstance(p, Person)
+
+
+def test_file_readable_only_by_those_the_rules_name_and_reads_by_others_recorded() -> None:
+    from assessment.domain.individual.access import PersonFileLog, Reader, read_basis
+    from assessment.domain.individual.errors import FileAccessDenied
+
+    staff = Person.register(
+        tenant=TENANT,
+        actor=HEAD_ACTOR,
+        occurred_at=WHEN,
+        code="CB100",
+        full_name="Lê Văn C",
+        category="cong_chuc",
+        agency_id="SNN",
+        position="staff",
+        job_position="CV",
+        task_group="cv",
+        employed_from="2020-01-01",
+        account="le.van.c",
+    )
+    head = person("CB101", position="head")
+
+    def basis(p: Person, subject: str, role: str, unit: str | None) -> str:
+        return read_basis(p, Reader(subject, role, unit), superior_agency_id="UBND")
+
+    assert basis(staff, "le.van.c", "official", "SNN") == "self"
+    assert basis(staff, "gd.snn", "unit_head", "SNN") == "rater"
+    assert basis(staff, "tccb.snn", "personnel", "SNN") == "personnel"
+    assert basis(staff, "snv", "home_affairs", "SNV") == "home_affairs"
+    assert basis(staff, "kt", "auditor", None) == "auditor"
+    assert basis(head, "ct.ubnd", "unit_head", "UBND") == "rater"
+    for subject, role, unit in (
+        ("gd.stc", "unit_head", "STC"),  # head of another agency
+        ("tccb.stc", "personnel", "STC"),  # personnel body of another agency
+        ("dong.nghiep", "official", "SNN"),  # a colleague
+        ("tt", "inspector", "TTT"),
+    ):
+        with pytest.raises(FileAccessDenied) as err:
+            basis(staff, subject, role, unit)
+        assert err.value.code == "individual.file_access_denied"
+    with pytest.raises(FileAccessDenied):
+        basis(head, "gd.snn", "unit_head", "SNN")  # a head is not their own rater
+
+    log = PersonFileLog.open(
+        tenant=TENANT, actor=HEAD_ACTOR, occurred_at=WHEN, person_id=staff.id, year=2024
+    )
+    log.record_read(
+        actor=HEAD_ACTOR,
+        occurred_at=WHEN,
+        reader=Reader("gd.snn", "unit_head", "SNN"),
+        basis="rater",
+        what="phiếu đánh giá năm 2024",
+    )
+    log.record_read(
+        actor=HEAD_ACTOR,
+        occurred_at=WHEN,
+        reader=Reader("le.van.c", "official", "SNN"),
+        basis="self",
+        what="phiếu của tôi",
+    )
+    events = log.collect_events()
+    assert [type(e).__name__ for e in events] == ["Opened", "ReadRecorded"]
+    assert events[1].reader_subject == "gd.snn" and log.reads == 1  # type: ignore[attr-defined]

@@ -123,3 +123,9 @@ class ScoreOutOfRange(IndividualError):
     code = "individual.score_out_of_range"
     title = "Điểm vượt quá khung cho phép"
     title_en = "Score out of range"
+
+
+class FileAccessDenied(IndividualError):
+    code = "individual.file_access_denied"
+    title = "Không có quyền xem hồ sơ đánh giá của người này"
+    title_en = "Not allowed to read this person's rating file"

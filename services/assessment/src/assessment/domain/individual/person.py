@@ -69,6 +69,7 @@ class Person(TenantAggregate, PersonRecord):
         job_position: str
         task_group: str
         employed_from: str
+        account: str | None  # the person's sign-in subject, to let them read their own file
 
     class Transferred(Event):
         TOPIC = "assessment.Person.Transferred"
@@ -217,9 +218,11 @@ class Person(TenantAggregate, PersonRecord):
         job_position: str,
         task_group: str,
         employed_from: str,
+        account: str | None,
     ) -> None:
         self.tenant = tenant
         self.code = code
+        self.account = account
         self.full_name = full_name
         self.category = Category(category)
         self.periods: list[dict[str, Any]] = []
@@ -266,6 +269,7 @@ class Person(TenantAggregate, PersonRecord):
         employed_from: str,
         unit_id: str | None = None,
         leadership_collective: bool | None = None,
+        account: str | None = None,
     ) -> Person:
         pos = parse_enum(Position, position, "chức vụ")
         return cls._create(
@@ -286,6 +290,7 @@ class Person(TenantAggregate, PersonRecord):
             job_position=text(job_position, "vị trí việc làm", limit=200),
             task_group=text(task_group, "nhóm nhiệm vụ tương đồng", limit=100),
             employed_from=parse_day(employed_from, "ngày bắt đầu công tác").isoformat(),
+            account=text(account, "tài khoản", limit=200, required=False) or None,
         )
 
     @property

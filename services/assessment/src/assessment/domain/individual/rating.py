@@ -170,6 +170,7 @@ class IndividualRating(TenantAggregate):
         late: bool
         late_by_days: int
         violations_counted: list[str]
+        unit_level: str | None  # a head: the unit's collective result the level was held to
 
         def apply(self, aggregate: Any) -> None:
             aggregate.decision = {**payload(self), "by": self.actor}
@@ -507,6 +508,7 @@ class IndividualRating(TenantAggregate):
             late=late_days > 0,
             late_by_days=late_days,
             violations_counted=list(violations) if chosen is not None else [],
+            unit_level=outcome.head_cap.value if outcome.head_cap is not None else None,
         )
 
     def notify(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from assessment.domain.individual.errors import InvalidInput
-from assessment.domain.individual.values import PeriodKind
+from assessment.domain.individual.values import PeriodKind, parse_enum, parse_points
 
 RULES_DECREE_90_48 = "decree_90_48"
 RULES_DECREE_335 = "decree_335"
@@ -107,11 +107,19 @@ class IndividualSettings:
                     raise InvalidInput(f"thiết lập '{name}' phải là true/false")
                 values[name] = value
             elif isinstance(current, Decimal):
-                if isinstance(value, float):
-                    raise InvalidInput(f"thiết lập '{name}' phải là số dạng chuỗi")
-                values[name] = Decimal(str(value))
+                values[name] = parse_points(
+                    value, f"thiết lập '{name}'", low=Decimal(0), high=Decimal(100)
+                )
             elif isinstance(current, PeriodKind):
-                values[name] = PeriodKind(value)
-            else:
+                values[name] = parse_enum(PeriodKind, value, f"thiết lập '{name}'")
+            elif isinstance(current, int):
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise InvalidInput(f"thiết lập '{name}' phải là số nguyên")
                 values[name] = value
+            elif isinstance(current, str):
+                values[name] = str(value)
+            elif isinstance(value, dict):
+                values[name] = value
+            else:
+                raise InvalidInput(f"thiết lập '{name}' không hợp lệ")
         return cls(**values)

@@ -31,6 +31,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "task_group": ("Nhóm nhiệm vụ", "Nhóm nhiệm vụ tương đồng"),
     "employed_from": ("Ngày bắt đầu công tác", "Ngày vào làm"),
     "leadership_collective": ("Tập thể lãnh đạo",),
+    "account": ("Tài khoản", "Tài khoản đăng nhập"),
 }
 REQUIRED = (
     "code",
@@ -94,6 +95,7 @@ class StaffRow:
     task_group: str
     employed_from: str
     leadership_collective: bool
+    account: str | None = None
 
     def register_kwargs(self) -> dict[str, Any]:
         return {
@@ -107,6 +109,7 @@ class StaffRow:
             "task_group": self.task_group,
             "employed_from": self.employed_from,
             "leadership_collective": self.leadership_collective,
+            "account": self.account,
         }
 
 
@@ -236,6 +239,7 @@ def _row(
     take("task_group", limited(100))
     take("employed_from", _day)
     take("leadership_collective", _yes_no)
+    take("account", lambda raw: (limited(200)(raw) or None) if raw is not None else None)
     if errors:
         return None, errors
     if out.get("leadership_collective") is None:
