@@ -23,14 +23,13 @@ from uuid import UUID
 from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.assess import Authority, check_competence
 from assessment.domain.individual.errors import (
-    FinalisedBeforeDecree48,
     InvalidInput,
     MinutesNotApproved,
     PreviousAgencyOpinionMissing,
-    ReasonRequired,
     StepAlreadyDone,
     StepOutOfOrder,
 )
+from assessment.domain.individual.rating_steps import SideSteps
 from assessment.domain.individual.rules import decree_90_48, decree_335, party_124, party_366
 from assessment.domain.individual.rules.base import Outcome
 from assessment.domain.individual.settings import IndividualSettings
@@ -75,7 +74,7 @@ def _level(value: str | None) -> str | None:
     return parse_level(value).value if value is not None else None
 
 
-class IndividualRating(TenantAggregate):
+class IndividualRating(TenantAggregate, SideSteps):
     TOPIC = "assessment.IndividualRating"
 
     class Event(TenantAggregate.Event):
@@ -351,29 +350,6 @@ class IndividualRating(TenantAggregate):
             score=str(score) if score is not None else None,
         )
 
-    def record_previous_opinion(
-        self,
-        *,
-        actor: dict[str, Any],
-        occurred_at: datetime,
-        agency_id: str,
-        opinion: str,
-        proposed_level: str | None = None,
-        agency_dissolved: bool = False,
-    ) -> None:
-        self._require_undecided()
-        if agency_id not in self.previous_agencies:
-            raise InvalidInput(f"cơ quan '{agency_id}' không phải cơ quan cũ cần lấy ý kiến")
-        self._trigger(
-            self.PreviousAgencyOpinionRecorded,
-            actor=actor,
-            occurred_at=occurred_at,
-            agency_id=agency_id,
-            opinion=text(opinion, "ý kiến", required=not agency_dissolved),
-            proposed_level=_level(proposed_level),
-            agency_dissolved=agency_dissolved,
-        )
-
     def minute_meeting(
         self,
         *,
@@ -509,61 +485,6 @@ class IndividualRating(TenantAggregate):
             late_by_days=late_days,
             violations_counted=list(violations) if chosen is not None else [],
             unit_level=outcome.head_cap.value if outcome.head_cap is not None else None,
-        )
-
-    def notify(
-        self, *, actor: dict[str, Any], occurred_at: datetime, notified_on: str, channel: str
-    ) -> None:
-        if self.decision is None:
-            raise StepOutOfOrder("chưa có quyết định xếp loại để thông báo")
-        if self.notice is not None:
-            raise StepAlreadyDone("đã thông báo bằng văn bản cho người được đánh giá")
-        self._trigger(
-            self.Notified,
-            actor=actor,
-            occurred_at=occurred_at,
-            notified_on=parse_day(notified_on, "ngày thông báo").isoformat(),
-            channel=text(channel, "hình thức thông báo", limit=100),
-        )
-
-    def publish(
-        self, *, actor: dict[str, Any], occurred_at: datetime, published_on: str, channel: str
-    ) -> None:
-        if self.decision is None:
-            raise StepOutOfOrder("chưa có quyết định xếp loại để công khai")
-        if self.publication is not None:
-            raise StepAlreadyDone("kết quả đã được công khai trong cơ quan")
-        self._trigger(
-            self.Published,
-            actor=actor,
-            occurred_at=occurred_at,
-            published_on=parse_day(published_on, "ngày công khai").isoformat(),
-            channel=text(channel, "hình thức công khai", limit=100),
-        )
-
-    def redo(
-        self, *, actor: dict[str, Any], occurred_at: datetime, reason: str, basis: str
-    ) -> None:
-        """Seed 002: a rating found improper is redone; the earlier one stays in history."""
-        if self.decision is None:
-            raise StepOutOfOrder("chưa có quyết định xếp loại để đánh giá lại")
-        if not (reason or "").strip():
-            raise ReasonRequired("đánh giá lại phải nêu lý do (xếp loại chưa đúng quy định)")
-        basis = text(basis, "căn cứ", limit=100)
-        if (
-            basis == decree_90_48.CODE
-            and self.finalised_on is not None
-            and date.fromisoformat(self.finalised_on) < decree_90_48.AMENDMENT_EFFECTIVE
-        ):
-            raise FinalisedBeforeDecree48(
-                f"kết quả đã hoàn thành ngày {self.finalised_on}, trước 15/09/2023 [R15]"
-            )
-        self._trigger(
-            self.Redone,
-            actor=actor,
-            occurred_at=occurred_at,
-            reason=text(reason, "lý do"),
-            basis=basis,
         )
 
     @property
