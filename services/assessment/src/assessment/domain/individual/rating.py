@@ -70,9 +70,6 @@ def form_for(rule_set: str, category: Category) -> str:
     return category.self_assessment_form
 
 
-def _level(value: str | None) -> str | None:
-    return parse_level(value).value if value is not None else None
-
 
 class IndividualRating(TenantAggregate, SideSteps):
     TOPIC = "assessment.IndividualRating"
