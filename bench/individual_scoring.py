@@ -39,7 +39,7 @@ from assessment.domain.individual.quota import ExcellentQuota
 from assessment.domain.individual.scoring import cents
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.sheet import ScoreSheet
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 
 TENANT = "bench-tinh"
 ACTOR = {"subject": "bench", "role": "personnel", "acting_for": "SNV"}

@@ -13,7 +13,7 @@ from assessment.domain.individual.rules.base import Outcome, RatingFacts
 from assessment.domain.individual.service_time import service_time
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import Category, Position
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 from builders import at
 
 TENANT = "dong-nai"

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from eventsourcing.application import Application
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.access import PersonFileLog
 from assessment.domain.individual.person import Person
 from assessment.domain.individual.quota import ExcellentQuota
@@ -18,6 +17,7 @@ from assessment.domain.individual.rating import IndividualRating
 from assessment.domain.individual.rules.decree_90_48 import Decree90
 from assessment.domain.individual.sheet import ScoreSheet
 from assessment.domain.individual.tenant_settings import RatingSettings
+from assessment.domain.kernel.base import TenantAggregate
 from builders import at
 from individual_builders import (
     HEAD_ACTOR,

@@ -14,7 +14,7 @@ from assessment.domain.individual.errors import (
 )
 from assessment.domain.individual.quota import ExcellentQuota, allowed_excellent, quota_id_for
 from assessment.domain.individual.settings import IndividualSettings
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 from builders import at
 from individual_builders import HEAD_ACTOR, SETTINGS, TENANT
 

@@ -27,7 +27,7 @@ from assessment.domain.individual.rating import IndividualRating, rating_id_for
 from assessment.domain.individual.rules.decree_90_48 import Decree90
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import Category, Position
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 from builders import at
 from individual_builders import (
     HEAD_ACTOR,

@@ -16,7 +16,7 @@ from assessment.domain.individual.errors import (
 from assessment.domain.individual.rules.decree_335 import Decree335
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import Position
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 from individual_builders import SETTINGS, facts
 
 D335 = Decree335()

@@ -18,7 +18,7 @@ from assessment.domain.individual.rules.base import TaskStats
 from assessment.domain.individual.rules.decree_90_48 import Decree90
 from assessment.domain.individual.service_time import service_time
 from assessment.domain.individual.values import Category, Position
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 from individual_builders import SETTINGS, facts, full_year
 
 D90_48 = Decree90(amended_by_48=True)

@@ -12,7 +12,7 @@ from assessment.domain.individual.rules.party_124 import Party124
 from assessment.domain.individual.rules.party_366 import Party366
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import Position
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 from individual_builders import facts
 
 ON = IndividualSettings(party_rating_enabled=True)

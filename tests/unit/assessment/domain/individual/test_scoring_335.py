@@ -21,7 +21,7 @@ from assessment.domain.individual.scoring import (
 )
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 from builders import at
 from individual_builders import HEAD_ACTOR, PERSON_ACTOR, SETTINGS, TENANT, person
 

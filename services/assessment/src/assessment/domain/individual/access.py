@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.errors import FileAccessDenied
 from assessment.domain.individual.person import Person
 from assessment.domain.individual.values import Position, text
+from assessment.domain.kernel.base import TenantAggregate
 
 LOG_NAMESPACE = uuid.UUID("8f1e2d3c-4b5a-5968-8776-a5b4c3d2e1f0")
 

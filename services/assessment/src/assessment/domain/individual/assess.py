@@ -16,7 +16,7 @@ from assessment.domain.individual.service_time import SIX_MONTHS, ServiceTime
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.sheet import ScoreSheet
 from assessment.domain.individual.values import Category, Position
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 
 SRC_AUTHORITY = "NĐ 90/2020, Điều 17–18 (thẩm quyền đánh giá, xếp loại) [R11]"
 

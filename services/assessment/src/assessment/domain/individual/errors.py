@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assessment.domain.errors import DomainError
+from assessment.domain.kernel.errors import DomainError
 
 
 class IndividualError(DomainError):

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.errors import InvalidInput, PersonInactive
 from assessment.domain.individual.person_record import PersonRecord
 from assessment.domain.individual.values import (
@@ -26,6 +25,7 @@ from assessment.domain.individual.values import (
     parse_enum,
     text,
 )
+from assessment.domain.kernel.base import TenantAggregate
 
 PERSON_NAMESPACE = uuid.UUID("5e2d8c1a-7b3f-5d4e-9a6c-2f1e0d9c8b7a")
 

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.errors import (
     ExcellentQuotaExceeded,
     InvalidInput,
@@ -24,7 +23,8 @@ from assessment.domain.individual.errors import (
 )
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import parse_day, parse_level, parse_points, text
-from assessment.domain.values import Level
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.values import Level
 
 QUOTA_NAMESPACE = uuid.UUID("7d3e9f2a-1c4b-5a6d-8e7f-0a1b2c3d4e5f")
 

@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.assess import Authority, check_competence
 from assessment.domain.individual.errors import (
     InvalidInput,
@@ -34,7 +33,8 @@ from assessment.domain.individual.rules import decree_90_48, decree_335, party_1
 from assessment.domain.individual.rules.base import Outcome
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import Category, parse_day, parse_level, text
-from assessment.domain.values import Level
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.values import Level
 
 RATING_NAMESPACE = uuid.UUID("2b7e4c9d-6a1f-5b3e-8d2c-4f5a6b7c8d9e")
 SCORE_SHEET_FORM = "phieu_diem_335"
@@ -68,7 +68,6 @@ def form_for(rule_set: str, category: Category) -> str:
     if rule_set in (party_124.CODE, party_366.CODE):
         return PARTY_FORM
     return category.self_assessment_form
-
 
 
 class IndividualRating(TenantAggregate, SideSteps):

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from assessment.domain.individual.settings import IndividualSettings
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 
 GENERAL_MAX = Decimal(30)  # NĐ 335/2025, nhóm tiêu chí chung [R31]
 TASKS_MAX = Decimal(70)  # NĐ 335/2025, nhóm kết quả thực hiện nhiệm vụ [R31]

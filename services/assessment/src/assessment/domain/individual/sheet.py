@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.errors import InvalidInput, ReasonRequired, SheetClosed
 from assessment.domain.individual.scoring import (
     GENERAL_MAX,
@@ -22,6 +21,7 @@ from assessment.domain.individual.scoring import (
 )
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import PeriodKind, parse_enum, parse_points, text
+from assessment.domain.kernel.base import TenantAggregate
 
 SHEET_NAMESPACE = uuid.UUID("c4a1e7d2-3b5f-5e8a-9d1c-7f6e5d4c3b2a")
 MAX_PRODUCTS = 200

@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import text
+from assessment.domain.kernel.base import TenantAggregate
 
 SETTINGS_NAMESPACE = uuid.UUID("3c2b1a09-8f7e-5d6c-9b4a-0f1e2d3c4b5a")
 

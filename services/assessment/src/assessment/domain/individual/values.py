@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from assessment.domain.individual.errors import InvalidInput
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 
 
 class Category(StrEnum):

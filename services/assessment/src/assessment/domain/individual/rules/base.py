@@ -24,7 +24,7 @@ from assessment.domain.individual.errors import (
 from assessment.domain.individual.service_time import ServiceTime
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import Category, Position, lower_of
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 
 
 @dataclass(frozen=True)

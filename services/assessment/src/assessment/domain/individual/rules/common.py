@@ -8,7 +8,7 @@ from fractions import Fraction
 from assessment.domain.individual.rules.base import Accumulator, RatingFacts
 from assessment.domain.individual.service_time import SIX_MONTHS, THREE_MONTHS
 from assessment.domain.individual.values import Position
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 
 
 def _months(value: Fraction) -> str:

@@ -15,7 +15,7 @@ from assessment.domain.individual.rules import common
 from assessment.domain.individual.rules.base import Accumulator, Outcome, RatingFacts
 from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.values import Category, Position
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 
 CODE = "decree_90_48"
 CODE_ORIGINAL = "decree_90"

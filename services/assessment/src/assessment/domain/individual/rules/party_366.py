@@ -16,7 +16,7 @@ from assessment.domain.individual import scoring
 from assessment.domain.individual.rules import common
 from assessment.domain.individual.rules.base import Accumulator, Outcome, RatingFacts
 from assessment.domain.individual.settings import IndividualSettings
-from assessment.domain.values import Level
+from assessment.domain.kernel.values import Level
 
 CODE = "party_366"
 ISSUED = date(2025, 8, 30)  # [R27]
