@@ -229,6 +229,9 @@ def _fill(path: str, i: dict[str, str]) -> str:
         "assignments_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "x")),
         "election_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "e")),
         "tracker": "0" * 64,
+        "person_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "p")),
+        "sheet_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "s")),
+        "rating_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "r")),
     }
     # any other context's id names nothing of that kind in the demo: a fresh uuid
     return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), str(uuid.uuid4())), path)
