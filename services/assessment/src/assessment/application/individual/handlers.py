@@ -29,6 +29,7 @@ from assessment.domain.individual.assess import competent_authority, previous_ag
 from assessment.domain.individual.person import Person, person_id_for
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for
 from assessment.domain.individual.rating import IndividualRating, rating_id_for
+from assessment.domain.individual.scoring import band
 from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
 from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
 from assessment.domain.individual.values import Position
@@ -258,6 +259,8 @@ def self_assess(run: Run, cmd: c.SelfAssess, rating_id: UUID) -> Outcome:
     level = cmd.proposed_level
     if level is None and outcome is not None and outcome.score_based:
         level = outcome.highest.value if outcome.highest else Level.NOT_COMPLETED.value
+    elif level is None and rated.score is not None:  # a head before the unit's result
+        level = band(rated.score).value
     rating.self_assess(
         **run.by,
         form=cmd.form,
