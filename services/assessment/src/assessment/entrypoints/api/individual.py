@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import File, Query, UploadFile
+from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from assessment.adapters.individual.staff_xlsx import parse_staff_xlsx
@@ -20,21 +20,45 @@ router = command_router(CONTEXT)
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
+UPLOAD_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
 @router.post(
     "/people/imports/xlsx",
     status_code=201,
     tags=["people"],
     summary="Nhập danh sách cán bộ từ tệp XLSX / Import a staff list from XLSX",
+    openapi_extra=UPLOAD_SCHEMA,
 )
-async def import_staff_xlsx(
-    file: Annotated[UploadFile, File(description="Danh sách .xlsx (trang đầu, dòng tiêu đề)")],
-    app: AppDep,
-    ctx: CtxDep,
-) -> dict[str, Any]:
-    """Every bad row is reported (422 ``individual.staff_file_invalid`` with ``errors``: row,
-    column, code, message); nothing is stored from a file with any bad row."""
-    data = await file.read(MAX_UPLOAD + 1)
-    staff = parse_staff_xlsx(data)
+async def import_staff_xlsx(request: Request, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    """Multipart field ``file`` (.xlsx, first sheet, a header row). Every bad row is reported
+    (422 ``individual.staff_file_invalid`` with ``errors``: row, column, code, message);
+    nothing is stored from a file with any bad row."""
+    if len(await request.body()) > MAX_UPLOAD:
+        raise _invalid_upload(f"tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB")
+    try:
+        form = await request.form()
+    except Exception:  # a body that is not multipart at all
+        raise _invalid_upload(
+            "cần gửi tệp .xlsx trong trường 'file' (multipart/form-data)"
+        ) from None
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise _invalid_upload("cần gửi tệp .xlsx trong trường 'file' (multipart/form-data)")
+    staff = parse_staff_xlsx(await upload.read())
     if not staff.accepted:
         raise AppError(
             code="individual.staff_file_invalid",
@@ -46,7 +70,19 @@ async def import_staff_xlsx(
         )
     cmd = ImportStaff(rows=[PersonIn(**row.register_kwargs()) for row in staff.rows])
     spec = CONTEXT.commands["import_staff"]
-    return await run_in_threadpool(app.execute, spec, ctx, cmd, {})
+    result: dict[str, Any] = await run_in_threadpool(app.execute, spec, ctx, cmd, {})
+    return result
+
+
+def _invalid_upload(detail: str) -> AppError:
+    return AppError(
+        code="request.invalid",
+        title="Yêu cầu không hợp lệ",
+        title_en="Invalid request",
+        status=422,
+        detail=detail,
+        extra={"errors": [{"loc": ["body", "file"], "msg": detail}]},
+    )
 
 
 @router.get("/people/{person_id}", tags=["people"], summary="Hồ sơ cá nhân / A person's file")
