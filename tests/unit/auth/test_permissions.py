@@ -232,6 +232,8 @@ def _fill(path: str, i: dict[str, str]) -> str:
         "person_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "p")),
         "sheet_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "s")),
         "rating_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "r")),
+        "agency_id": "SNV",
+        "year": "2013",
     }
     # any other context's id names nothing of that kind in the demo: a fresh uuid
     return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), str(uuid.uuid4())), path)
