@@ -270,6 +270,30 @@ class ProposeLevel(OnTarget):
     summary: Text = Field(min_length=1, max_length=20_000)
 
 
+class ProposalItem(Data):
+    rating_id: UUID
+    proposed_level: LevelCode | None = None
+    """None: under a score-based text (NĐ 335, QĐ 366) the level the score gives; otherwise
+    "reviewed, not rated"."""
+
+
+class RecordAgencyRound(Command):
+    """One agency meeting for many ratings (NĐ 90 Điều 17–18): the minutes, approved at the
+    meeting, the party committee's one document, the personnel body's proposals — and, under
+    NĐ 335 where the person's monthly sheets are their self-assessment, that self-assessment
+    taken from the approved sheets for those who have not submitted one. All or nothing."""
+
+    route: ClassVar = ratings("/rounds", "Họp nhận xét chung của cơ quan / An agency's round")
+    proposals: list[ProposalItem] = Field(min_length=1, max_length=20_000)
+    minutes_number: Text = Field(min_length=1, max_length=100)
+    held_on: Day
+    attendees: int = Field(ge=1, le=100_000)
+    comments: list[Comment] = Field(min_length=1, max_length=200)
+    party_document_number: Text | None = Field(default=None, max_length=100)
+    party_comments: Text | None = Field(default=None, max_length=20_000)
+    summary: Text = Field(min_length=1, max_length=20_000)
+
+
 class Decision(Data):
     level: LevelCode | None
     decision_number: Text = Field(min_length=1, max_length=100)

@@ -26,6 +26,7 @@ from assessment.application.kernel.catalogue import Outcome, saved
 from assessment.application.kernel.executor import Run
 from assessment.domain.individual import rules
 from assessment.domain.individual.assess import competent_authority, previous_agencies
+from assessment.domain.individual.errors import StepOutOfOrder
 from assessment.domain.individual.person import Person, person_id_for
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for
 from assessment.domain.individual.rating import IndividualRating, rating_id_for
@@ -304,6 +305,53 @@ def propose_level(run: Run, cmd: c.ProposeLevel, rating_id: UUID) -> Outcome:
     rated = evaluated(run, rating, settings_of(run), today(run))
     rating.propose(**run.by, **cmd.fields(), outcome=rated.ev.outcome)
     return saved(rating)
+
+
+def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
+    settings, on = settings_of(run), today(run)
+    reached: set[str] = set()
+    done: list[IndividualRating] = []
+    comments = [x.model_dump() for x in cmd.comments]
+    held_on = cmd.fields()["held_on"]
+    for item in cmd.proposals:
+        rating = run.load(IndividualRating, item.rating_id, "hồ sơ xếp loại")
+        if rating.agency_id not in reached:
+            reach(run, rating.agency_id, rating.year)
+            reached.add(rating.agency_id)
+        rated = evaluated(run, rating, settings, on)
+        outcome = rated.ev.outcome
+        level = item.proposed_level
+        if level is None and outcome.score_based and outcome.highest is not None:
+            level = outcome.highest.value
+        if "self_assessment" not in rating.steps and rating.form == "phieu_diem_335":
+            rating.self_assess(
+                **run.by,
+                form=rating.form,
+                outcome=outcome,
+                score=rated.score,
+                content={"phieu_diem": "các phiếu theo dõi tháng/quý đã duyệt"},
+                proposed_level=level or Level.NOT_COMPLETED.value,
+            )
+        rating.minute_meeting(
+            **run.by,
+            minutes_number=cmd.minutes_number,
+            held_on=held_on,
+            attendees=cmd.attendees,
+            comments=comments,
+        )
+        rating.approve_minutes(**run.by, approved_on=held_on)
+        if rating.party_committee:
+            if not cmd.party_document_number or not cmd.party_comments:
+                raise StepOutOfOrder("cơ quan có cấp ủy: cần số văn bản và ý kiến của cấp ủy")
+            rating.comment_by_party_committee(
+                **run.by, document_number=cmd.party_document_number, comments=cmd.party_comments
+            )
+        rating.propose(**run.by, proposed_level=level, summary=cmd.summary, outcome=outcome)
+        done.append(rating)
+    items = [
+        {"id": str(r.id), "proposed_level": r.steps["proposal"]["proposed_level"]} for r in done
+    ]
+    return saved(*done, items=items)
 
 
 def _decide(

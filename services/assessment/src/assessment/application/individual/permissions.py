@@ -37,6 +37,7 @@ ROWS: Rows = {
     "approve_minutes": {"personnel": OWN},
     "comment_by_party_committee": {"personnel": OWN},
     "propose_level": {"personnel": OWN},
+    "record_agency_round": {"personnel": OWN},
     "decide_rating": {"unit_head": OWN, "chairman": T},
     "decide_ratings": {"unit_head": OWN, "chairman": T},
     "notify_rating": {"personnel": OWN},

@@ -24,6 +24,7 @@ from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
 from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
 from assessment.domain.individual.values import PeriodKind, Position
+from assessment.domain.kernel.errors import NotFound
 from assessment.domain.kernel.values import VN_TZ, Level
 
 
@@ -75,9 +76,10 @@ def sheets_of(read: Read, p: Person, year: int, kind: PeriodKind) -> list[ScoreS
     last = 12 if kind is PeriodKind.MONTH else 4
     found = []
     for period in range(1, last + 1):
-        sheet = read.find(ScoreSheet, sheet_id_for(p.id, year, kind.value, period), "phiếu")
-        if sheet is not None:
-            found.append(sheet)
+        try:  # one lookup per period (a missing period was not worked)
+            found.append(read.load(ScoreSheet, sheet_id_for(p.id, year, kind.value, period), "x"))
+        except NotFound:
+            continue
     return found
 
 
@@ -108,7 +110,10 @@ def evaluated(
     unit's result exists (self-assessment), a head's outcome is left out (``evaluation`` None)."""
     p = person(read, rating.person_id)
     score = None
-    if rating.rule_set in ("decree_335", "party_366"):
+    assessed = rating.steps.get("self_assessment", {}).get("score")
+    if assessed is not None:  # the sheets as they stood at the self-assessment
+        score = Decimal(assessed)
+    elif rating.rule_set in ("decree_335", "party_366"):
         score = year_score_of(sheets_of(read, p, rating.year, settings.scoring_period), settings)
     unit_level = None
     if rating.position == Position.HEAD.value:
