@@ -33,7 +33,7 @@ from assessment.domain.individual.rating import IndividualRating, rating_id_for
 from assessment.domain.individual.scoring import band
 from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
 from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
-from assessment.domain.individual.values import Position
+from assessment.domain.individual.values import PeriodKind, Position
 from assessment.domain.kernel.errors import AlreadyExists
 from assessment.domain.kernel.values import Level
 
@@ -111,8 +111,9 @@ def find_unit_violation(run: Run, cmd: c.FindUnitViolation, person_id: UUID) -> 
 
 
 # ------------------------------------------------------------ Decree 335 score sheets
-def _new_sheet(run: Run, p: Person, year: int, period: int, products: list[Any]) -> ScoreSheet:
-    kind = settings_of(run).scoring_period
+def _new_sheet(
+    run: Run, p: Person, year: int, period: int, products: list[Any], kind: PeriodKind
+) -> ScoreSheet:
     if run.exists(sheet_id_for(p.id, year, kind.value, period)):
         raise AlreadyExists(f"phiếu kỳ {period}/{year} của '{p.code}' đã có")
     at = period_in(p, year)
@@ -134,7 +135,8 @@ def open_sheet(run: Run, cmd: c.OpenSheet, person_id: UUID) -> Outcome:
     p = person(run, person_id)
     reach(run, period_in(p, cmd.year)["agency_id"], cmd.year)
     products = [x.model_dump() for x in cmd.products]
-    return saved(_new_sheet(run, p, cmd.year, cmd.period, products))
+    kind = settings_of(run).scoring_period
+    return saved(_new_sheet(run, p, cmd.year, cmd.period, products, kind))
 
 
 def _sheet_at(run: Run, sheet_id: UUID) -> ScoreSheet:
@@ -188,7 +190,8 @@ def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
         if agency not in reached:
             reach(run, agency, cmd.year)
             reached.add(agency)
-        sheet = _new_sheet(run, p, cmd.year, item.period, [x.model_dump() for x in item.products])
+        products = [x.model_dump() for x in item.products]
+        sheet = _new_sheet(run, p, cmd.year, item.period, products, settings.scoring_period)
         sheet.score_general(**run.by, points=item.general, by_self=False)
         sheet.approve(
             **run.by,
