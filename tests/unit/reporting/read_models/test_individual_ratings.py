@@ -130,5 +130,6 @@ def test_agency_report_and_history_and_replay(db: SqliteDatabase) -> None:
     # a replay of every envelope changes nothing
     with db.transaction() as tx:
         again, unchanged = projection.apply_many(tx, batch)
-    assert again == 0 and unchanged == len(batch)
+    ours = [e for e in batch if e.aggregate_type in projection.FOLDS]
+    assert again == 0 and unchanged == len(ours) < len(batch)
     assert agency_year(db, T, "SNN", 2026, "state") == report

@@ -18,7 +18,6 @@ from assessment.application.individual.support import (
     quota_for,
     reach,
     require_self,
-    role_first,
     settings_of,
     today,
 )
@@ -61,7 +60,6 @@ def import_staff(run: Run, cmd: c.ImportStaff) -> Outcome:
 
 
 def _person_at(run: Run, person_id: UUID) -> Person:
-    role_first(run)
     p = person(run, person_id)
     reach(run, p.current["agency_id"], today(run).year)
     return p
@@ -131,7 +129,6 @@ def _new_sheet(
 
 
 def open_sheet(run: Run, cmd: c.OpenSheet, person_id: UUID) -> Outcome:
-    role_first(run)
     p = person(run, person_id)
     reach(run, period_in(p, cmd.year)["agency_id"], cmd.year)
     products = [x.model_dump() for x in cmd.products]
@@ -140,7 +137,6 @@ def open_sheet(run: Run, cmd: c.OpenSheet, person_id: UUID) -> Outcome:
 
 
 def _sheet_at(run: Run, sheet_id: UUID) -> ScoreSheet:
-    role_first(run)
     sheet = run.load(ScoreSheet, sheet_id, "phiếu theo dõi")
     reach(run, sheet.agency_id, sheet.year)
     require_self(run, person(run, sheet.person_id))
@@ -233,7 +229,6 @@ def _open(run: Run, p: Person, year: int, side: str, party_committee: bool) -> I
 
 
 def open_rating(run: Run, cmd: c.OpenRating, person_id: UUID) -> Outcome:
-    role_first(run)
     return saved(_open(run, person(run, person_id), cmd.year, cmd.side, cmd.party_committee))
 
 
@@ -249,7 +244,6 @@ def open_ratings(run: Run, cmd: c.OpenRatings) -> Outcome:
 
 
 def _rating_at(run: Run, rating_id: UUID, *, at_authority: bool = False) -> IndividualRating:
-    role_first(run)
     rating = run.load(IndividualRating, rating_id, "hồ sơ xếp loại")
     reach(run, rating.authority.agency_id if at_authority else rating.agency_id, rating.year)
     return rating
@@ -410,7 +404,6 @@ def decide_rating(run: Run, cmd: c.DecideRating, rating_id: UUID) -> Outcome:
 
 
 def decide_ratings(run: Run, cmd: c.DecideRatings) -> Outcome:
-    role_first(run)
     batch = [(_rating_at(run, d.rating_id, at_authority=True), d.level) for d in cmd.decisions]
     return _decide(run, batch, cmd.decision_number, cmd.fields()["decided_on"])
 

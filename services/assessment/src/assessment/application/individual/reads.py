@@ -18,7 +18,6 @@ from assessment.application.individual.support import (
     reach,
     reader_target,
     recorded_read,
-    role_first,
     settings_of,
     today,
 )
@@ -114,27 +113,23 @@ def _file(run: Run, p: Person, year: int, what: str, view: dict[str, Any]) -> Ou
 
 
 def read_person_file(run: Run, cmd: ReadFile, person_id: UUID) -> Outcome:
-    role_first(run)
     p = run.load(Person, person_id, "cán bộ")
     return _file(run, p, today(run).year, "hồ sơ cá nhân", person_view(p))
 
 
 def read_rating(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
-    role_first(run)
     r = run.load(IndividualRating, rating_id, "hồ sơ xếp loại")
     p = run.load(Person, r.person_id, "cán bộ")
     return _file(run, p, r.year, f"xếp loại năm {r.year}", rating_view(r))
 
 
 def read_sheet(run: Run, cmd: ReadFile, sheet_id: UUID) -> Outcome:
-    role_first(run)
     s = run.load(ScoreSheet, sheet_id, "phiếu theo dõi")
     p = run.load(Person, s.person_id, "cán bộ")
     return _file(run, p, s.year, f"phiếu kỳ {s.period}/{s.year}", sheet_view(s))
 
 
 def read_quota(run: Run, cmd: ReadQuota) -> Outcome:
-    role_first(run)
     reach(run, cmd.agency_id, cmd.year)
     ident = quota_id_for(run.tenant, cmd.agency_id, cmd.task_group, cmd.year, cmd.side)
     quota = run.find(ExcellentQuota, ident, "tỷ lệ")

@@ -13,7 +13,7 @@ from uuid import UUID
 import assessment.application.collective.api as collective
 import assessment.application.registry.api as registry
 from assessment.application.kernel.executor import Read, Run
-from assessment.application.kernel.permissions import Forbidden, role_scope
+from assessment.application.kernel.permissions import Forbidden
 from assessment.domain.individual.access import PersonFileLog, Reader, log_id_for, read_basis
 from assessment.domain.individual.assess import Evaluation, evaluate, year_score_of
 from assessment.domain.individual.errors import PersonInactive, UnitResultPending
@@ -37,11 +37,6 @@ def today(run: Read | Run) -> date:
 def settings_of(read: Read) -> IndividualSettings:
     found = read.find(RatingSettings, settings_id_for(read.tenant), "thiết lập")
     return found.settings if found is not None else IndividualSettings()
-
-
-def role_first(run: Run) -> None:
-    """A role with no row for the command is refused before any lookup (it learns nothing)."""
-    role_scope(run.app.catalogue.matrix, run.command, str(run.ctx.actor.get("role")))
 
 
 def reach(run: Run, agency_code: str, year: int) -> None:

@@ -206,7 +206,9 @@ FOLDS: dict[str, tuple[Table, Callable[[Row | None, Envelope], Row | None]]] = {
 
 
 def apply_many(tx: Tx, envelopes: Sequence[Envelope]) -> tuple[int, int]:
-    """Fold a batch of envelopes into the read model: (applied, unchanged)."""
+    """Fold a batch of envelopes into the read model: (applied, unchanged). Envelopes of
+    other aggregates are not this read model's and are not counted (the registry sums the
+    counts of every read model)."""
     wanted: dict[str, set[str]] = {}
     for env in envelopes:
         if env.aggregate_type in FOLDS:
@@ -218,7 +220,6 @@ def apply_many(tx: Tx, envelopes: Sequence[Envelope]) -> tuple[int, int]:
     applied = unchanged = 0
     for env in envelopes:
         if env.aggregate_type not in FOLDS:
-            unchanged += 1
             continue
         rows = current[env.aggregate_type]
         new = FOLDS[env.aggregate_type][1](rows.get(env.aggregate_id), env)
