@@ -62,6 +62,9 @@ def test_every_route_with_an_id_answers_404_to_another_tenant(
         "cycle_id": cycle["id"],
         "aggregate_id": unit["id"],
         "assignments_id": str(uuid.uuid4()),
+        "person_id": str(uuid.uuid4()),
+        "sheet_id": str(uuid.uuid4()),
+        "rating_id": str(uuid.uuid4()),
     }
     foreign = headers(tenant="quang-tri")
     before = app.recorder.max_notification_id()

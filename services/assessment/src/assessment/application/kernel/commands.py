@@ -72,3 +72,5 @@ class CommandResult(BaseModel):
     late_by_seconds: int | None = None
     enrolled: list[str] | None = None
     request_id: str | None = None
+    items: list[dict[str, Any]] | None = None
+    """A batch command's per-item answers (e.g. the ids of the people imported)."""

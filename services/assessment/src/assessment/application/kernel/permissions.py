@@ -40,6 +40,8 @@ ROLES = {
     "chairman": "Chủ tịch UBND tỉnh",
     "inspector": "Thanh tra, kiểm tra công vụ",
     "auditor": "Kiểm toán (chỉ đọc, xem lại lịch sử)",
+    "personnel": "Bộ phận tham mưu tổ chức cán bộ của cơ quan",
+    "official": "Cán bộ, công chức, viên chức (chính người được đánh giá)",
 }
 
 Rows = dict[str, dict[str, Scope]]

@@ -59,3 +59,17 @@ def require_active_in(read: Read, unit_ids: list[UUID], year: int) -> None:
 def unit_name(read: Read, unit_id: UUID, year: int) -> str:
     """The unit's name as it was at the end of ``year`` (rankings name units as in that year)."""
     return read.load(Unit, unit_id, "đơn vị").name_on(date(year, 12, 31))
+
+
+def unit_of_code(read: Read, code: str) -> dict[str, Any]:
+    """A unit by its code (the tenant's; else NotFound): id, code, parent's code, validity."""
+    unit = read.load(Unit, unit_id_for(read.tenant, code), "đơn vị")
+    parent_code = None
+    if unit.parent_id is not None:
+        parent_code = read.load(Unit, unit.parent_id, "đơn vị cấp trên").code
+    return {
+        "id": unit.id,
+        "code": unit.code,
+        "parent_code": parent_code,
+        "valid_to": unit.valid_to,
+    }

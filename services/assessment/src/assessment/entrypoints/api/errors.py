@@ -33,6 +33,28 @@ STATUS_BY_CODE = {
     "cchc.deadline_passed": 409,
     "cchc.already_replied": 409,
     "cchc.appraiser_not_named": 403,
+    # individual context (seed 002, the decrees)
+    "individual.validation_failed": 422,
+    "individual.rule_set_unavailable": 422,
+    "individual.excellent_quota_exceeded": 409,
+    "individual.unit_result_pending": 409,
+    "individual.head_above_unit": 422,
+    "individual.level_above_ceiling": 422,
+    "individual.level_forced": 422,
+    "individual.level_not_matching_score": 422,
+    "individual.not_rateable": 422,
+    "individual.not_competent": 403,
+    "individual.file_access_denied": 403,
+    "individual.step_order": 409,
+    "individual.step_closed": 409,
+    "individual.minutes_not_approved": 409,
+    "individual.previous_agency_opinion_missing": 409,
+    "individual.finalised_before_decree_48": 409,
+    "individual.reason_required": 422,
+    "individual.person_inactive": 422,
+    "individual.sheet_closed": 409,
+    "individual.score_out_of_range": 422,
+    "individual.staff_file_unreadable": 422,
 }
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 
 from reporting.adapters.db import Database
 from reporting.entrypoints.api.cchc import router as cchc_router
 from reporting.read_models.cycle_board.queries import get_board, list_cycles, unit_history
+from reporting.read_models.individual_ratings import queries as individual
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
 from shared.identity import PUBLIC_ROLE, Caller, CallerDep
@@ -56,6 +58,55 @@ def cycle_board(
 def unit_history_route(unit_id: UUID, request: Request, caller: CallerDep) -> dict[str, Any]:
     _require_official(caller)
     return unit_history(_db(request), caller.tenant, str(unit_id))
+
+
+@router.get(
+    "/agencies/{agency_id}/ratings/{year}",
+    summary="Xếp loại cá nhân của cơ quan trong năm / An agency's individual ratings",
+)
+def agency_ratings(
+    agency_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$")],
+    year: Annotated[int, Path(ge=2020, le=2100)],
+    request: Request,
+    caller: CallerDep,
+    side: Annotated[Literal["state", "party"], Query()] = "state",
+) -> dict[str, Any]:
+    """Distribution by level, quota use per task group, heads vs their units, late decisions,
+    redone ratings."""
+    _require_official(caller)
+    if not individual.may_read_agency(_reader(caller), agency_id):
+        raise _forbidden("chỉ Sở Nội vụ, kiểm toán, lãnh đạo tỉnh, thanh tra hoặc chính cơ quan")
+    return individual.agency_year(_db(request), caller.tenant, agency_id, year, side)
+
+
+@router.get(
+    "/people/{person_id}/ratings",
+    summary="Kết quả xếp loại qua các năm của một người / A person's rating history",
+)
+def person_ratings(person_id: UUID, request: Request, caller: CallerDep) -> dict[str, Any]:
+    """Readable by the person, their agency's head and personnel body, Home Affairs and
+    auditors; a read by anyone but the person is logged."""
+    _require_official(caller)
+    return individual.person_history(_db(request), caller.tenant, str(person_id), _reader(caller))
+
+
+def _reader(caller: Caller) -> dict[str, Any]:
+    return {
+        "subject": caller.subject,
+        "role": caller.role,
+        "unit": caller.acting_for,
+        "at": datetime.now(UTC).isoformat(),
+    }
+
+
+def _forbidden(detail: str) -> AppError:
+    return AppError(
+        code="auth.forbidden",
+        title="Không có quyền thực hiện",
+        title_en="Forbidden",
+        status=403,
+        detail=detail,
+    )
 
 
 def _require_official(caller: Caller) -> None:

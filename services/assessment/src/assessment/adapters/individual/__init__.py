@@ -1,0 +1,3 @@
+"""Adapters of the individual context (file formats)."""
+
+from __future__ import annotations

@@ -1,0 +1,171 @@
+"""What the individual handlers share: the tenant's settings, the caller's reach on an agency,
+the facts and outcome of a rating (with the unit's collective result and the year's score), the
+quota of a scope, and the record of a read of someone's file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import assessment.application.collective.api as collective
+import assessment.application.registry.api as registry
+from assessment.application.kernel.executor import Read, Run
+from assessment.application.kernel.permissions import Forbidden
+from assessment.domain.individual.access import PersonFileLog, Reader, log_id_for, read_basis
+from assessment.domain.individual.assess import Evaluation, evaluate, year_score_of
+from assessment.domain.individual.errors import PersonInactive, UnitResultPending
+from assessment.domain.individual.person import Person, person_id_for
+from assessment.domain.individual.quota import ExcellentQuota, quota_id_for
+from assessment.domain.individual.rating import IndividualRating
+from assessment.domain.individual.settings import IndividualSettings
+from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
+from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
+from assessment.domain.individual.values import PeriodKind, Position
+from assessment.domain.kernel.errors import NotFound
+from assessment.domain.kernel.values import VN_TZ, Level
+
+
+def today(run: Read | Run) -> date:
+    now = getattr(run, "now", None)
+    assert now is not None
+    return now.astimezone(VN_TZ).date()
+
+
+def settings_of(read: Read) -> IndividualSettings:
+    found = read.find(RatingSettings, settings_id_for(read.tenant), "thiết lập")
+    return found.settings if found is not None else IndividualSettings()
+
+
+def reach(run: Run, agency_code: str, year: int) -> None:
+    """The caller's role may act on ``agency_code`` (own unit = the agency in the token)."""
+    run.authorize_for(registry.unit_id(run.tenant, agency_code), year)
+
+
+def require_self(run: Run, person: Person) -> None:
+    """An official acts only on their own file."""
+    if run.ctx.actor.get("role") == "official" and (
+        not person.account or person.account != run.ctx.actor.get("subject")
+    ):
+        raise Forbidden("cán bộ, công chức, viên chức chỉ thao tác trên hồ sơ của chính mình")
+
+
+def person(read: Read, person_id: UUID) -> Person:
+    return read.load(Person, person_id, "cán bộ")
+
+
+def person_by_code(read: Read, code: str) -> Person:
+    return read.load(Person, person_id_for(read.tenant, code), f"cán bộ '{code}'")
+
+
+def period_in(p: Person, year: int) -> dict[str, Any]:
+    period = p.last_period_in(year)
+    if period is None:
+        raise PersonInactive(f"'{p.code}' không công tác trong năm {year}")
+    return period
+
+
+def sheets_of(read: Read, p: Person, year: int, kind: PeriodKind) -> list[ScoreSheet]:
+    last = 12 if kind is PeriodKind.MONTH else 4
+    found = []
+    for period in range(1, last + 1):
+        try:  # one lookup per period (a missing period was not worked)
+            found.append(read.load(ScoreSheet, sheet_id_for(p.id, year, kind.value, period), "x"))
+        except NotFound:
+            continue
+    return found
+
+
+@dataclass
+class Rated:
+    """A rating with its person, the facts and outcome of its year, and the score used."""
+
+    rating: IndividualRating
+    person: Person
+    evaluation: Evaluation | None  # None: a head before the unit's result (lenient only)
+    score: Decimal | None
+
+    @property
+    def ev(self) -> Evaluation:
+        assert self.evaluation is not None
+        return self.evaluation
+
+
+def evaluated(
+    read: Read,
+    rating: IndividualRating,
+    settings: IndividualSettings,
+    on: date,
+    *,
+    lenient_head: bool = False,
+) -> Rated:
+    """The rule set's outcome for ``rating`` decided on ``on``. ``lenient_head``: before the
+    unit's result exists (self-assessment), a head's outcome is left out (``evaluation`` None)."""
+    p = person(read, rating.person_id)
+    score = None
+    assessed = rating.steps.get("self_assessment", {}).get("score")
+    if assessed is not None:  # the sheets as they stood at the self-assessment
+        score = Decimal(assessed)
+    elif rating.rule_set in ("decree_335", "party_366"):
+        score = year_score_of(sheets_of(read, p, rating.year, settings.scoring_period), settings)
+    unit_level = None
+    if rating.position == Position.HEAD.value:
+        found = collective.recognised_level(
+            read, registry.unit_id(read.tenant, rating.agency_id), rating.year
+        )
+        unit_level = Level(found) if found else None
+    try:
+        ev = evaluate(
+            p,
+            rating.year,
+            settings,
+            side=rating.side,
+            unit_level=unit_level,
+            score=score,
+            decided_on=rating.rule_date(on),
+        )
+    except UnitResultPending:
+        if not lenient_head:
+            raise
+        return Rated(rating=rating, person=p, evaluation=None, score=score)
+    return Rated(rating=rating, person=p, evaluation=ev, score=score)
+
+
+def quota_for(run: Run, rating: IndividualRating) -> ExcellentQuota:
+    ident = quota_id_for(run.tenant, rating.agency_id, rating.task_group, rating.year, rating.side)
+    found = run.find(ExcellentQuota, ident, "tỷ lệ")
+    if found is not None:
+        return found
+    return ExcellentQuota.open(
+        tenant=run.tenant,
+        **run.by,
+        agency_id=rating.agency_id,
+        task_group=rating.task_group,
+        year=rating.year,
+        side=rating.side,
+    )
+
+
+def recorded_read(run: Run, p: Person, year: int, what: str) -> list[PersonFileLog]:
+    """Check who reads ``p``'s file; record the read unless it is the person themself."""
+    superior = registry.unit_of_code(run, p.current["agency_id"])["parent_code"]
+    actor = run.ctx.actor
+    reader = Reader(str(actor.get("subject")), str(actor.get("role")), actor.get("acting_for"))
+    basis = read_basis(p, reader, superior_agency_id=superior)
+    if basis == "self":
+        return []
+    log = run.find(PersonFileLog, log_id_for(p.id, year), "nhật ký")
+    if log is None:
+        log = PersonFileLog.open(tenant=run.tenant, **run.by, person_id=p.id, year=year)
+    log.record_read(**run.by, reader=reader, basis=basis, what=what)
+    return [log]
+
+
+def reader_target(run: Run, p: Person) -> str:
+    """The agency a reader's reach is checked on: a head's rater acts for the superior."""
+    if run.ctx.actor.get("role") == "unit_head" and p.current["position"] == "head":
+        parent = registry.unit_of_code(run, p.current["agency_id"])["parent_code"]
+        return str(parent or p.current["agency_id"])
+    return str(p.current["agency_id"])
