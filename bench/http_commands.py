@@ -59,6 +59,7 @@ from _common import (
     pg_backend_pids,
     print_table,
     private_database,
+    py_spy,
     seed,
     system_cpu_busy,
 )
@@ -396,6 +397,7 @@ def run_http(
     client_kind: str,
     tokens: dict[tuple[str, str], str],
     group_commit: bool,
+    profile: Path | None = None,
 ) -> LatencyStats:
     server = Server(database_url, layout, log_dir, issuer_key_file(log_dir), group_commit)
     server.start()
@@ -418,18 +420,19 @@ def run_http(
         server_cpu0, pg_cpu0 = cpu_seconds_of(pids), cpu_seconds_of(pg_pids)
         meter = system_cpu_busy()
         cpu0 = time.process_time()
-        latencies, errors, elapsed = asyncio.run(
-            drive_http(
-                server.base_urls,
-                mix,
-                concurrency,
-                seconds,
-                max_requests,
-                True,
-                tokens,
-                client_kind,
+        with py_spy(pids, profile):
+            latencies, errors, elapsed = asyncio.run(
+                drive_http(
+                    server.base_urls,
+                    mix,
+                    concurrency,
+                    seconds,
+                    max_requests,
+                    True,
+                    tokens,
+                    client_kind,
+                )
             )
-        )
         client_cpu = (time.process_time() - cpu0) / elapsed
         server_cpu = (cpu_seconds_of(pids) - server_cpu0) / elapsed
         pg_cpu = (cpu_seconds_of(pg_pids) - pg_cpu0) / elapsed
@@ -571,6 +574,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--no-diagnostics", action="store_true", help="skip the in-process multi-thread run"
     )
     p.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
+    p.add_argument(
+        "--py-spy",
+        type=Path,
+        default=None,
+        metavar="PREFIX",
+        help="sample every uvicorn process with py-spy during each measured HTTP run: "
+        "PREFIX-<run>-<n>.svg (flame graph) and .txt (collapsed stacks)",
+    )
     return p.parse_args(argv)
 
 
@@ -639,6 +650,9 @@ def main(argv: list[str] | None = None) -> int:
                         kind,
                         tokens,
                         gc == "on",
+                        None
+                        if args.py_spy is None
+                        else args.py_spy.with_name(f"{args.py_spy.name}-{layout}-gc{gc}-{kind}"),
                     )
                 )
             if not args.no_diagnostics:

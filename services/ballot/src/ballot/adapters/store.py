@@ -244,6 +244,74 @@ class BoardStore:
                 (election_id, c),
             )
 
+    # ------------------------------------------------------------------ batched (casts)
+    def listed_credentials(self, tx: Tx, election_id: str, credentials: Sequence[str]) -> set[str]:
+        """Which of ``credentials`` are on the election's list (one query)."""
+        if not credentials:
+            return set()
+        marks = ", ".join(["%s"] * len(credentials))
+        rows = tx.fetchall(
+            "SELECT credential FROM ballot_credentials WHERE election_id = %s "  # noqa: S608
+            f"AND credential IN ({marks})",
+            [election_id, *credentials],
+        )
+        return {str(r[0]) for r in rows}
+
+    def known_trackers(self, tx: Tx, election_id: str, trackers: Sequence[str]) -> set[str]:
+        """Which of ``trackers`` are already on the board (one query)."""
+        if not trackers:
+            return set()
+        marks = ", ".join(["%s"] * len(trackers))
+        rows = tx.fetchall(
+            "SELECT tracker FROM ballot_trackers WHERE election_id = %s "  # noqa: S608
+            f"AND tracker IN ({marks})",
+            [election_id, *trackers],
+        )
+        return {str(r[0]) for r in rows}
+
+    def insert_entries(self, tx: Tx, entries: Sequence[Entry]) -> None:
+        tx.executemany(
+            "INSERT INTO ballot_board (election_id, seq, kind, body, prev_hash, hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    e.election_id,
+                    e.seq,
+                    e.kind,
+                    canonical_json(e.body).decode("utf-8"),
+                    e.prev_hash,
+                    e.hash,
+                )
+                for e in entries
+            ],
+        )
+
+    def insert_alpha_rows(self, tx: Tx, election_id: str, rows: Sequence[tuple[str, str]]) -> None:
+        if rows:
+            tx.executemany(
+                "INSERT INTO ballot_alphas (election_id, alpha, credential) VALUES (%s, %s, %s) "
+                "ON CONFLICT (election_id, alpha) DO NOTHING",
+                [(election_id, a, c) for a, c in rows],
+            )
+
+    def insert_tracker_rows(
+        self, tx: Tx, election_id: str, rows: Sequence[tuple[str, int, str]]
+    ) -> None:
+        if rows:
+            tx.executemany(
+                "INSERT INTO ballot_trackers (election_id, tracker, seq, credential) "
+                "VALUES (%s, %s, %s, %s)",
+                [(election_id, t, s, c) for t, s, c in rows],
+            )
+
+    def set_last_seqs(self, tx: Tx, election_id: str, rows: Sequence[tuple[str, int]]) -> None:
+        if rows:
+            tx.executemany(
+                "UPDATE ballot_credentials SET last_seq = %s WHERE election_id = %s "
+                "AND credential = %s",
+                [(s, election_id, c) for c, s in rows],
+            )
+
     def credential_last_seq(self, tx: Tx, election_id: str, credential: str) -> tuple[bool, int]:
         row = tx.fetchone(
             "SELECT last_seq FROM ballot_credentials WHERE election_id = %s AND credential = %s",
