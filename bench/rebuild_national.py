@@ -26,12 +26,15 @@ Target (ARCHITECTURE §10): ≥ 20,000 events/s end to end at 1,000,000 events, 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -65,6 +68,18 @@ def rss_mb(field: str = "VmRSS") -> float:
     return float("nan")
 
 
+def check_mapping(app: Any) -> None:
+    """The direct stored-JSON path must give the domain-event path's envelope, event by event."""
+    from assessment.adapters.contract_mapping import to_envelope, to_envelope_via_event
+
+    n = 0
+    while notes := app.recorder.select_notifications(start=n + 1, limit=5000):
+        for note in notes:
+            assert to_envelope(app.mapper, note) == to_envelope_via_event(app.mapper, note)
+        n = int(notes[-1].id)
+    print(f"mapping check: {n:,} events, direct path == domain-event path")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--events", type=int, default=1_000_000)
@@ -72,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--years", type=int, default=3)
     ap.add_argument("--page", type=int, default=2000, help="events per store page / transaction")
     ap.add_argument("--baseline-events", type=int, default=10_000)
+    ap.add_argument("--profile", type=Path, default=None, help="cProfile the rebuild into FILE")
     args = ap.parse_args(argv)
     admin = need_env("TEST_DATABASE_URL")
     tag = uuid.uuid4().hex[:10]
@@ -94,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"one province through the domain: {one:,} events "
                 f"in {time.perf_counter() - t0:.0f} s"
             )
+            check_mapping(app)
             total = replicate(store_url, "assessment_events", TENANT, args.events)
             print(f"store: {total:,} events ({time.perf_counter() - t0:.0f} s in all)")
 
@@ -135,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
                 transient=not sys.stdout.isatty(),
             ) as bar:
                 task = bar.add_task("rebuild", total=total)
+                profiler = cProfile.Profile() if args.profile else None
                 t = time.perf_counter()
+                if profiler:
+                    profiler.enable()
                 n = rebuild_from_envelopes(
                     pg,
                     sampled(),
@@ -144,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                     progress=lambda pos, _t: bar.update(task, completed=pos),
                 )
                 secs = time.perf_counter() - t
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(args.profile)
             rate = n / secs
             print(
                 f"  {n:,} events in {secs:.1f} s = {rate:,.0f} events/s "
@@ -157,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             with pg.transaction() as tx:
                 rows = tx.fetchone("SELECT count(*) FROM rm_board")
             print(f"  board rows: {rows[0] if rows else 0:,}")
+            if args.profile:
+                pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(25)
             met = rate >= TARGET
             print(
                 f"\ntarget ≥ {TARGET:,} events/s end to end: {'MET' if met else 'NOT MET'} "
