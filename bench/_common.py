@@ -487,3 +487,13 @@ def py_spy(pids: Sequence[int], out: Path | None, rate: int = 97) -> Iterator[No
                 p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def summary(what: str, figure: str, baseline: str, target: str, met: bool) -> None:
+    """One line for ``bench/run_all.py``'s closing table (it collects lines starting SUMMARY)."""
+    load = os.getloadavg()[0]
+    print(
+        f"SUMMARY\t{what}\t{figure}\t{baseline}\t{target}\t{'MET' if met else 'NOT MET'}"
+        f"\tload {load:.1f}\t{code_version()}",
+        flush=True,
+    )

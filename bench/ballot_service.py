@@ -50,7 +50,7 @@ from urllib.parse import urlparse, urlunparse
 
 import httpx
 import psycopg
-from _common import children_of, py_spy
+from _common import children_of, py_spy, summary
 
 from ballot.crypto import Ballot, Point, verify_ballot
 from ballot.harness import ElectionDriver, Trustee, election_request
@@ -257,6 +257,7 @@ def main() -> None:
             bad = [s for s in statuses if s != 201]
             assert not bad, f"{len(bad)} casts failed: {set(bad)}"
             line("POST /ballots (verify + append + index)", len(bodies), elapsed, lat)
+            cast_elapsed, cast_lat = elapsed, lat
 
             print("\n2. verifying the whole record")
             t0 = time.perf_counter()
@@ -272,8 +273,21 @@ def main() -> None:
             t0 = time.perf_counter()
             for body in bodies:
                 verify_ballot(fp, key, Ballot.from_dict(body), shape)
+            alone = len(bodies) / (time.perf_counter() - t0)
             line(
                 "baseline: verify_ballot alone, same ballots", len(bodies), time.perf_counter() - t0
+            )
+            cast_rate, p99 = len(bodies) / cast_elapsed, pct(cast_lat, 99) * 1000
+            print(
+                f"\n  casts over HTTP = {cast_rate / alone:.0%} of verify_ballot alone "
+                f"({alone:.0f}/s, same run); p99 {p99:.0f} ms; target ≥ 80 % with p99 < 100 ms"
+            )
+            summary(
+                "ballot casts over HTTP",
+                f"{cast_rate:.0f}/s = {cast_rate / alone:.0%}, p99 {p99:.0f} ms",
+                f"{alone:.0f}/s verify alone",
+                "≥ 80 %, p99 < 100 ms",
+                cast_rate >= 0.8 * alone and p99 < 100,
             )
             print(
                 f"\n  board: {verified.report.entries} entries, "

@@ -38,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _common import summary
 from _synthetic import replicate
 from audit_rebuild import (
     TENANT,
@@ -183,6 +184,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.profile:
                 pstats.Stats(str(args.profile)).sort_stats("tottime").print_stats(25)
             met = rate >= TARGET
+            summary(
+                f"rebuild, {total:,} events, PostgreSQL",
+                f"{rate:,.0f} ev/s, peak RSS {rss_mb('VmHWM'):.0f} MB",
+                f"{base:,.0f} ev/s 1 tx/event; {batched:,.0f} batched sample",
+                f"≥ {TARGET:,} ev/s, flat memory",
+                met,
+            )
             print(
                 f"\ntarget ≥ {TARGET:,} events/s end to end: {'MET' if met else 'NOT MET'} "
                 f"(load avg at end {os.getloadavg()[0]:.2f})"
