@@ -448,3 +448,52 @@ def pg_backend_pids(url: str) -> list[int]:
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         ).fetchall()
     return [int(r[0]) for r in rows]
+
+
+@contextlib.contextmanager
+def py_spy(pids: Sequence[int], out: Path | None, rate: int = 97) -> Iterator[None]:
+    """Sample ``pids`` with py-spy while the block runs; one flame graph SVG (and a collapsed
+    stack file, ``.txt``) per pid, named ``<out>-<n>.svg``. ``out=None`` does nothing.
+
+    py-spy (a dev dependency) attaches with ptrace and samples from outside the process, so the
+    server runs unchanged; at ~100 Hz it costs the sampled process a few per cent.
+    """
+    if out is None:
+        yield
+        return
+    import shutil
+    import subprocess
+
+    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    procs = []
+    for n, pid in enumerate(pids):
+        for fmt, suffix in (("flamegraph", "svg"), ("raw", "txt")):
+            procs.append(
+                subprocess.Popen(
+                    [exe, "record", "--pid", str(pid), "--rate", str(rate), "--gil",
+                     "--format", fmt, "-o", f"{out}-{n}.{suffix}"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )  # fmt: skip
+    try:
+        yield
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def summary(what: str, figure: str, baseline: str, target: str, met: bool) -> None:
+    """One line for ``bench/run_all.py``'s closing table (it collects lines starting SUMMARY)."""
+    load = os.getloadavg()[0]
+    print(
+        f"SUMMARY\t{what}\t{figure}\t{baseline}\t{target}\t{'MET' if met else 'NOT MET'}"
+        f"\tload {load:.1f}\t{code_version()}",
+        flush=True,
+    )

@@ -50,6 +50,7 @@ from urllib.parse import urlparse, urlunparse
 
 import httpx
 import psycopg
+from _common import children_of, py_spy, summary
 
 from ballot.crypto import Ballot, Point, verify_ballot
 from ballot.harness import ElectionDriver, Trustee, election_request
@@ -85,7 +86,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(db_url: str, keys: Path, workers: int) -> Iterator[str]:
+def server(db_url: str, keys: Path, workers: int) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {
         **os.environ,
@@ -115,7 +116,7 @@ def server(db_url: str, keys: Path, workers: int) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the ballot server did not start")
             time.sleep(0.2)
-        yield url
+        yield url, proc.pid
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
@@ -177,6 +178,14 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--py-spy",
+        type=Path,
+        default=None,
+        metavar="PREFIX",
+        help="sample the server with py-spy (GIL holder only) while the casts run: "
+        "PREFIX-<n>.svg flame graph, PREFIX-<n>.txt collapsed stacks",
+    )
     args = parser.parse_args()
     admin = need_env("TEST_DATABASE_URL")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -197,7 +206,7 @@ def main() -> None:
             return {"Authorization": f"Bearer {token}"}
 
         with (
-            server(db_url, keys, args.workers) as url,
+            server(db_url, keys, args.workers) as (url, server_pid),
             httpx.Client(base_url=url, timeout=120) as http,
         ):
             t0 = time.perf_counter()
@@ -242,10 +251,13 @@ def main() -> None:
             for b in sample:
                 verify_ballot(fp, key, Ballot.from_dict(b.to_dict()), shape)
             line("baseline: parse + verify_ballot, 1 core", len(sample), time.perf_counter() - t0)
-            elapsed, lat, statuses = hammer(url, args.threads, [cast(b) for b in bodies])
+            pids = [server_pid, *children_of(server_pid)] if args.workers > 1 else [server_pid]
+            with py_spy(pids, args.py_spy):
+                elapsed, lat, statuses = hammer(url, args.threads, [cast(b) for b in bodies])
             bad = [s for s in statuses if s != 201]
             assert not bad, f"{len(bad)} casts failed: {set(bad)}"
             line("POST /ballots (verify + append + index)", len(bodies), elapsed, lat)
+            cast_elapsed, cast_lat = elapsed, lat
 
             print("\n2. verifying the whole record")
             t0 = time.perf_counter()
@@ -261,8 +273,21 @@ def main() -> None:
             t0 = time.perf_counter()
             for body in bodies:
                 verify_ballot(fp, key, Ballot.from_dict(body), shape)
+            alone = len(bodies) / (time.perf_counter() - t0)
             line(
                 "baseline: verify_ballot alone, same ballots", len(bodies), time.perf_counter() - t0
+            )
+            cast_rate, p99 = len(bodies) / cast_elapsed, pct(cast_lat, 99) * 1000
+            print(
+                f"\n  casts over HTTP = {cast_rate / alone:.0%} of verify_ballot alone "
+                f"({alone:.0f}/s, same run); p99 {p99:.0f} ms; target ≥ 80 % with p99 < 100 ms"
+            )
+            summary(
+                "ballot casts over HTTP",
+                f"{cast_rate:.0f}/s = {cast_rate / alone:.0%}, p99 {p99:.0f} ms",
+                f"{alone:.0f}/s verify alone",
+                "≥ 80 %, p99 < 100 ms",
+                cast_rate >= 0.8 * alone and p99 < 100,
             )
             print(
                 f"\n  board: {verified.report.entries} entries, "

@@ -18,8 +18,19 @@ SCHEMA_VERSION = 1
 EVENT_ID_NAMESPACE = uuid.UUID("6f1c2b9e-3d7a-5e4b-9a61-2c0f6f7f1a10")
 
 
+_NAMESPACE_BYTES = EVENT_ID_NAMESPACE.bytes
+
+
 def event_id_for(aggregate_id: uuid.UUID | str, aggregate_version: int) -> str:
-    return str(uuid.uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}:{aggregate_version}"))
+    """``str(uuid5(EVENT_ID_NAMESPACE, f"{aggregate_id}:{aggregate_version}"))``, computed
+    without building two ``UUID`` objects (it runs for every event the relay or a rebuild
+    maps)."""
+    name = f"{aggregate_id}:{aggregate_version}".encode()
+    b = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name, usedforsecurity=False).digest()[:16])
+    b[6] = (b[6] & 0x0F) | 0x50  # version 5
+    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass(frozen=True)

@@ -244,6 +244,88 @@ class BoardStore:
                 (election_id, c),
             )
 
+    # ------------------------------------------------------------------ batched (casts)
+    def cast_index(
+        self,
+        tx: Tx,
+        election_id: str,
+        credentials: Sequence[str],
+        trackers: Sequence[str],
+        alphas: Sequence[str],
+    ) -> tuple[set[str], set[str], dict[str, str]]:
+        """One round trip for a batch of casts: which credentials are listed, which trackers
+        are on the board, and the owner of each known α."""
+        parts: list[str] = []
+        params: list[Any] = []
+        for kind, table, col, other, values in (
+            ("c", "ballot_credentials", "credential", "NULL", credentials),
+            ("t", "ballot_trackers", "tracker", "NULL", trackers),
+            ("a", "ballot_alphas", "alpha", "credential", alphas),
+        ):
+            if values:
+                marks = ", ".join(["%s"] * len(values))
+                parts.append(
+                    f"SELECT '{kind}', {col}, {other} FROM {table} "  # noqa: S608
+                    f"WHERE election_id = %s AND {col} IN ({marks})"
+                )
+                params += [election_id, *values]
+        listed: set[str] = set()
+        known: set[str] = set()
+        owners: dict[str, str] = {}
+        if parts:
+            for kind, value, owner in tx.fetchall(" UNION ALL ".join(parts), params):
+                if kind == "c":
+                    listed.add(str(value))
+                elif kind == "t":
+                    known.add(str(value))
+                else:
+                    owners[str(value)] = str(owner)
+        return listed, known, owners
+
+    def insert_entries(self, tx: Tx, entries: Sequence[Entry]) -> None:
+        if not entries:
+            return
+        params: list[Any] = []
+        for e in entries:
+            body = canonical_json(e.body).decode("utf-8")
+            params += [e.election_id, e.seq, e.kind, body, e.prev_hash, e.hash]
+        tx.execute(
+            "INSERT INTO ballot_board (election_id, seq, kind, body, prev_hash, hash) "
+            "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(entries)),
+            params,
+        )
+
+    def insert_alpha_rows(self, tx: Tx, election_id: str, rows: Sequence[tuple[str, str]]) -> None:
+        if rows:
+            tx.execute(
+                "INSERT INTO ballot_alphas (election_id, alpha, credential) VALUES "  # noqa: S608
+                + ", ".join(["(%s, %s, %s)"] * len(rows))
+                + " ON CONFLICT (election_id, alpha) DO NOTHING",
+                [x for a, c in rows for x in (election_id, a, c)],
+            )
+
+    def insert_tracker_rows(
+        self, tx: Tx, election_id: str, rows: Sequence[tuple[str, int, str]]
+    ) -> None:
+        if rows:
+            tx.execute(
+                "INSERT INTO ballot_trackers (election_id, tracker, seq, credential) VALUES "  # noqa: S608
+                + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
+                [x for t, q, c in rows for x in (election_id, t, q, c)],
+            )
+
+    def set_last_seqs(self, tx: Tx, election_id: str, rows: Sequence[tuple[str, int]]) -> None:
+        """One statement for the batch (``UPDATE … FROM (VALUES …)``: PostgreSQL and SQLite
+        ≥ 3.33 both name the columns of a ``VALUES`` list ``column1``, ``column2``)."""
+        if rows:
+            tx.execute(
+                "UPDATE ballot_credentials SET last_seq = v.column1 FROM (VALUES "  # noqa: S608
+                + ", ".join(["(%s, %s)"] * len(rows))
+                + ") AS v WHERE ballot_credentials.election_id = %s "
+                "AND ballot_credentials.credential = v.column2",
+                [*(x for c, q in rows for x in (q, c)), election_id],
+            )
+
     def credential_last_seq(self, tx: Tx, election_id: str, credential: str) -> tuple[bool, int]:
         row = tx.fetchone(
             "SELECT last_seq FROM ballot_credentials WHERE election_id = %s AND credential = %s",

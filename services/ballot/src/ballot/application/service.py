@@ -22,6 +22,7 @@ from typing import Any
 
 from ballot.adapters.store import BoardStore, Head, iter_pages
 from ballot.application.audit import audit_ballot
+from ballot.application.casting import CastBatch
 from ballot.crypto import (
     Ballot,
     CryptoError,
@@ -33,14 +34,9 @@ from ballot.crypto import (
 )
 from ballot.domain import board
 from ballot.domain.ballots import (
-    AUDITED_OWNER,
     CastBallot,
-    audited_ballot,
     check_window,
-    duplicate_ciphertext,
-    replay,
     tally_to_json,
-    unknown_credential,
     verify_cast,
 )
 from ballot.domain.board import Entry
@@ -422,13 +418,15 @@ class BallotService:
                 head = self.store.head(tx, election_id, lock=True)
                 if head is None:
                     raise not_found(election_id)
+                index = CastBatch.read(self.store, tx, election_id, [i.cast for i in batch])
                 for item in batch:
                     try:
-                        head = self._append_ballot(tx, head, item)
+                        head = self._append_ballot(tx, head, item, index)
                         accepted.append(item)
                     except BallotError as exc:
                         item.error = exc
                 if accepted:
+                    index.flush(tx)
                     head = self._maybe_checkpoint(tx, head, force=False)
                     self.store.save_head(tx, head)
         except BaseException as exc:
@@ -443,30 +441,19 @@ class BallotService:
             for item in batch:
                 item.done.set()
 
-    def _append_ballot(self, tx: Tx, head: Head, item: _Pending) -> Head:
+    def _append_ballot(self, tx: Tx, head: Head, item: _Pending, index: CastBatch) -> Head:
         cast, view, election_id = item.cast, item.view, head.election_id
         if head.state_version != view.version or head.status != OPEN:
             with self._cache_lock:
                 self._cast_cache.pop(election_id, None)
             raise wrong_state("cuộc bỏ phiếu không còn nhận phiếu", election_status=head.status)
         check_window(self._now(), view.opens_at, view.closes_at)
-        listed, _ = self.store.credential_last_seq(tx, election_id, cast.credential)
-        if not listed:
-            raise unknown_credential()
-        if self.store.tracker(tx, election_id, cast.tracker) is not None:
-            raise replay(cast.tracker)
-        owners = self.store.alpha_owners(tx, election_id, cast.alphas)
-        if AUDITED_OWNER in owners.values():
-            raise audited_ballot()
-        if any(owner != cast.credential for owner in owners.values()):
-            raise duplicate_ciphertext()
+        index.admit(cast)  # credential listed, no replay, no audited or copied ciphertext
         entry = Entry.make(election_id, head.seq + 1, board.BALLOT, cast.body(), head.hash)
-        self.store.insert_entry(tx, entry)
-        self.store.insert_alphas(tx, election_id, cast.alphas, cast.credential)
-        self.store.insert_tracker(tx, election_id, cast.tracker, entry.seq, cast.credential)
-        self.store.set_last_seq(tx, election_id, cast.credential, entry.seq)
+        index.record(entry, cast)
         head = replace(head, seq=entry.seq, hash=entry.hash, ballots=head.ballots + 1)
         if head.seq - head.last_checkpoint >= self.checkpoint_every:
+            index.flush(tx)  # the checkpoint seals rows that are on the board
             head = self._maybe_checkpoint(tx, head, force=False)
         return head
 

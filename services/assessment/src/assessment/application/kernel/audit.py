@@ -7,10 +7,34 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
+
 from assessment.application.kernel.catalogue import query
 from assessment.application.kernel.executor import Read
+from assessment.application.kernel.idempotency import IdempotencyRecord
 from assessment.application.kernel.views import to_public_event, to_public_state
+from assessment.domain.kernel.base import TenantAggregate
 from assessment.domain.kernel.errors import NotFound, ValidationFailed
+
+
+def _owned_at(read: Read, aggregate_id: UUID, version: int | None) -> Any:
+    """One read (snapshot + the events after it) instead of four: ownership and bounds are
+    checked on the aggregate itself. Asked past its last version, the repository gives the
+    last version, which is how a too-high version is recognised."""
+    missing = NotFound(f"hồ sơ {aggregate_id} không tồn tại")
+    try:
+        aggregate: Any = read.app.repository.get(aggregate_id, version=version)
+    except AggregateNotFoundError:
+        raise missing from None
+    if (
+        not isinstance(aggregate, TenantAggregate)
+        or isinstance(aggregate, IdempotencyRecord)  # idempotency records are not history
+        or not aggregate.belongs_to(read.tenant)
+    ):
+        raise missing
+    if version is not None and aggregate.version != version:
+        raise ValidationFailed(f"phiên bản phải từ 1 đến {aggregate.version}")
+    return aggregate
 
 
 def _owned_events(read: Read, aggregate_id: UUID) -> list[Any]:
@@ -37,6 +61,8 @@ def aggregate_as_of(
     at: datetime | None = None,
 ) -> dict[str, Any]:
     """The aggregate at a version, or as it stood at a business time (``occurred_at``)."""
+    if at is None and (version is None or version >= 1):
+        return to_public_state(_owned_at(read, aggregate_id, version))
     events = read.app.events
     first = list(events.get(aggregate_id, limit=1))
     if (

@@ -12,7 +12,8 @@ from shared.identity import Caller, current_caller
 from shared.problems import AppError
 
 
-def get_app(request: Request) -> AssessmentApplication:
+async def get_app(request: Request) -> AssessmentApplication:
+    """``async`` on purpose: a plain ``def`` dependency costs a thread-pool hop per request."""
     app: AssessmentApplication = request.app.state.assessment
     return app
 

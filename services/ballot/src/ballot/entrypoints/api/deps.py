@@ -12,7 +12,8 @@ from shared.identity import Caller, current_caller
 from shared.problems import AppError
 
 
-def get_service(request: Request) -> BallotService:
+async def get_service(request: Request) -> BallotService:
+    """``async`` on purpose: a plain ``def`` dependency costs a thread-pool hop per request."""
     module = getattr(request.app.state, "ballot", None)
     if module is None:
         raise AppError(
