@@ -18,6 +18,7 @@ from assessment.entrypoints.api.audit import router as audit_router
 from assessment.entrypoints.api.errors import translate
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers
+from shared.web.docs import install_api_docs
 
 TRANSLATED: tuple[type[Exception], ...] = (
     DomainError,
@@ -83,4 +84,5 @@ def create_app(
     install_assessment_errors(app)
     add_problem_schema(app)
     include_assessment(app)
+    install_api_docs(app)  # /docs and /redoc from local files, bearer security in OpenAPI
     return app
