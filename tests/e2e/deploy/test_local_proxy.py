@@ -22,6 +22,7 @@ import pytest
 
 from assessment.bootstrap import build_application
 from assessment.entrypoints.api.app import create_app as assessment_app
+from assessment.entrypoints.web import mount_assessment_pages
 from ballot.bootstrap import build_ballot
 from ballot.config import BallotSettings
 from ballot.entrypoints.api.app import create_app as ballot_app
@@ -69,12 +70,17 @@ def proxied(tmp_path: Path) -> Iterator[tuple[str, httpx.Client]]:
         reporting,
         WebSettings(mode="production", session_key="s" * 40),  # type: ignore[arg-type]
     )
+    assessment = assessment_app(application, verifier=TEST_ISSUER.verifier())
+    assert mount_assessment_pages(
+        assessment,
+        WebSettings(mode="production", session_key="s" * 40),  # type: ignore[arg-type]
+    )
     port = free_port()
     with ExitStack() as stack:
         servers = {
             name: stack.enter_context(LiveServer(app, access_log=False))
             for name, app in (
-                ("ASSESSMENT", assessment_app(application, verifier=TEST_ISSUER.verifier())),
+                ("ASSESSMENT", assessment),
                 ("REPORTING", reporting),
                 ("BALLOT", ballot_app(ballot, verifier=TEST_ISSUER.verifier())),
             )
@@ -113,6 +119,10 @@ def test_one_origin_routes_each_path_to_its_service(proxied: tuple[str, httpx.Cl
     assert signin.status_code == 200 and "Đăng nhập thử nghiệm" not in signin.text
     css = next(part.split('"')[0] for part in home.text.split('href="')[1:] if ".css" in part)
     assert http.get(css).status_code == 200
+    # a form of assessment's, through the proxy: sign-in first (the session is shared)
+    form = http.get("/ho-so/2013/tu-danh-gia", follow_redirects=False)
+    assert form.status_code == 303
+    assert form.headers["location"] == "/dang-nhap?next=/ho-so/2013/tu-danh-gia"
     docs = http.get("/docs")
     assert docs.status_code == 200 and "swagger-ui-bundle.js" in docs.text
     assert http.get("/tai-lieu-api/swagger-ui-bundle.js").status_code == 200

@@ -201,11 +201,13 @@ def test_the_proxy_routes_every_path_prefix_to_the_service_that_serves_it() -> N
         assert host == api and port == command(api)[command(api).index("--port") + 1]
         assert proxy["depends_on"][api]["condition"] == "service_healthy"
     routes = dict(re.findall(r"location (?:= )?(\S+) \{ proxy_pass http://congvu_(\w+);", text))
+    assert "/ho-so/" in routes, routes
     expected = {
         "/v1/reports/": "reporting",
         "/v1/ballot/": "ballot",
         "/v1/": "assessment",
         "/bo-phieu/": "ballot",
+        "/ho-so/": "assessment",
         "/docs": "assessment",
         "/": "reporting",
     }

@@ -38,6 +38,7 @@ def ctx(subject: str, role: str, unit: str | None) -> CommandContext:
 DEMO_USERS = [
     ("snv.vanthu", "Nguyễn Thị Vân Thư", "unit_officer", "SNV"),
     ("syt.thutruong", "Lê Văn Trưởng", "unit_head", "SYT"),
+    ("sgddt.vanthu", "Phan Thị Giáo", "unit_officer", "SGDDT"),
     ("syt.lanhdao", "Phạm Minh Lãnh", "sector_reviewer", "SYT"),
     ("pct.vanxa", "Trần Văn Xã", "pc_member", "UBND-TINH"),
     ("snv.tonghop", "Hoàng Thị Tổng Hợp", "home_affairs", "SNV"),

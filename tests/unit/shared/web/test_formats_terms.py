@@ -81,7 +81,11 @@ def test_every_page_string_has_an_english_translation() -> None:
     translated = {m.id for m in catalog if m.id and m.string}
     method_map = [("**/templates/**.html", "jinja2")]
     used: set[str] = set()
-    for base in ("shared/src/shared/web", "services/reporting/src/reporting/entrypoints/web"):
+    for base in (
+        "shared/src/shared/web",
+        "services/reporting/src/reporting/entrypoints/web",
+        "services/assessment/src/assessment/entrypoints/web",
+    ):
         for _file, _line, message, _comments, _context in extract_from_dir(
             repo / base, method_map, options_map={"**/templates/**.html": {}}
         ):

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from shared.problems import AppError
-from shared.sql import Database
+from shared.settings import AssessmentSettings
+from shared.sql import Database, PostgresDatabase
 
 MAX_EVIDENCE_BYTES: Final = 20_000_000
 _SHA256: Final = re.compile(r"^[0-9a-f]{64}$")
@@ -180,3 +181,11 @@ class SqlEvidenceStore:
             return None
         data = bytes(row[0])
         return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+
+def build_evidence_store(settings: AssessmentSettings | None = None) -> EvidenceStore:
+    """PostgreSQL (the assessment database) when configured, else files beside the SQLite."""
+    settings = settings or AssessmentSettings()
+    if settings.database_url is not None:
+        return SqlEvidenceStore(PostgresDatabase(settings.database_url.get_secret_value()))
+    return DiskEvidenceStore(settings.sqlite_path.parent / "evidence")

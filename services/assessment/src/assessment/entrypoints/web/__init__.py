@@ -12,8 +12,22 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from assessment.entrypoints.web.collective import include_collective_pages
-from shared.web.pages import Portal
+from shared.web.pages import Portal, WebSettings
+from shared.web.signin import build_portal, install_portal
 
 
 def include_assessment_pages(app: FastAPI, portal: Portal) -> None:
     include_collective_pages(app, portal)
+
+
+def mount_assessment_pages(app: FastAPI, settings: WebSettings | None = None) -> bool:
+    """Production: assessment serves its forms behind the proxy (``/ho-so/``). Needs
+    ``CONGVU_WEB_SESSION_KEY`` (else no pages: an API-only process); the evidence store is
+    built on first use from ``ASSESSMENT_*``."""
+    settings = settings or WebSettings()
+    if settings.session_key is None:
+        return False
+    portal = build_portal(settings)
+    install_portal(app, portal)
+    include_assessment_pages(app, portal)
+    return True

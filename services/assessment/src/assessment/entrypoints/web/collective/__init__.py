@@ -26,12 +26,13 @@ from starlette.datastructures import UploadFile
 from assessment.adapters.evidence_store import (
     EvidenceStore,
     StoredEvidence,
+    build_evidence_store,
     check_evidence,
 )
+from assessment.application.registry.api import unit_id as unit_id_for
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.domain.collective.cycle import cycle_id_for
 from assessment.domain.kernel.errors import DomainError
-from assessment.domain.registry.unit import unit_id_for
 from assessment.entrypoints.api.errors import translate
 from shared.problems import AppError
 from shared.web import terms
@@ -77,7 +78,9 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
     portal.body_limits[PREFIX] = portal.settings.upload_max_bytes
 
     def store(request: Request) -> EvidenceStore:
-        evidence: EvidenceStore = request.app.state.evidence
+        evidence: EvidenceStore | None = getattr(request.app.state, "evidence", None)
+        if evidence is None:  # production: the assessment database, built on first use
+            evidence = request.app.state.evidence = build_evidence_store()
         return evidence
 
     def render_form(
