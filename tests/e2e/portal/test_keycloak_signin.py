@@ -85,6 +85,7 @@ def test_sign_in_through_keycloak_refresh_and_sign_out(
     url, password = keycloak
     w = open_page()
     page = w.page
+    page.set_default_timeout(90_000)  # Keycloak's first login page is slow on a busy machine
     page.goto(site.url + "/viec-can-lam")
     page.wait_for_url("**/dang-nhap?next=/viec-can-lam")
     assert "Đăng nhập thử nghiệm" not in page.inner_text("main")  # dev issuer is off
