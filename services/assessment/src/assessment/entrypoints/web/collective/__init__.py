@@ -4,8 +4,9 @@
   token's ``unit``): per content group the results, the limitations and evidence files; the
   proposed level. After submission: the receipt (time, lateness, each file's SHA-256).
 - ``POST /ho-so/{year}/tu-danh-gia``: multipart, CSRF token first. Files are type-checked and
-  hashed, the command is the JSON API's (``submit_self_assessment`` with name, SHA-256 and size
-  of each file), and only then are the bytes stored by their hash. A refused form comes back
+  hashed; the form is validated by the JSON API's command model (``SubmitSelfAssessment``, its
+  errors shown beside the fields) and run by the same executor (``app.execute``); only then
+  are the bytes stored by their hash. A refused form comes back
   with the Vietnamese message beside the field and stores nothing.
 - ``GET /ho-so/{year}/{unit_code}/minh-chung/{sha256}``: an evidence file, to those allowed to
   read the unit's file (the same authorisation as the API's read), only if the file is recorded
@@ -21,6 +22,7 @@ from typing import Annotated, Any, Final
 from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from assessment.adapters.evidence_store import (
@@ -29,6 +31,7 @@ from assessment.adapters.evidence_store import (
     build_evidence_store,
     check_evidence,
 )
+from assessment.application.collective.commands import SubmitSelfAssessment
 from assessment.application.registry.api import unit_id as unit_id_for
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.domain.collective.cycle import cycle_id_for
@@ -164,8 +167,6 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
             gc = group["code"]
             results = str(form.get(f"{gc}.results") or "").strip()
             limitations = str(form.get(f"{gc}.limitations") or "").strip()
-            if not results:
-                errors[f"{gc}.results"] = "Hãy nêu kết quả đạt được của nhóm nội dung này."
             evidence = []
             for upload in form.getlist(f"{gc}.evidence"):
                 if not isinstance(upload, UploadFile) or not upload.filename:
@@ -186,19 +187,22 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
                     {"name": checked.name, "sha256": checked.sha256, "size": checked.size}
                 )
             groups[gc] = {"results": results, "limitations": limitations, "evidence": evidence}
-        level = str(form.get("proposed_level") or "")
-        if level not in terms.LEVELS:
-            errors["proposed_level"] = "Hãy chọn mức độ hoàn thành đề xuất."
-        if errors:
-            return render_form(request, viewer, year, errors=errors, values=values, status_code=422)
+        body = {"groups": groups, "proposed_level": str(form.get("proposed_level") or "")}
+        # the JSON API's own command model validates the form (ADR 0002): no second copy
+        spec = application.catalogue.commands["submit_self_assessment"]
+        cmd: SubmitSelfAssessment | None = None
         try:
-            application.submit_self_assessment(
-                _ctx(viewer),
-                cycle_id_for(viewer.caller.tenant, year),
-                unit_id_for(viewer.caller.tenant, viewer.caller.acting_for),
-                groups=groups,
-                proposed_level=level,
-            )
+            cmd = SubmitSelfAssessment.model_validate(body)
+        except ValidationError as exc:
+            errors.update(field_errors(exc))
+        if cmd is None or errors:
+            return render_form(request, viewer, year, errors=errors, values=values, status_code=422)
+        ids = {
+            "cycle_id": cycle_id_for(viewer.caller.tenant, year),
+            "unit_id": unit_id_for(viewer.caller.tenant, viewer.caller.acting_for),
+        }
+        try:
+            application.execute(spec, _ctx(viewer), cmd, ids)
         except (DomainError, AppError) as exc:
             p = _problem(exc)
             return render_form(
@@ -247,6 +251,25 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
                 "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(recorded['name'])}",
             },
         )
+
+
+FIELD_MESSAGES: Final = {
+    "results": "Hãy nêu kết quả đạt được của nhóm nội dung này.",
+    "limitations": "Phần hạn chế không hợp lệ.",
+    "proposed_level": "Hãy chọn mức độ hoàn thành đề xuất.",
+}
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """The command model's errors as the form's fields (``groups.<code>.results`` →
+    ``<code>.results``), each with a Vietnamese message."""
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        key = ".".join(loc[1:3]) if loc[0] == "groups" and len(loc) >= 3 else loc[0]
+        last = key.rsplit(".", 1)[-1]
+        out.setdefault(key, FIELD_MESSAGES.get(last, f"Giá trị không hợp lệ ({err['msg']})."))
+    return out
 
 
 def _quote(name: str) -> str:
