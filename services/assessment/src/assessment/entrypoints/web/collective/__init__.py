@@ -37,6 +37,7 @@ from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.domain.collective.cycle import cycle_id_for
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.api.errors import translate
+from assessment.entrypoints.web.collective.unit_file import include_unit_file
 from shared.problems import AppError
 from shared.web import terms
 from shared.web.pages import NavItem, Portal, Viewer
@@ -251,6 +252,8 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
                 "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(recorded['name'])}",
             },
         )
+
+    include_unit_file(app, portal)  # after the routes above: /ho-so/{year}/{unit_code}
 
 
 FIELD_MESSAGES: Final = {
