@@ -668,7 +668,7 @@ clone's Keycloak?); choose another: CONGVU_KEYCLOAK_PORT=<port> deploy/local/inf
     "$KC_HOME/bin/kc.sh" start-dev --http-host 127.0.0.1 --http-port "$KC_PORT" \
     --import-realm --hostname-strict false --log-level WARN,org.keycloak.services:INFO \
     </dev/null >>"$KC_LOGS/keycloak.out" 2>&1 9>&- &
-  local deadline=$((SECONDS + TIMEOUT + 120)) # Quarkus build + import: slower than the others
+  local deadline=$((SECONDS + TIMEOUT + 240)) # Quarkus build + import: slower than the others
   until curl -fsS -o /dev/null "http://127.0.0.1:$KC_PORT/realms/congvu/.well-known/openid-configuration" 2>/dev/null; do
     if ! [ -s "$KC_PID" ] || ! alive "$(cat "$KC_PID")"; then
       show_log_tail "$KC_LOGS/keycloak.out" 40
