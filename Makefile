@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 WEB := services/ballot/web
+PORTAL_TESTS := tests/e2e/portal
 
 .PHONY: venv run test test-unit test-python test-web web-deps lint typecheck packages infra \
 	infra-stop \
@@ -41,6 +42,9 @@ web-deps:
 	elif command -v npm >/dev/null; then \
 		cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the voter page (ballot web form) will be unavailable"; fi
+	@if command -v npm >/dev/null; then \
+		cd $(PORTAL_TESTS) && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the portal's axe-core checks cannot run"; fi
 
 ## Unit tier only: no servers.
 test-unit: $(STAMP)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Local PostgreSQL + Kafka for development and tests, without Docker.
+# Local PostgreSQL + Kafka + Keycloak for development and tests, without Docker.
 #
-#   deploy/local/infra.sh start    start both servers (idempotent; fails loudly, non-zero exit)
-#   deploy/local/infra.sh stop     stop both cleanly
-#   deploy/local/infra.sh status   report; exit 0 only when both are up
+#   deploy/local/infra.sh start    start the servers (idempotent; fails loudly, non-zero exit)
+#   deploy/local/infra.sh stop     stop them cleanly
+#   deploy/local/infra.sh start|stop keycloak   only the named servers (postgres kafka keycloak)
+#   deploy/local/infra.sh status   report; exit 0 only when all are up
 #   deploy/local/infra.sh env      print the exports for tests:  eval "$(deploy/local/infra.sh env)"
 #   deploy/local/infra.sh reset    stop, then delete the PostgreSQL cluster and Kafka data
 #                                  (the downloaded Kafka jars in var/kafka/libs are kept)
@@ -12,6 +13,8 @@
 #   CONGVU_PG_PORT                PostgreSQL port on 127.0.0.1            (default 55432)
 #   CONGVU_KAFKA_PORT             Kafka client listener on 127.0.0.1       (default 19092)
 #   CONGVU_KAFKA_CONTROLLER_PORT  Kafka KRaft controller on 127.0.0.1      (default 19093)
+#   CONGVU_KEYCLOAK_PORT          Keycloak HTTP on 127.0.0.1               (default 18080)
+#   CONGVU_KEYCLOAK               on|off: start Keycloak too               (default on)
 #   CONGVU_PG_FSYNC               on|off                                    (default on)
 #   CONGVU_INFRA_TIMEOUT          seconds to wait for each server to start (default 120)
 #   CONGVU_VAR_DIR                state directory (default <repo>/var). With other ports, this
@@ -26,6 +29,13 @@
 #   var/kafka/data       Kafka log dirs (KRaft metadata + topics)
 #   var/kafka/logs       server.log (log4j, WARN) and kafka.out (stdout/stderr of the JVM)
 #   var/kafka/kafka.pid, var/kafka/server.properties (rendered from deploy/kafka/*.in)
+#   var/keycloak/dist    keycloak-quarkus-dist 26.5.6 zip from Maven Central (shared, cached)
+#   var/keycloak/server  the unzipped server (dev H2 database in server/data, reset each start)
+#   var/keycloak/demo-password  the demo users' password (random, made once, mode 0600)
+#   var/keycloak/logs/keycloak.out, var/keycloak/keycloak.pid
+# Keycloak runs `kc.sh start-dev --import-realm` under the Java 25 JDK
+# (CONGVU_KEYCLOAK_JAVA_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), realm
+# deploy/keycloak/realm-congvu.json with the demo users' password added at import.
 #
 # Only loopback addresses are used. PostgreSQL trusts every local connection (dev/test only);
 # the role congvu/congvu (superuser: tests create and drop databases) owns database congvu.
@@ -40,6 +50,16 @@ KAFKA_PORT=${CONGVU_KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${CONGVU_KAFKA_CONTROLLER_PORT:-19093}
 PG_FSYNC=${CONGVU_PG_FSYNC:-on}
 TIMEOUT=${CONGVU_INFRA_TIMEOUT:-120}
+KC_PORT=${CONGVU_KEYCLOAK_PORT:-18080}
+KC_ENABLED=${CONGVU_KEYCLOAK:-on}
+KC_JAVA_HOME=${CONGVU_KEYCLOAK_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+KC_VERSION=26.5.6
+KC_ZIP="$REPO/var/keycloak/dist/keycloak-quarkus-dist-$KC_VERSION.zip" # shared by every VAR
+KC_ROOT="$VAR/keycloak"
+KC_HOME="$KC_ROOT/server"
+KC_PID="$KC_ROOT/keycloak.pid"
+KC_LOGS="$KC_ROOT/logs"
+KC_PASSWORD_FILE="$KC_ROOT/demo-password"
 
 KAFKA_ROOT="$VAR/kafka"
 KAFKA_LIBS="$REPO/var/kafka/libs" # shared by every CONGVU_VAR_DIR
@@ -549,42 +569,218 @@ kafka_status() {
   return 1
 }
 
+# ------------------------------------------------------------------------------ Keycloak --
+
+kc_enabled() { [ "$KC_ENABLED" != off ] && [ "$KC_ENABLED" != 0 ] && [ "$KC_ENABLED" != false ]; }
+
+kc_pid() { # prints the PID when our Keycloak is alive
+  local pid
+  [ -f "$KC_PID" ] || return 1
+  pid=$(cat "$KC_PID" 2>/dev/null || true)
+  if [ -n "$pid" ] && alive "$pid" &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$KC_HOME/bin/"; then
+    echo "$pid"
+    return 0
+  fi
+  return 1
+}
+
+kc_zip() {
+  [ -s "$KC_ZIP" ] && return 0
+  command -v mvn >/dev/null 2>&1 || die "maven not found (Debian: apt-get install -y maven)"
+  mkdir -p "$REPO/var/keycloak"
+  (
+    flock -w 600 8 || die "timed out waiting for $REPO/var/.keycloak-dist.lock"
+    [ -s "$KC_ZIP" ] && exit 0
+    log "downloading org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip with Maven"
+    mvn -q -B -Dstyle.color=never dependency:copy \
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip" \
+      -DoutputDirectory="$(dirname "$KC_ZIP")" >"$REPO/var/keycloak/mvn.log" 2>&1 || {
+      show_log_tail "$REPO/var/keycloak/mvn.log" 40
+      die "could not fetch keycloak-quarkus-dist $KC_VERSION"
+    }
+  ) 8>"$REPO/var/.keycloak-dist.lock"
+}
+
+kc_password() {
+  if [ ! -s "$KC_PASSWORD_FILE" ]; then
+    mkdir -p "$KC_ROOT"
+    (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$KC_PASSWORD_FILE")
+  fi
+  cat "$KC_PASSWORD_FILE"
+}
+
+kc_render_realm() { # the repository's realm plus the demo password, for this import only
+  local out=$1
+  (umask 077 && python3 - "$REPO/deploy/keycloak/realm-congvu.json" "$out" "$(kc_password)" <<'PY'
+import json
+import sys
+
+src, out, password = sys.argv[1:4]
+with open(src, encoding="utf-8") as fh:
+    realm = json.load(fh)
+for user in realm.get("users", []):
+    user["credentials"] = [{"type": "password", "value": password, "temporary": False}]
+with open(out, "w", encoding="utf-8") as fh:
+    json.dump(realm, fh, ensure_ascii=False)
+PY
+  )
+}
+
+keycloak_start() {
+  kc_enabled || { log "Keycloak disabled (CONGVU_KEYCLOAK=$KC_ENABLED)"; return 0; }
+  local pid
+  if pid=$(kc_pid); then
+    local running
+    running=$(cat "$KC_ROOT/port" 2>/dev/null || true)
+    if [ -n "$running" ] && [ "$running" != "$KC_PORT" ]; then
+      die "Keycloak is already running on port $running, not $KC_PORT; \
+run 'deploy/local/infra.sh stop' first or set CONGVU_KEYCLOAK_PORT=$running"
+    fi
+    log "Keycloak already running on 127.0.0.1:$KC_PORT (pid $pid)"
+    return 0
+  fi
+  rm -f "$KC_PID"
+  [ -x "$KC_JAVA_HOME/bin/java" ] || die "no Java 25 JDK at $KC_JAVA_HOME (set CONGVU_KEYCLOAK_JAVA_HOME)"
+  port_open "$KC_PORT" && die "port 127.0.0.1:$KC_PORT is taken by another process (another \
+clone's Keycloak?); choose another: CONGVU_KEYCLOAK_PORT=<port> deploy/local/infra.sh start"
+  kc_zip
+  if [ ! -x "$KC_HOME/bin/kc.sh" ] || [ "$(cat "$KC_HOME/.zip" 2>/dev/null)" != "$KC_VERSION" ]; then
+    log "unpacking Keycloak $KC_VERSION into $KC_HOME"
+    rm -rf "$KC_HOME" "$KC_ROOT/unpack"
+    mkdir -p "$KC_ROOT/unpack"
+    (cd "$KC_ROOT/unpack" && jar_or_unzip "$KC_ZIP")
+    mv "$KC_ROOT/unpack/keycloak-$KC_VERSION" "$KC_HOME"
+    rmdir "$KC_ROOT/unpack"
+    echo "$KC_VERSION" >"$KC_HOME/.zip"
+  fi
+  # dev database is disposable: every start imports the realm of the repository afresh
+  rm -rf "$KC_HOME/data"
+  mkdir -p "$KC_HOME/data/import" "$KC_LOGS"
+  kc_render_realm "$KC_HOME/data/import/realm-congvu.json"
+  echo "$KC_PORT" >"$KC_ROOT/port"
+  printf '\n===== %s infra.sh start =====\n' "$(date -Is)" >>"$KC_LOGS/keycloak.out"
+  log "starting Keycloak $KC_VERSION on 127.0.0.1:$KC_PORT (realm congvu)"
+  # shellcheck disable=SC2016
+  JAVA_HOME="$KC_JAVA_HOME" PATH="$KC_JAVA_HOME/bin:$PATH" \
+    JAVA_OPTS_KC_HEAP="-Xms256m -Xmx768m" \
+    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$KC_PID" \
+    "$KC_HOME/bin/kc.sh" start-dev --http-host 127.0.0.1 --http-port "$KC_PORT" \
+    --import-realm --hostname-strict false --log-level WARN,org.keycloak.services:INFO \
+    </dev/null >>"$KC_LOGS/keycloak.out" 2>&1 9>&- &
+  local deadline=$((SECONDS + TIMEOUT + 240)) # Quarkus build + import: slower than the others
+  until curl -fsS -o /dev/null "http://127.0.0.1:$KC_PORT/realms/congvu/.well-known/openid-configuration" 2>/dev/null; do
+    if ! [ -s "$KC_PID" ] || ! alive "$(cat "$KC_PID")"; then
+      show_log_tail "$KC_LOGS/keycloak.out" 40
+      die "Keycloak exited during startup"
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      show_log_tail "$KC_LOGS/keycloak.out" 40
+      die "Keycloak did not serve realm congvu on 127.0.0.1:$KC_PORT in time"
+    fi
+    sleep 1
+  done
+  log "Keycloak ready: http://127.0.0.1:$KC_PORT/realms/congvu (demo password in $KC_PASSWORD_FILE)"
+}
+
+jar_or_unzip() {
+  if command -v unzip >/dev/null 2>&1; then
+    unzip -q "$1"
+  else
+    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(".")' "$1"
+    chmod +x keycloak-*/bin/*.sh
+  fi
+}
+
+keycloak_stop() {
+  local pid i
+  if ! pid=$(kc_pid); then
+    rm -f "$KC_PID"
+    log "Keycloak not running"
+    return 0
+  fi
+  log "stopping Keycloak (pid $pid)"
+  # the PID is kc.sh (it forwards TERM to its JVM) or, after a re-augmentation, the JVM
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 60; i++)); do
+    alive "$pid" || break
+    sleep 0.5
+  done
+  if alive "$pid"; then
+    log "Keycloak did not stop within 30s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 1
+  fi
+  rm -f "$KC_PID"
+  log "Keycloak stopped"
+}
+
+keycloak_status() {
+  kc_enabled || { echo "keycloak:   disabled"; return 0; }
+  local pid port
+  port=$(cat "$KC_ROOT/port" 2>/dev/null || echo "$KC_PORT")
+  if pid=$(kc_pid); then
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/realms/congvu/.well-known/openid-configuration" 2>/dev/null; then
+      echo "keycloak:   running  http://127.0.0.1:$port/realms/congvu  pid $pid"
+      return 0
+    fi
+    echo "keycloak:   process $pid running but realm congvu not served on :$port"
+    return 1
+  fi
+  echo "keycloak:   stopped  home $KC_HOME"
+  return 1
+}
+
 # ---------------------------------------------------------------------------------- main --
 
 cmd=${1:-}
+shift || true
+only=" ${*:-postgres kafka keycloak} "
+for part in $only; do
+  case "$part" in postgres | kafka | keycloak) ;; *) die "unknown server '$part'" ;; esac
+done
+wants() { [[ "$only" == *" $1 "* ]]; }
 case "$cmd" in
   start)
     lock
     t0=$SECONDS
-    pg_start
-    kafka_start
+    if wants postgres; then pg_start; fi
+    if wants kafka; then kafka_start; fi
+    if wants keycloak; then keycloak_start; fi
     log "all servers up ($((SECONDS - t0))s). For tests: eval \"\$(deploy/local/infra.sh env)\""
     ;;
   stop)
     lock
-    kafka_stop
-    pg_stop
+    if wants keycloak; then keycloak_stop; fi
+    if wants kafka; then kafka_stop; fi
+    if wants postgres; then pg_stop; fi
     ;;
   status)
     rc=0
     pg_status || rc=1
     kafka_status || rc=1
+    keycloak_status || rc=1
     exit $rc
     ;;
   env)
     echo "export TEST_DATABASE_URL=postgresql://congvu:congvu@127.0.0.1:$PG_PORT/congvu"
     echo "export TEST_KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT"
+    if kc_enabled; then
+      echo "export TEST_KEYCLOAK_URL=http://127.0.0.1:$KC_PORT/realms/congvu"
+      [ -s "$KC_PASSWORD_FILE" ] && echo "export TEST_KEYCLOAK_DEMO_PASSWORD=$(cat "$KC_PASSWORD_FILE")"
+    fi
     ;;
   reset)
     lock
+    keycloak_stop
     kafka_stop
     pg_stop
     log "deleting $VAR/pg $PG_ALT_ROOT $KAFKA_DATA $KAFKA_LOGS (jars in $KAFKA_LIBS are kept)"
     rm -rf "$VAR/pg" "$PG_ALT_ROOT" "/tmp/congvu-pgsock-$VAR_HASH" "$KAFKA_DATA" "$KAFKA_LOGS" \
-      "$KAFKA_PID" "$KAFKA_CONF"
+      "$KAFKA_PID" "$KAFKA_CONF" "$KC_HOME/data"
     ;;
   *)
-    echo "usage: $0 start|stop|status|env|reset" >&2
+    echo "usage: $0 start|stop|status|env|reset [postgres kafka keycloak]" >&2
     exit 2
     ;;
 esac

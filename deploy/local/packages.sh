@@ -26,6 +26,13 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v make >/dev/null 2>&1 || missing+=(make)
+# the reverse proxy of production mode (deploy/nginx/), started for real by a test
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# Keycloak 26 needs Java 21+: the machine image ships Temurin 25 beside Java 17
+[ -x "${CONGVU_KEYCLOAK_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" ] ||
+  echo "packages: no Java 25 JDK at /usr/lib/jvm/temurin-25-jdk-amd64 (Keycloak needs Java 21+;" \
+    "set CONGVU_KEYCLOAK_JAVA_HOME)" >&2
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 # headless browser for the voter-page tests (Playwright drives it; it never downloads one)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ! command -v python3.11 >/dev/null 2>&1; then

@@ -30,6 +30,8 @@ from pydantic_settings import BaseSettings
 from ballot.config import BallotSettings
 from shared.auth import AuthSettings
 from shared.settings import AssessmentSettings, ReportingSettings
+from shared.web.oidc import OidcSettings
+from shared.web.pages import WebSettings
 
 REPO = Path(__file__).resolve().parents[3]
 COMPOSE = REPO / "docker-compose.yml"
@@ -45,7 +47,11 @@ PREFIXES: dict[str, type[BaseSettings]] = {
     "BALLOT_": BallotSettings,
 }
 # Settings every HTTP service reads (bearer-token verification), by prefix.
-SHARED_PREFIXES: dict[str, type[BaseSettings]] = {"CONGVU_AUTH_": AuthSettings}
+SHARED_PREFIXES: dict[str, type[BaseSettings]] = {
+    "CONGVU_AUTH_": AuthSettings,
+    "CONGVU_WEB_": WebSettings,
+    "CONGVU_OIDC_": OidcSettings,
+}
 API_SERVICES = ("assessment-api", "reporting-api", "ballot-api")
 # service -> (settings prefix, database, needs Kafka)
 APP_SERVICES: dict[str, tuple[str, str, bool]] = {
@@ -61,7 +67,10 @@ HEALTH_ROUTES = {
     "reporting-api": "/v1/reports/health",
     "ballot-api": "/v1/ballot/health",
 }
-DUMMY_ENV = {"POSTGRES_PASSWORD": "x9-dummy-test-value"}
+DUMMY_ENV = {
+    "POSTGRES_PASSWORD": "x9-dummy-test-value",
+    "CONGVU_WEB_SESSION_KEY": "x9-dummy-session-key-0123456789abc",
+}
 
 _INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}")
 
@@ -142,6 +151,7 @@ def test_compose_has_the_expected_services_and_no_version_key() -> None:
         "kafka",
         "kafka-init",
         "keycloak",
+        "proxy",
         *APP_SERVICES,
     }
 
@@ -167,6 +177,59 @@ def test_infrastructure_services() -> None:
     assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"].startswith(f"{node_id}@kafka:")
     assert "PLAINTEXT://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
     assert "kafka-broker-api-versions.sh" in " ".join(healthcheck_test("kafka"))
+
+
+def test_the_proxy_routes_every_path_prefix_to_the_service_that_serves_it() -> None:
+    proxy = service("proxy")
+    assert re.fullmatch(r"nginx:1\.\d+\.\d+-bookworm", proxy["image"]), "pin a Debian nginx"
+    template = REPO / "deploy" / "nginx" / "congvu.conf.template"
+    assert (
+        f"./deploy/nginx/{template.name}:/etc/nginx/templates/{template.name}:ro"
+        in (proxy["volumes"])
+    )
+    env = environment("proxy")
+    text = template.read_text(encoding="utf-8")
+    for var in set(re.findall(r"\$\{(CONGVU_[A-Z_]+)\}", text)):
+        assert var in env, f"proxy: {var} used by the template but not set"
+    upstream = {
+        "CONGVU_ASSESSMENT_UPSTREAM": "assessment-api",
+        "CONGVU_REPORTING_UPSTREAM": "reporting-api",
+        "CONGVU_BALLOT_UPSTREAM": "ballot-api",
+    }
+    for var, api in upstream.items():
+        host, port = env[var].split(":")
+        assert host == api and port == command(api)[command(api).index("--port") + 1]
+        assert proxy["depends_on"][api]["condition"] == "service_healthy"
+    routes = dict(re.findall(r"location (?:= )?(\S+) \{ proxy_pass http://congvu_(\w+);", text))
+    assert "/ho-so/" in routes, routes
+    expected = {
+        "/v1/reports/": "reporting",
+        "/v1/ballot/": "ballot",
+        "/v1/": "assessment",
+        "/bo-phieu/": "ballot",
+        "/ho-so/": "assessment",
+        "/docs": "assessment",
+        "/": "reporting",
+    }
+    for prefix, target in expected.items():
+        assert routes.get(prefix) == target, prefix
+    # each service answers the paths it is sent
+    apps = {
+        "assessment": "assessment-api",
+        "reporting": "reporting-api",
+        "ballot": "ballot-api",
+    }
+    for prefix, target in (("/v1/reports/health", "reporting"), ("/v1/ballot/health", "ballot")):
+        cmd = command(apps[target])
+        factory = next(a for a in cmd[1:] if ":" in a and not a.startswith("-"))
+        module_name, attr = factory.split(":")
+        app = getattr(importlib.import_module(module_name), attr)()
+        assert prefix in {getattr(r, "path", None) for r in app.routes}
+    assert "client_max_body_size" in text
+    web = environment("reporting-api")
+    assert web["CONGVU_WEB_MODE"] == "production"
+    assert web["CONGVU_OIDC_CLIENT_ID"] == "congvu-portal"
+    assert re.fullmatch(r"\$\{CONGVU_WEB_SESSION_KEY:\?[^}]+\}", web["CONGVU_WEB_SESSION_KEY"])
 
 
 # -------------------------------------------------------------------- (b) commands importable

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from assessment.application.permissions import ROLES
 from shared.auth import DEFAULT_AUDIENCE
 
 REALM = Path(__file__).resolve().parents[3] / "deploy" / "keycloak" / "realm-congvu.json"
 
 
-def test_access_tokens_carry_tenant_role_unit_and_our_audience() -> None:
+@pytest.mark.parametrize("client_id", ["congvu-web", "congvu-portal"])
+def test_access_tokens_carry_tenant_role_unit_and_our_audience(client_id: str) -> None:
     realm = json.loads(REALM.read_text(encoding="utf-8"))
-    (client,) = realm["clients"]
+    client = next(c for c in realm["clients"] if c["clientId"] == client_id)
     mappers = {m["protocolMapper"]: m for m in client["protocolMappers"]}
     claims = {
         m["config"]["claim.name"]
@@ -25,6 +28,22 @@ def test_access_tokens_carry_tenant_role_unit_and_our_audience() -> None:
     audience = mappers["oidc-audience-mapper"]["config"]
     assert audience["included.custom.audience"] == DEFAULT_AUDIENCE
     assert audience["access.token.claim"] == "true"
+
+
+def test_the_portal_client_uses_the_code_flow_with_pkce_only() -> None:
+    realm = json.loads(REALM.read_text(encoding="utf-8"))
+    portal = next(c for c in realm["clients"] if c["clientId"] == "congvu-portal")
+    assert portal["standardFlowEnabled"] and not portal["implicitFlowEnabled"]
+    assert not portal["directAccessGrantsEnabled"]
+    assert portal["attributes"]["pkce.code.challenge.method"] == "S256"
+    callbacks = portal["redirectUris"]
+    assert all(u.endswith("/dang-nhap/oidc/callback") for u in callbacks)
+    # embedded (:8000), the local proxy (:8080) and any loopback port (tests)
+    assert {
+        "http://127.0.0.1:8000/dang-nhap/oidc/callback",
+        "http://127.0.0.1:8080/dang-nhap/oidc/callback",
+    } <= set(callbacks)
+    assert portal["attributes"]["post.logout.redirect.uris"]
 
 
 def test_demo_users_have_known_roles_and_no_credentials() -> None:

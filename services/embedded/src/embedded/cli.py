@@ -78,13 +78,49 @@ def token(
     ttl: Annotated[int, typer.Option(help="hiệu lực (giây)")] = 8 * 3600,
     data_dir: Annotated[Path | None, typer.Option(help="thư mục dữ liệu SQLite")] = None,
 ) -> None:
-    """In một mã thông báo của bên cấp phát thử nghiệm (chỉ chế độ embedded)."""
-    from embedded.app import dev_issuer_for
+    """In một mã thông báo của bên cấp phát thử nghiệm (chỉ chế độ embedded).
 
-    issuer = dev_issuer_for(data_dir or EmbeddedSettings().data_dir)
+    Dùng thư mục dữ liệu của máy chủ (``CONGVU_DATA_DIR``, mặc định ``var/embedded``) và khóa
+    mà ``congvu run`` đã tạo ở đó; từ chối vai trò không có trong ma trận quyền và từ chối khi
+    đang cấu hình nhà cung cấp OIDC (production). / Prints a development token (embedded only).
+    """
+    from embedded.app import dev_issuer_for
+    from shared.auth import AuthSettings
+    from shared.web.pages import WebSettings
+
+    known = known_roles()
+    if role not in known:
+        console.print(
+            f"[red]Vai trò không hợp lệ / unknown role:[/] {role!r}. "
+            f"Các vai trò: {', '.join(sorted(known))}"
+        )
+        raise typer.Exit(2)
+    if AuthSettings().jwks_url or WebSettings().mode == "production":
+        console.print(
+            "[red]Chế độ production: mã thông báo do nhà cung cấp OIDC cấp, không có bên cấp "
+            "thử nghiệm.[/] / production mode refuses the development issuer"
+        )
+        raise typer.Exit(2)
+    directory = data_dir or EmbeddedSettings().data_dir
+    key = directory / "keys" / "dev-issuer.pem"
+    if not key.is_file():
+        console.print(
+            f"[red]Không thấy khóa của bên cấp thử nghiệm ở {key}.[/] Hãy chạy `congvu run` trước "
+            "hoặc chỉ --data-dir của máy chủ. / no development issuer key there: start the server "
+            "first or pass its --data-dir"
+        )
+        raise typer.Exit(2)
+    issuer = dev_issuer_for(directory)
     typer.echo(
         issuer.mint(subject=subject or f"{role}.demo", tenant=tenant, role=role, unit=unit, ttl=ttl)
     )
+
+
+def known_roles() -> set[str]:
+    """The roles of the permission matrix and of the ballot service."""
+    from assessment.application.permissions import ROLES
+
+    return set(ROLES) | {"ballot_organiser", "trustee", "credential_authority"}
 
 
 def main() -> None:

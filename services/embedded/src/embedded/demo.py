@@ -34,6 +34,20 @@ def ctx(subject: str, role: str, unit: str | None) -> CommandContext:
     )
 
 
+# The demo users by role: the development sign-in lists them (the Keycloak realm has the same).
+DEMO_USERS = [
+    ("snv.vanthu", "Nguyễn Thị Vân Thư", "unit_officer", "SNV"),
+    ("syt.thutruong", "Lê Văn Trưởng", "unit_head", "SYT"),
+    ("sgddt.vanthu", "Phan Thị Giáo", "unit_officer", "SGDDT"),
+    ("syt.lanhdao", "Phạm Minh Lãnh", "sector_reviewer", "SYT"),
+    ("pct.vanxa", "Trần Văn Xã", "pc_member", "UBND-TINH"),
+    ("snv.tonghop", "Hoàng Thị Tổng Hợp", "home_affairs", "SNV"),
+    ("bcsd.thuky", "Võ Văn Thư Ký", "party_caucus", "UBND-TINH"),
+    ("chu-tich", "Đinh Quốc Thái", "chairman", "UBND-TINH"),
+    ("thanhtra", "Bùi Thanh Tra", "inspector", "UBND-TINH"),
+    ("kiemtoan", "Đỗ Kiểm Toán", "auditor", None),
+]
+
 HOME_AFFAIRS = ctx("snv.tonghop", "home_affairs", "SNV")
 CAUCUS = ctx("bcsd.thuky", "party_caucus", "UBND-TINH")
 CHAIRMAN = ctx("chu-tich", "chairman", "UBND-TINH")

@@ -16,8 +16,10 @@ from assessment.application.service import AssessmentApplication
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.api.audit import router as audit_router
 from assessment.entrypoints.api.errors import translate
+from assessment.entrypoints.web import mount_assessment_pages
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers
+from shared.web.docs import install_api_docs
 
 TRANSLATED: tuple[type[Exception], ...] = (
     DomainError,
@@ -83,4 +85,6 @@ def create_app(
     install_assessment_errors(app)
     add_problem_schema(app)
     include_assessment(app)
+    install_api_docs(app)  # /docs and /redoc from local files, bearer security in OpenAPI
+    mount_assessment_pages(app)  # the forms (/ho-so/…), when CONGVU_WEB_SESSION_KEY is set
     return app

@@ -12,12 +12,16 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 
 from reporting.adapters.db import Database
 from reporting.entrypoints.api.cchc import router as cchc_router
+from reporting.entrypoints.web import include_reporting_pages
 from reporting.read_models.cycle_board.queries import get_board, list_cycles, unit_history
 from reporting.read_models.individual_ratings import queries as individual
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
 from shared.identity import PUBLIC_ROLE, Caller, CallerDep
 from shared.problems import AppError
+from shared.web.docs import install_api_docs
+from shared.web.pages import WebSettings
+from shared.web.signin import build_portal, install_portal
 
 router = APIRouter(prefix="/v1/reports", responses=PROBLEM_RESPONSES, tags=["reports"])
 
@@ -156,4 +160,18 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    install_api_docs(app)  # /docs and /redoc from local files, bearer security in OpenAPI
+    mount_portal_pages(app)  # the portal's shared pages and reporting's, when configured
     return app
+
+
+def mount_portal_pages(app: FastAPI, settings: WebSettings | None = None) -> bool:
+    """Production: reporting serves the sign-in, the public results and "Việc cần làm" behind
+    the proxy. Needs ``CONGVU_WEB_SESSION_KEY`` (else no pages: an API-only process)."""
+    settings = settings or WebSettings()
+    if settings.session_key is None:
+        return False
+    portal = build_portal(settings)
+    install_portal(app, portal)
+    include_reporting_pages(app, portal)
+    return True

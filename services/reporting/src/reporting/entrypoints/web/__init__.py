@@ -1,0 +1,158 @@
+"""Reporting's pages: the public results (no sign-in) and each official's "Việc cần làm".
+
+- ``GET /`` and ``GET /cong-khai?tinh=&nam=&q=&trang=``: published results per province and
+  year — unit, level, decision number and date — searchable and paged. Only units whose
+  publication is on the board are shown; nothing unpublished ever is.
+- ``GET /viec-can-lam``: what waits for the signed-in official, with deadlines.
+- ``GET /bang-theo-doi?loc=&q=&trang=``: the cycle board (the JSON API's query) with filters
+  (late, perfunctory, recognised), search and paging, deadlines beside each step's verdict.
+
+Mount with :func:`include_reporting_pages` on an app that has ``app.state.reporting_db`` and a
+portal (``shared.web.signin.install_portal``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Final
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import Response
+
+from reporting.read_models.cycle_board.board import STEP_ORDER
+from reporting.read_models.cycle_board.public_results import fold, published_results
+from reporting.read_models.cycle_board.queries import get_board, list_cycles
+from reporting.read_models.cycle_board.todo import todo_for
+from shared.identity import PUBLIC_ROLE
+from shared.web.pages import NavItem, Portal
+from shared.web.signin import current_viewer, require_viewer
+
+TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
+PUBLIC: Final = "/cong-khai"
+TODO: Final = "/viec-can-lam"
+BOARD: Final = "/bang-theo-doi"
+FILTERS: Final = {"late": "Trễ hạn, quá hạn", "perfunctory": "Sơ sài", "recognised": "Đã công nhận"}
+PROVINCES: Final = {"dong-nai": "Đồng Nai", "quang-tri": "Quảng Trị", "ha-noi": "Hà Nội"}
+
+
+def province_name(tenant: str) -> str:
+    return PROVINCES.get(tenant, tenant.replace("-", " ").title())
+
+
+def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
+    portal.add_templates(TEMPLATES)
+    portal.add_nav(NavItem(BOARD, "Bảng theo dõi", "Cycle board", frozenset()))
+
+    def public(
+        request: Request,
+        tinh: str | None,
+        nam: int | None,
+        q: str,
+        trang: int,
+    ) -> Response:
+        result = published_results(
+            request.app.state.reporting_db, tinh, nam, query=q, page=trang, page_size=20
+        )
+        pages = max(1, -(-result.total // result.page_size))
+        return portal.render(
+            request,
+            "public_results.html",
+            {
+                "r": result,
+                "q": q,
+                "pages": pages,
+                "province_name": province_name,
+                "viewer_optional": True,
+            },
+            viewer=getattr(request.state, "viewer", None),
+            title="Kết quả đánh giá công vụ đã công bố",
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request) -> Response:
+        request.state.viewer = await current_viewer(request)
+        return public(request, None, None, "", 1)
+
+    @app.get(PUBLIC, include_in_schema=False)
+    async def public_results(
+        request: Request,
+        tinh: Annotated[str | None, Query(max_length=64)] = None,
+        nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
+        q: Annotated[str, Query(max_length=200)] = "",
+        trang: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    ) -> Response:
+        request.state.viewer = await current_viewer(request)
+        return public(request, tinh, nam, q, trang)
+
+    @app.get(TODO, include_in_schema=False)
+    async def todo(request: Request) -> Response:
+        viewer = await require_viewer(request)
+        data = todo_for(request.app.state.reporting_db, viewer.caller)
+        return portal.render(
+            request,
+            "todo.html",
+            {"todo": data, "province": province_name(viewer.caller.tenant)},
+            viewer=viewer,
+            title="Việc cần làm",
+        )
+
+    @app.get(BOARD, include_in_schema=False)
+    async def board(
+        request: Request,
+        loc: Annotated[str | None, Query(max_length=20)] = None,
+        q: Annotated[str, Query(max_length=200)] = "",
+        nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
+        trang: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    ) -> Response:
+        viewer = await require_viewer(request)
+        db = request.app.state.reporting_db
+        if viewer.role == PUBLIC_ROLE:
+            return portal.render(
+                request,
+                "board.html",
+                {"board": None, "forbidden": True},
+                viewer=viewer,
+                title="Bảng theo dõi",
+                status_code=403,
+            )
+        cycles = list_cycles(db, viewer.caller.tenant)
+        cycle = next((c for c in cycles if c["year"] == nam), cycles[0] if cycles else None)
+        data = None
+        status = loc if loc in FILTERS else None
+        page_size = 25
+        if cycle is not None:
+            # the JSON API's query, all rows, then search and paging here
+            full = get_board(
+                db, viewer.caller.tenant, cycle["id"], page=1, page_size=100_000, status=status
+            )
+            wanted = fold(q.strip())
+            rows = [
+                r
+                for r in full["items"]
+                if not wanted or wanted in fold(f"{r['unit_name']} {r['unit_code']}")
+            ]
+            pages = max(1, -(-len(rows) // page_size))
+            trang = min(trang, pages)
+            data = {
+                "cycle": full["cycle"],
+                "items": rows[(trang - 1) * page_size : trang * page_size],
+                "total": len(rows),
+                "page": trang,
+                "pages": pages,
+            }
+        return portal.render(
+            request,
+            "board.html",
+            {
+                "board": data,
+                "cycles": cycles,
+                "year": cycle["year"] if cycle else None,
+                "loc": status,
+                "q": q,
+                "filters": FILTERS,
+                "steps": STEP_ORDER,
+                "forbidden": False,
+            },
+            viewer=viewer,
+            title="Bảng theo dõi",
+        )
