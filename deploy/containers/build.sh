@@ -12,6 +12,7 @@
 #
 # Prints each image's build time. Layers are cached by podman: a second run takes seconds.
 set -euo pipefail
+umask 022 # the image contexts must stay readable by the images' users
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 HERE="$REPO/deploy/containers"
 CTX="$REPO/var/containers/ctx"
@@ -35,7 +36,7 @@ build() { # name, context, containerfile, extra args...
 
 kafka_context() {
   local libs="$REPO/var/kafka/libs"
-  if [ ! -f "$libs/.complete" ]; then
+  if ! ls "$libs"/kafka_2.13-*.jar >/dev/null 2>&1; then
     say "fetching the Kafka jars (mvn -f deploy/kafka/pom.xml)"
     mvn -q -B -f deploy/kafka/pom.xml dependency:copy-dependencies -Dkafka.libs.dir="$libs"
   fi
@@ -50,14 +51,15 @@ keycloak_context() {
   cp "$HERE/keycloak/Containerfile" "$dir/"
   if [ ! -x "$dir/jre/bin/java" ]; then
     jdk=${CONGVU_KEYCLOAK_JDK:-$(ls -d /usr/lib/jvm/temurin-2[1-9]* /usr/lib/jvm/java-2[1-9]-* 2>/dev/null | head -1)}
-    [ -x "$jdk/bin/jlink" ] || { say "no JDK 21+ with jlink (set CONGVU_KEYCLOAK_JDK)"; exit 1; }
-    say "jlink a Java runtime from $jdk"
-    rm -rf "$dir/jre"
-    mods=$("$jdk/bin/java" --list-modules | sed 's/@.*//' | grep -v '^jdk\.\(jcmd\|hotspot\.agent\)' | paste -sd,)
-    if ! "$jdk/bin/jlink" --add-modules "$mods" --strip-debug --no-man-pages \
-      --no-header-files --output "$dir/jre"; then
-      say "jlink failed: copying the whole JDK"
-      rm -rf "$dir/jre" && cp -a "$jdk/." "$dir/jre/"
+    [ -x "$jdk/bin/java" ] || { say "no JDK 21+ here for Keycloak (set CONGVU_KEYCLOAK_JDK)"; exit 1; }
+    # (its jlink cannot make a smaller runtime: "does not contain packaged modules")
+    say "copying the Java runtime of $jdk"
+    rm -rf "$dir/jre" && cp -a "$jdk/." "$dir/jre/"
+    rm -rf "$dir/jre/lib/src.zip" "$dir/jre/man" "$dir/jre/include" "$dir/jre/jmods"
+    # Debian's JDK packages link cacerts to /etc/ssl/certs/java, absent in the image
+    if [ -L "$dir/jre/lib/security/cacerts" ] || [ ! -e "$dir/jre/lib/security/cacerts" ]; then
+      rm -f "$dir/jre/lib/security/cacerts"
+      cp -L "$jdk/lib/security/cacerts" "$dir/jre/lib/security/cacerts"
     fi
   fi
   if [ ! -x "$dir/keycloak/bin/kc.sh" ]; then
@@ -84,7 +86,11 @@ for name in "${want[@]}"; do
       for b in python-base node-base; do
         pm image exists "localhost/congvu-$b:$TAG" || build "$b" "$HERE/${b%-base}" "$HERE/${b%-base}/Containerfile"
       done
-      build app "$REPO" deploy/docker/app.Dockerfile \
+      ca=()
+      # a TLS-inspecting proxy's CA (this machine's bundle), for npm and pip during the build
+      bundle=${CONGVU_BUILD_CA:-/etc/ssl/certs/ca-certificates.crt}
+      [ -s "$bundle" ] && ca=(--secret "id=build_ca,src=$bundle")
+      build app "$REPO" deploy/docker/app.Dockerfile "${ca[@]}" \
         --build-arg "PYTHON_BASE=localhost/congvu-python-base:$TAG" \
         --build-arg "NODE_BASE=localhost/congvu-node-base:$TAG"
       ;;

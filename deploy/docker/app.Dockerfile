@@ -9,6 +9,10 @@
 # plus libsodium, that venv and a non-root user. No secret is baked in: every setting comes
 # from the environment, keys from mounted secret files (docs/OPERATIONS.md).
 #
+# Behind a TLS-inspecting proxy, pass its CA bundle as the build secret "build_ca"
+# (`--secret id=build_ca,src=/etc/ssl/certs/ca-certificates.crt`): npm and pip use it during the
+# build only; it is never written into a layer.
+#
 # The base images are build arguments: the official images by default; CI, which cannot pull
 # from a public registry, passes images built from Debian packages (deploy/containers/).
 ARG NODE_BASE=docker.io/library/node:20.19-bookworm-slim
@@ -18,7 +22,9 @@ ARG PYTHON_BASE=docker.io/library/python:3.11.13-slim-bookworm
 FROM ${NODE_BASE} AS web
 WORKDIR /web
 COPY services/ballot/web/package.json services/ballot/web/package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+RUN --mount=type=secret,id=build_ca \
+    if [ -s /run/secrets/build_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/build_ca; fi \
+    && npm ci --no-audit --no-fund --loglevel=error
 COPY services/ballot/web/src ./src
 COPY services/ballot/web/tools ./tools
 RUN node tools/build.mjs /out && test -s /out/voter.bundle.js
@@ -33,15 +39,19 @@ WORKDIR /src
 # The dependencies first (their layer is reused while only the code changes): the pins of
 # pyproject.toml, read without installing anything.
 COPY pyproject.toml ./
-RUN python3 -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" >/tmp/requirements.txt \
+RUN --mount=type=secret,id=build_ca \
+    if [ -s /run/secrets/build_ca ]; then export PIP_CERT=/run/secrets/build_ca; fi \
+    && python3 -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" >/tmp/requirements.txt \
     && /opt/venv/bin/pip install -r /tmp/requirements.txt
 COPY setup.py README.md ./
 COPY shared ./shared
 COPY services ./services
 # setup.py puts the prebuilt bundle into the wheel (there is no Node in this stage)
 COPY --from=web /out/voter.bundle.js services/ballot/src/ballot/web_dist/voter.bundle.js
-RUN /opt/venv/bin/pip install --no-deps . \
-    && /opt/venv/bin/python -c "import ballot.entrypoints.web as w; assert (w.PACKAGED_DIR / w.BUNDLE_NAME).is_file(), 'no voter bundle in the wheel'"
+RUN --mount=type=secret,id=build_ca \
+    if [ -s /run/secrets/build_ca ]; then export PIP_CERT=/run/secrets/build_ca; fi \
+    && /opt/venv/bin/pip install --no-deps . \
+    && test -s /opt/venv/lib/python3*/site-packages/ballot/web_dist/voter.bundle.js
 
 # ---------------------------------------------------------------------------- 3. runtime --
 FROM ${PYTHON_BASE} AS runtime
