@@ -87,10 +87,14 @@ container_of() { # service
 # podman-compose 1.6 on podman 4.3 ignores depends_on conditions ("podman 4.3.1 doesn't
 # support healthy"): start level by level, each service reaching its goal first.
 start_in_order() {
-  local -a f level
-  local item svc goal c st deadline
+  local -a f level levels
+  local item svc goal c st deadline line
   mapfile -t f < <(files)
-  while read -r -a level; do
+  # the levels first: podman, inside the loop, would read the rest of a piped stdin
+  mapfile -t levels < <("$REPO/.venv/bin/python" "$HERE/start_order.py" "${f[@]}")
+  [ ${#levels[@]} -gt 0 ] || { say "no start order"; exit 1; }
+  for line in "${levels[@]}"; do
+    read -r -a level <<<"$line"
     for item in "${level[@]}"; do
       c=$(container_of "${item%%:*}")
       [ -n "$c" ] || { say "no container for ${item%%:*}"; exit 1; }
@@ -103,7 +107,7 @@ start_in_order() {
         [ "$goal" = healthy ] && pm healthcheck run "$c" >/dev/null 2>&1 || true
         st=$(pm inspect -f '{{.State.Status}} {{.State.ExitCode}} {{if .State.Healthcheck}}{{.State.Healthcheck.Status}}{{end}}' "$c")
         case "$goal:$st" in
-          healthy:running*healthy | running:running* | completed:exited\ 0*) break ;;
+          "healthy:running 0 healthy" | running:running* | "completed:exited 0"*) break ;;
           completed:exited*) say "$svc exited: $st"; pm logs --tail 30 "$c" >&2; exit 1 ;;
         esac
         if [ $SECONDS -gt $deadline ]; then
@@ -115,7 +119,7 @@ start_in_order() {
       done
       say "$svc $goal after $((SECONDS - T0)) s"
     done
-  done < <("$REPO/.venv/bin/python" "$HERE/start_order.py" "${f[@]}")
+  done
 }
 
 containers() { pm ps -a --filter "label=io.podman.compose.project=$PROJECT" --format '{{.Names}}'; }
@@ -180,14 +184,16 @@ case "$cmd" in
     "$HERE/build.sh"
     health_loop
     say "podman-compose up --no-start"
-    compose up -d --no-start "$@" >"$STATE/compose-up.log" 2>&1 ||
+    # --no-deps: no podman --requires links (start_in_order does the order; with the links,
+    # podman 4.3 cannot start a service that depends on an exited one-shot like kafka-init)
+    compose up -d --no-start --no-deps "$@" >"$STATE/compose-up.log" 2>&1 ||
       { tail -30 "$STATE/compose-up.log" >&2; exit 1; }
     start_in_order
     wait_healthy
     ;;
   down)
     stop_health_loop
-    [ -s "$ENVFILE" ] && compose down -v -t 10 || true
+    [ -s "$ENVFILE" ] && compose down -v -t 10 >"$STATE/compose-down.log" 2>&1 || true
     ;;
   health) health_once ;;
   wait) wait_healthy ;;

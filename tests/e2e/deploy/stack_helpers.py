@@ -9,6 +9,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,7 +179,7 @@ class Stack:
         with self.pg("assessment") as conn:
             rows = conn.execute(
                 "SELECT originator_id::text, max(originator_version), count(*)"
-                " FROM stored_events GROUP BY originator_id"
+                " FROM assessment_events GROUP BY originator_id"
             ).fetchall()
         for oid, latest, count in rows:
             assert latest == count, f"{oid}: {count} events up to version {latest}"
@@ -220,4 +221,6 @@ class Stack:
             finally:
                 await consumer.stop()
 
-        return asyncio.run(read())
+        # in a thread of its own: Playwright's sync API keeps an event loop in this one
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: asyncio.run(read())).result(timeout=120)
