@@ -32,6 +32,7 @@ import pytest
 
 from ballot.harness import ElectionDriver, Trustee, election_request
 from e2e.deploy.stack_helpers import (
+    REPO,
     STACK,
     Stack,
     container,
@@ -228,12 +229,23 @@ def test_the_stack_end_to_end_then_containers_killed(stack: Stack, browser: Any)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(f"{s.gateway}/bo-phieu/{driver.election_id}")
         page.wait_for_selector("html[data-crypto-ready='yes']", timeout=30_000)
         page.fill("#ma", driver.codes[0])
         page.locator("fieldset#q0").locator("label.muc").nth(0).click()
         page.click("#gui")
-        page.wait_for_selector("#bien-nhan:not([hidden])", timeout=30_000)
+        try:  # the browser proves and signs; slow when the machine is loaded
+            page.wait_for_selector("#bien-nhan:not([hidden])", timeout=120_000)
+        except Exception as exc:
+            shot = REPO / "var" / "containers" / "voter-page-failure.png"
+            page.screenshot(path=str(shot), full_page=True)
+            texts = {
+                sel: page.locator(sel).inner_text() for sel in ("#loi", "#ma-loi", "#trang-thai")
+            }
+            raise AssertionError(
+                f"no receipt ({exc}); page says {texts}; {errors}; {shot}"
+            ) from exc
         tracker = page.locator("#ma-theo-doi").get_attribute("data-tracker")
         context.close()
         assert tracker and len(tracker) == 64 and not errors, errors
