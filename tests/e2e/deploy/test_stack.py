@@ -234,8 +234,10 @@ def test_the_stack_end_to_end_then_containers_killed(stack: Stack, browser: Any)
         page.wait_for_selector("html[data-crypto-ready='yes']", timeout=30_000)
         page.fill("#ma", driver.codes[0])
         page.locator("fieldset#q0").locator("label.muc").nth(0).click()
-        page.click("#gui")
+        page.click("#gui")  # encrypt: the browser shows the tracker, then cast (not audit) it
         try:  # the browser proves and signs; slow when the machine is loaded
+            page.wait_for_selector("#xac-nhan:not([hidden])", timeout=120_000)
+            page.click("#bo")
             page.wait_for_selector("#bien-nhan:not([hidden])", timeout=120_000)
         except Exception as exc:
             shot = REPO / "var" / "containers" / "voter-page-failure.png"
