@@ -8,7 +8,7 @@ WEB := services/ballot/web
 PORTAL_TESTS := tests/e2e/portal
 
 .PHONY: venv run test test-unit test-python test-web web-deps lint typecheck packages infra \
-	infra-stop \
+	infra-stop test-wheel test-stack stack-down \
 	bench clean
 
 $(STAMP): pyproject.toml
@@ -55,6 +55,21 @@ test-web: web-deps
 	@if [ -f $(WEB)/package.json ]; then \
 		cd $(WEB) && npm test; \
 	else echo "no $(WEB)/package.json: no JavaScript tests"; fi
+
+## The built wheel in an empty virtualenv: every page, the voter page with its bundle (~40 s).
+test-wheel: $(STAMP) web-deps
+	CONGVU_STACK_TESTS=1 $(VENV)/bin/pytest tests/e2e/deploy/test_wheel.py
+
+## The production topology for real: images built with podman from Debian packages, PyPI, npm
+## and Maven Central (docker-compose.ci.yml), every container started, an end-to-end run
+## through the gateway, containers killed and restarted (docs/OPERATIONS.md). Needs root.
+## Not part of `make test`. CONGVU_STACK_KEEP=1 leaves the stack running (make stack-down).
+test-stack: $(STAMP) web-deps
+	deploy/local/packages.sh --stack
+	CONGVU_STACK_TESTS=1 $(VENV)/bin/pytest -s tests/e2e/deploy
+
+stack-down:
+	deploy/containers/stack.sh down
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

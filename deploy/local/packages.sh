@@ -19,7 +19,19 @@ have_libsodium() {
     /sbin/ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.23'
 }
 
+# --stack: also what `make test-stack` needs to build and run the containers (podman with runc,
+# netavark and its iptables, debootstrap for the base image). Not installed otherwise.
+STACK=0
+[ "${1:-}" = --stack ] && STACK=1
+
 missing=()
+if [ "$STACK" = 1 ]; then
+  for tool in podman runc debootstrap iptables; do
+    command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+  done
+  [ -x /usr/lib/podman/netavark ] || missing+=(netavark aardvark-dns)
+  dpkg-query -W -f='${Status}' uidmap 2>/dev/null | grep -q 'ok installed' || missing+=(uidmap)
+fi
 have_pg || missing+=(postgresql)
 have_libsodium || missing+=(libsodium23)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)

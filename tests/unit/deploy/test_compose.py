@@ -444,11 +444,25 @@ def test_dockerfile_is_pinned_non_root_and_secret_free() -> None:
         for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
+    # base images are build arguments whose defaults are pinned official images
+    args = dict(
+        line.split(None, 1)[1].split("=", 1)
+        for line in lines
+        if line.upper().startswith("ARG ") and "=" in line
+    )
+    assert re.fullmatch(r"docker\.io/library/python:3\.11\.\d+-slim-bookworm", args["PYTHON_BASE"])
+    assert re.fullmatch(r"docker\.io/library/node:20\.\d+-bookworm-slim", args["NODE_BASE"])
     froms = [line.split()[1] for line in lines if line.upper().startswith("FROM ")]
-    assert froms and all(re.fullmatch(r"python:3\.11\.\d+-slim-bookworm", f) for f in froms)
+    stages = {
+        line.split()[3] for line in lines if line.upper().startswith("FROM ") and " AS " in line
+    }
+    assert froms and all(f in ("${PYTHON_BASE}", "${NODE_BASE}") for f in froms)
+    assert stages == {"web", "build", "runtime"}
+    assert froms[-1] == "${PYTHON_BASE}", "the runtime stage has no Node"
     text = "\n".join(lines)
     assert "libsodium23" in text
-    assert re.search(r"pip install \.(\s|$)", text)
+    assert re.search(r"pip install (--\S+ )*\.(\s|$)", text)
+    assert "tools/build.mjs" in text and "web_dist/voter.bundle.js" in text
     users = [line.split()[1] for line in lines if line.upper().startswith("USER ")]
     assert users and users[-1].split(":")[0] not in {"root", "0"}
     for line in lines:

@@ -19,7 +19,8 @@ Mounting (the ballot app or the embedded one-process server)::
 ``include_voter_page`` expects ``app.state.ballot`` like ``include_ballot``. The bundle is not
 committed: it is built by ``node tools/build.mjs`` (``npm run build`` in ``services/ballot/web``)
 and ``include_voter_page`` builds it when missing or older than its sources, if Node and the
-npm dependencies are there (``make web-deps``). Elsewhere pass ``bundle=`` or set
+npm dependencies are there (``make web-deps``). An installed wheel carries it prebuilt in
+``ballot/web_dist/`` (see ``setup.py``). Elsewhere pass ``bundle=`` or set
 ``BALLOT_VOTER_BUNDLE`` to a prebuilt file.
 """
 
@@ -53,6 +54,8 @@ WEB_DIR: Final = Path(__file__).resolve().parents[3] / "web"
 """``services/ballot/web`` in a source checkout (absent in an installed wheel)."""
 TEMPLATE_DIR: Final = Path(__file__).resolve().parents[1] / "templates" / "voter"
 BUNDLE_NAME: Final = "voter.bundle.js"
+PACKAGED_DIR: Final = Path(__file__).resolve().parents[1] / "web_dist"
+"""``ballot/web_dist``: where the wheel carries the prebuilt bundle (setup.py puts it there)."""
 BUNDLE_ENV: Final = "BALLOT_VOTER_BUNDLE"
 
 CSP: Final = "; ".join(
@@ -158,6 +161,9 @@ def _load_bundle(bundle: Path | None, web_dir: Path, build: bool) -> Asset | Non
                 path = build_bundle(web_dir)
             except (BundleError, OSError, subprocess.SubprocessError) as exc:
                 log.warning("voter page: cannot build the browser bundle: %s", exc)
+        if not path.is_file():
+            # an installed wheel (the production image): the bundle built into the package
+            path = PACKAGED_DIR / BUNDLE_NAME
     if not path.is_file():
         log.warning("voter page: no bundle at %s; the page will say it is unavailable", path)
         return None
