@@ -116,7 +116,7 @@ def h256(tag: bytes, *fields: bytes) -> bytes:
     return hashlib.sha256(transcript(tag, *fields)).digest()
 
 
-def _hex32(value: Any, what: str) -> bytes:
+def hex32(value: Any, what: str) -> bytes:
     if not isinstance(value, str) or not _HEX64.match(value):
         raise SamplingError(
             "sampling.non_canonical",
@@ -161,7 +161,7 @@ class RegisterEntry:
             )
         text(title, "title", limit=MAX_TITLE, empty=True)
         if document_sha256 != "":
-            _hex32(document_sha256, "document_sha256")
+            hex32(document_sha256, "document_sha256")
         return cls(fld, fid, file_id, field, received_on, title, document_sha256)
 
     def digest(self) -> bytes:

@@ -21,10 +21,10 @@ from assessment.domain.inspection.sampling import (
     RegisterEntry,
     SamplingError,
     SamplingRecord,
-    _hex32,
     canonical_register,
     check_reveal,
     check_sizes,
+    hex32,
     text,
 )
 
@@ -92,11 +92,11 @@ def parse_record(data: Any) -> tuple[SamplingRecord, dict[str, Any]]:
         raise _malformed("'sizes' phải là một đối tượng", "'sizes' must be an object")
     check_sizes(sizes, ordered)
     commitments = {
-        p: _hex32(v, f"commitments.{p}")
+        p: hex32(v, f"commitments.{p}")
         for p, v in _object(obj["commitments"], frozenset(PARTIES), "commitments").items()
     }
     reveals = {
-        p: _hex32(v, f"reveals.{p}")
+        p: hex32(v, f"reveals.{p}")
         for p, v in _object(obj["reveals"], frozenset(PARTIES), "reveals").items()
     }
     samples = obj["samples"]
@@ -108,9 +108,9 @@ def parse_record(data: Any) -> tuple[SamplingRecord, dict[str, Any]]:
             "'samples' must map field → list of file ids",
         )
     published = {
-        "register_hash": _hex32(obj["register_hash"], "register_hash"),
-        "parameters_hash": _hex32(obj["parameters_hash"], "parameters_hash"),
-        "seed": _hex32(obj["seed"], "seed"),
+        "register_hash": hex32(obj["register_hash"], "register_hash"),
+        "parameters_hash": hex32(obj["parameters_hash"], "parameters_hash"),
+        "seed": hex32(obj["seed"], "seed"),
         "samples": samples,
     }
     record = SamplingRecord(inspection_id, unit_id, ordered, dict(sizes), commitments, reveals)
@@ -136,7 +136,7 @@ def verify_record(
     if expected_register_hash is not None:
         _same(
             reg,
-            _hex32(expected_register_hash, "expected register hash"),
+            hex32(expected_register_hash, "expected register hash"),
             "sampling.register_mismatch",
             "sổ đăng ký khác với sổ đã cam kết trước khi rút mẫu",
             "the register differs from the one committed before the draw",
@@ -152,7 +152,7 @@ def verify_record(
     if expected_parameters_hash is not None:
         _same(
             params,
-            _hex32(expected_parameters_hash, "expected parameters hash"),
+            hex32(expected_parameters_hash, "expected parameters hash"),
             "sampling.parameters_mismatch",
             "tham số rút mẫu khác với tham số đã cam kết trước khi rút mẫu",
             "the draw parameters differ from those committed before the draw",
