@@ -38,7 +38,7 @@ from assessment.domain.inspection.work_items import (
     deadline_end,
     figures,
 )
-from assessment.domain.values import VN_TZ
+from assessment.domain.kernel.values import VN_TZ
 
 TARGET = 5_000.0
 HEADER = [

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from assessment.adapters.inspection.register_files import read_register
 from assessment.domain.inspection.work_items import ItemKind
-from assessment.domain.values import VN_TZ
+from assessment.domain.kernel.values import VN_TZ
 
 HEADER = [
     "STT",

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from eventsourcing.application import Application
 
-from assessment.domain.errors import StepClosed, StepOrderViolation, ValidationFailed
 from assessment.domain.inspection import sampling as S
 from assessment.domain.inspection.case_file_sample import CaseFileSample, sample_id_for
 from assessment.domain.inspection.sampling_verify import verify_record
+from assessment.domain.kernel.errors import StepClosed, StepOrderViolation, ValidationFailed
 from builders import at
 
 INSPECTION = uuid.UUID("5a0b9c0e-0000-5000-8000-000000000001")

@@ -7,8 +7,13 @@ from typing import Any
 import pytest
 from eventsourcing.application import Application
 
-from assessment.domain.errors import NotFound, StepClosed, StepOrderViolation, ValidationFailed
 from assessment.domain.inspection.inspection import Inspection, inspection_id_for
+from assessment.domain.kernel.errors import (
+    NotFound,
+    StepClosed,
+    StepOrderViolation,
+    ValidationFailed,
+)
 from builders import ACTOR, at, evidence
 
 INSPECTOR = {"subject": "snv.pho-giam-doc", "role": "inspector", "acting_for": "SNV"}

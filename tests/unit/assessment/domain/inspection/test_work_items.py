@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessment.domain.errors import ValidationFailed
 from assessment.domain.inspection.calendar import DeadlineRule, WorkingCalendar
 from assessment.domain.inspection.work_items import (
     ItemKind,
@@ -17,7 +16,8 @@ from assessment.domain.inspection.work_items import (
     assess,
     figures,
 )
-from assessment.domain.values import VN_TZ
+from assessment.domain.kernel.errors import ValidationFailed
+from assessment.domain.kernel.values import VN_TZ
 
 # Tết 2024: Thu 8/2 … Wed 14/2 off; Sat 17/2 not a make-up day. 30/4 (Tue), 1/5 (Wed) off,
 # Sat 4/5 a make-up working day (as in the 2024 swap of 29/4).

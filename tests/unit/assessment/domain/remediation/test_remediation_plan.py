@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from eventsourcing.application import Application
 
-from assessment.domain.errors import NotFound, StepOrderViolation, ValidationFailed
+from assessment.domain.kernel.errors import NotFound, StepOrderViolation, ValidationFailed
 from assessment.domain.remediation.plan import RemediationPlan, remediation_plan_id_for
 from assessment.domain.remediation.values import NotTheRaiser, PlanClosed, PlanStatus
 from builders import at, evidence

@@ -22,7 +22,7 @@ from assessment.domain.inspection.register_rows import (
     header_score,
     parse_rows,
 )
-from assessment.domain.values import VN_TZ
+from assessment.domain.kernel.values import VN_TZ
 
 MAX_BYTES = 50 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"

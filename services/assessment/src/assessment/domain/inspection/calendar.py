@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from assessment.domain.errors import ValidationFailed
-from assessment.domain.values import VN_TZ
+from assessment.domain.kernel.errors import ValidationFailed
+from assessment.domain.kernel.values import VN_TZ
 
 
 class DeadlineRule(StrEnum):

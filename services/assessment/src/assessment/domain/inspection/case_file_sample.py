@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
-from assessment.domain.errors import StepClosed, StepOrderViolation, ValidationFailed
 from assessment.domain.inspection import sampling as S
 from assessment.domain.inspection.values import Party, parse_enum
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.errors import StepClosed, StepOrderViolation, ValidationFailed
 
 SAMPLE_NAMESPACE = uuid.UUID("b5a7e0c1-44d2-5f8e-a913-6c0d2e4f8a61")
 MAX_REGISTER = 100_000

@@ -24,8 +24,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
-from assessment.domain.errors import NotFound, StepClosed, StepOrderViolation, ValidationFailed
 from assessment.domain.inspection.inspection_findings import FindingsMixin
 from assessment.domain.inspection.values import (
     Mode,
@@ -37,6 +35,13 @@ from assessment.domain.inspection.values import (
     parse_persons,
     parse_sizes,
     text,
+)
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.errors import (
+    NotFound,
+    StepClosed,
+    StepOrderViolation,
+    ValidationFailed,
 )
 
 INSPECTION_NAMESPACE = uuid.UUID("3c1f6a52-8e0d-5b7a-9c44-2d6e8f0a1b37")

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from assessment.domain.errors import NotFound, StepClosed, StepOrderViolation, ValidationFailed
 from assessment.domain.inspection.values import (
     FindingKind,
     Severity,
@@ -22,6 +21,12 @@ from assessment.domain.inspection.values import (
     parse_evidence,
     parse_proposals,
     text,
+)
+from assessment.domain.kernel.errors import (
+    NotFound,
+    StepClosed,
+    StepOrderViolation,
+    ValidationFailed,
 )
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from assessment.domain.errors import ValidationFailed
 from assessment.domain.inspection.work_items import ItemKind, WorkItem
-from assessment.domain.values import VN_TZ
+from assessment.domain.kernel.errors import ValidationFailed
+from assessment.domain.kernel.values import VN_TZ
 
 MAX_ROWS = 200_000
 MAX_TEXT = 2000

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from assessment.domain.errors import DomainError
+from assessment.domain.kernel.errors import DomainError
 
 SPEC: Final[str] = "congvu-sampling/v1"
 

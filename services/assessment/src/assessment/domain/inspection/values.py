@@ -6,8 +6,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from assessment.domain.errors import ValidationFailed
-from assessment.domain.values import EvidenceFile
+from assessment.domain.kernel.errors import ValidationFailed
+from assessment.domain.kernel.values import EvidenceFile
 
 MAX_TEXT = 20_000
 E = TypeVar("E", bound=StrEnum)

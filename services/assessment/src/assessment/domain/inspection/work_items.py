@@ -27,8 +27,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from assessment.domain.errors import ValidationFailed
 from assessment.domain.inspection.calendar import WorkingCalendar
+from assessment.domain.kernel.errors import ValidationFailed
 
 
 class ItemKind(StrEnum):

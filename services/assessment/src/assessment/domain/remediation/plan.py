@@ -22,17 +22,20 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.base import TenantAggregate
-from assessment.domain.errors import NotFound, StepOrderViolation, ValidationFailed
-from assessment.domain.inspection.values import day, parse_enum, parse_evidence, text
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.errors import NotFound, StepOrderViolation, ValidationFailed
+from assessment.domain.kernel.values import VN_TZ
 from assessment.domain.remediation.values import (
     NotTheRaiser,
     PlanClosed,
     PlanStatus,
     SourceKind,
     SubjectKind,
+    day,
+    parse_enum,
+    parse_evidence,
+    text,
 )
-from assessment.domain.values import VN_TZ
 
 REMEDIATION_NAMESPACE = uuid.UUID("e2d4c6b8-1a3f-5e7d-9b0c-4f6a8e2c0d19")
 

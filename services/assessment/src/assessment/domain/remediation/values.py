@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from assessment.domain.errors import DomainError
+from assessment.domain.kernel.errors import DomainError, ValidationFailed
+from assessment.domain.kernel.values import EvidenceFile
+
+MAX_TEXT = 20_000
+E = TypeVar("E", bound=StrEnum)
 
 
 class SourceKind(StrEnum):
@@ -44,3 +50,31 @@ class PlanClosed(DomainError):
     code = "remediation.closed"
     title = "Kế hoạch khắc phục đã đóng"
     title_en = "The remediation plan is closed"
+
+
+def parse_enum(cls: type[E], value: Any, what: str) -> E:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in cls)
+        raise ValidationFailed(f"{what} '{value}' không hợp lệ; chọn: {allowed}") from None
+
+
+def text(value: Any, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    out = (value if isinstance(value, str) else "" if value is None else str(value)).strip()
+    if required and not out:
+        raise ValidationFailed(f"'{what}' không được để trống")
+    if len(out) > limit:
+        raise ValidationFailed(f"'{what}' dài quá {limit} ký tự")
+    return out
+
+
+def day(value: Any, what: str) -> str:
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"'{what}' phải là ngày YYYY-MM-DD") from None
+
+
+def parse_evidence(evidence: Any) -> list[dict[str, Any]]:
+    return [EvidenceFile.parse(e).to_dict() for e in (evidence or [])]
