@@ -389,6 +389,10 @@ class Inspection(TenantAggregate, FindingsMixin):
         if unit_id not in self.plan["units"]:
             raise NotFound(f"đơn vị '{unit_id}' không có trong kế hoạch kiểm tra")
 
+    def require_visited(self, unit_id: str) -> None:
+        """The unit is in the plan and the team's visit to it has started."""
+        self._visited(unit_id)
+
     def _visited(self, unit_id: str) -> None:
         self._planned_unit(unit_id)
         if unit_id not in self.visits:

@@ -75,7 +75,7 @@ class FindingsMixin:
         signers = ids(list(signed_by), "người ký biên bản")
         if not signers:
             raise ValidationFailed("biên bản cần chữ ký của ít nhất một người")
-        minutes_id = uuid.uuid5(self.id, f"minutes/{len(self.minutes)}").hex
+        minutes_id = str(uuid.uuid5(self.id, f"minutes/{len(self.minutes)}"))
         self._trigger(
             self.MinutesRecorded,
             actor=actor,
@@ -111,7 +111,7 @@ class FindingsMixin:
             p["subject"] for p in self.planned_persons(unit_id)
         }:
             raise ValidationFailed(f"'{person}' không có trong danh sách được kiểm tra của đơn vị")
-        finding_id = uuid.uuid5(self.id, f"finding/{len(self.findings)}").hex
+        finding_id = str(uuid.uuid5(self.id, f"finding/{len(self.findings)}"))
         self._trigger(
             self.FindingRecorded,
             actor=actor,

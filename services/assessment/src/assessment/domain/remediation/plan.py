@@ -237,7 +237,7 @@ class RemediationPlan(TenantAggregate):
 
     def add_solution(self, *, actor: dict[str, Any], occurred_at: datetime, solution: str) -> str:
         self._not_closed()
-        solution_id = uuid.uuid5(self.id, f"solution/{len(self.solutions)}").hex
+        solution_id = str(uuid.uuid5(self.id, f"solution/{len(self.solutions)}"))
         self._trigger(
             self.SolutionAdded,
             actor=actor,
@@ -259,7 +259,7 @@ class RemediationPlan(TenantAggregate):
         self._not_closed()
         if solution_id is not None and solution_id not in self.solutions:
             raise NotFound(f"giải pháp {solution_id} không có trong kế hoạch")
-        milestone_id = uuid.uuid5(self.id, f"milestone/{len(self.milestones)}").hex
+        milestone_id = str(uuid.uuid5(self.id, f"milestone/{len(self.milestones)}"))
         self._trigger(
             self.MilestoneScheduled,
             actor=actor,

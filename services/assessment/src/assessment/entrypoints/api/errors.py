@@ -55,6 +55,8 @@ STATUS_BY_CODE = {
     "individual.sheet_closed": 409,
     "individual.score_out_of_range": 422,
     "individual.staff_file_unreadable": 422,
+    "remediation.not_the_raiser": 403,
+    "remediation.closed": 409,
 }
 
 

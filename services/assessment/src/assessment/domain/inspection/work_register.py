@@ -1,0 +1,165 @@
+"""One unit's imported register of work items in one inspection.
+
+The items are stored as facts (received, handled, advised moments, deadline, passed on to whom)
+in batches of :data:`BATCH` per event, so that no event grows past what the event bus carries;
+one import is one command, so all its batches are saved in one transaction. A later import
+replaces the earlier one (its events stay in the history) until the unit's case-file register
+is committed for sampling.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from assessment.domain.inspection.values import text
+from assessment.domain.inspection.work_items import WorkItem
+from assessment.domain.kernel.base import TenantAggregate
+from assessment.domain.kernel.errors import StepClosed, ValidationFailed
+
+REGISTER_NAMESPACE = uuid.UUID("0c6e2f4a-8b1d-5c3e-a7f9-2d4b6e8a0c13")
+BATCH = 500
+MAX_ITEMS = 200_000
+
+
+def work_register_id_for(inspection_id: UUID, unit_id: str) -> UUID:
+    return uuid.uuid5(REGISTER_NAMESPACE, f"{inspection_id}/{unit_id}")
+
+
+class WorkRegister(TenantAggregate):
+    TOPIC = "assessment.WorkRegister"
+
+    class Event(TenantAggregate.Event):
+        TOPIC = "assessment.WorkRegister.Event"
+
+    class Opened(Event, TenantAggregate.Created):
+        TOPIC = "assessment.WorkRegister.Opened"
+        inspection_id: UUID
+        unit_id: str
+
+    class ImportStarted(Event):
+        TOPIC = "assessment.WorkRegister.ImportStarted"
+        import_no: int
+        filename: str
+        sha256: str
+        size: int
+        item_count: int
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.import_no = self.import_no
+            aggregate.source = {
+                "filename": self.filename,
+                "sha256": self.sha256,
+                "size": self.size,
+                "item_count": self.item_count,
+                "imported_at": self.occurred_at.isoformat(),
+            }
+            aggregate.raw_items = []
+            aggregate._items = None
+
+    class ItemsAdded(Event):
+        TOPIC = "assessment.WorkRegister.ItemsAdded"
+        import_no: int
+        items: list[dict[str, Any]]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.raw_items.extend(self.items)
+            aggregate._items = None
+
+    class Frozen(Event):
+        TOPIC = "assessment.WorkRegister.Frozen"
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.frozen = True
+
+    def __init__(
+        self,
+        tenant: str,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        inspection_id: UUID,
+        unit_id: str,
+    ) -> None:
+        self.tenant = tenant
+        self.inspection_id = inspection_id
+        self.unit_id = unit_id
+        self.import_no = 0
+        self.source: dict[str, Any] | None = None
+        self.raw_items: list[dict[str, Any]] = []
+        self.frozen = False
+        self._items: list[WorkItem] | None = None
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        tenant: str,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        inspection_id: UUID,
+        unit_id: str,
+    ) -> WorkRegister:
+        return cls._create(
+            cls.Opened,
+            id=work_register_id_for(inspection_id, unit_id),
+            tenant=tenant,
+            actor=actor,
+            occurred_at=occurred_at,
+            inspection_id=inspection_id,
+            unit_id=unit_id,
+        )
+
+    def import_items(
+        self,
+        *,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        items: Sequence[WorkItem],
+        filename: str,
+        sha256: str,
+        size: int,
+    ) -> None:
+        if self.frozen:
+            raise StepClosed("sổ đã được chốt để rút mẫu; không nhập lại được")
+        if not items:
+            raise ValidationFailed("sổ không có công việc nào")
+        if len(items) > MAX_ITEMS:
+            raise ValidationFailed(f"sổ có quá {MAX_ITEMS} công việc")
+        ids = [i.item_id for i in items]
+        if len(set(ids)) != len(ids):
+            raise ValidationFailed("có số, ký hiệu công việc trùng nhau")
+        digest = text(sha256, "sha256", limit=64).lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValidationFailed("sha256 của tệp phải là 64 chữ số hex")
+        number = self.import_no + 1
+        self._trigger(
+            self.ImportStarted,
+            actor=actor,
+            occurred_at=occurred_at,
+            import_no=number,
+            filename=text(filename, "tên tệp", limit=255),
+            sha256=digest,
+            size=max(0, int(size)),
+            item_count=len(items),
+        )
+        for start in range(0, len(items), BATCH):
+            self._trigger(
+                self.ItemsAdded,
+                actor=actor,
+                occurred_at=occurred_at,
+                import_no=number,
+                items=[i.to_dict() for i in items[start : start + BATCH]],
+            )
+
+    def freeze(self, *, actor: dict[str, Any], occurred_at: datetime, reason: str) -> None:
+        if not self.frozen:
+            self._trigger(self.Frozen, actor=actor, occurred_at=occurred_at, reason=reason)
+
+    def items(self) -> list[WorkItem]:
+        if self._items is None:
+            self._items = [WorkItem.from_dict(d) for d in self.raw_items]
+        return self._items
