@@ -31,6 +31,7 @@ from assessment.application.kernel.catalogue import Outcome, saved
 from assessment.application.kernel.executor import Run
 from assessment.application.kernel.permissions import Forbidden, role_scope
 from assessment.application.registry.api import require_active_in
+from assessment.domain.inspection.calendar import WorkingCalendar
 from assessment.domain.inspection.calendar_settings import TenantCalendar, calendar_id_for
 from assessment.domain.inspection.case_file_sample import CaseFileSample, sample_id_for
 from assessment.domain.inspection.inspection import Inspection, inspection_id_for
@@ -123,7 +124,13 @@ def import_work_items(
             tenant=run.tenant, **run.by, inspection_id=insp.id, unit_id=str(unit_id)
         )
     register.import_items(**run.by, items=items, **_json(cmd, exclude={"items"}))
+    register.record_figures(**run.by, calendar=tenant_calendar(run))
     return saved(register, items=len(items))
+
+
+def tenant_calendar(run: Run) -> WorkingCalendar:
+    found = run.find(TenantCalendar, calendar_id_for(run.tenant), "lịch làm việc")
+    return found.calendar() if found is not None else WorkingCalendar()
 
 
 # ------------------------------------------------------------ sampling (SAMPLING.md)

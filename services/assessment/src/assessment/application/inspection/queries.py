@@ -41,7 +41,7 @@ def get_inspection(read: Read, inspection_id: UUID) -> dict[str, Any]:
     }
 
 
-def tenant_calendar(read: Read) -> WorkingCalendar:
+def _tenant_calendar(read: Read) -> WorkingCalendar:
     found = read.find(TenantCalendar, calendar_id_for(read.tenant), "lịch làm việc")
     return found.calendar() if found is not None else WorkingCalendar()
 
@@ -59,7 +59,7 @@ def get_work_figures(
     moment = as_of or read.app.clock()
     if moment.tzinfo is None:
         raise ValidationFailed("as_of cần múi giờ")
-    groups = figures(register.items(), tenant_calendar(read), moment, by=by)
+    groups = figures(register.items(), _tenant_calendar(read), moment, by=by)
     return {
         "inspection_id": str(insp.id),
         "unit_id": str(unit_id),

@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from assessment.domain.inspection.calendar import WorkingCalendar
 from assessment.domain.inspection.values import text
-from assessment.domain.inspection.work_items import WorkItem
+from assessment.domain.inspection.work_items import WorkItem, figures
 from assessment.domain.kernel.base import TenantAggregate
 from assessment.domain.kernel.errors import StepClosed, ValidationFailed
 
@@ -69,6 +70,20 @@ class WorkRegister(TenantAggregate):
             aggregate.raw_items.extend(self.items)
             aggregate._items = None
 
+    class FiguresRecorded(Event):
+        """The figures derived from the items as of a moment, with the calendar used: a
+        summary the read side shows (it never re-derives them), recomputed on every import."""
+
+        TOPIC = "assessment.WorkRegister.FiguresRecorded"
+        import_no: int
+        as_of: str
+        calendar: dict[str, Any]
+        by_person: dict[str, dict[str, Any]]
+        by_person_field: list[dict[str, Any]]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.figures_as_of = self.as_of
+
     class Frozen(Event):
         TOPIC = "assessment.WorkRegister.Frozen"
         reason: str
@@ -91,6 +106,7 @@ class WorkRegister(TenantAggregate):
         self.source: dict[str, Any] | None = None
         self.raw_items: list[dict[str, Any]] = []
         self.frozen = False
+        self.figures_as_of: str | None = None
         self._items: list[WorkItem] | None = None
 
     @classmethod
@@ -154,6 +170,26 @@ class WorkRegister(TenantAggregate):
                 import_no=number,
                 items=[i.to_dict() for i in items[start : start + BATCH]],
             )
+
+    def record_figures(
+        self, *, actor: dict[str, Any], occurred_at: datetime, calendar: WorkingCalendar
+    ) -> None:
+        items = self.items()
+        per_person = figures(items, calendar, occurred_at, by=("person",))
+        per_field = figures(items, calendar, occurred_at, by=("person", "field"))
+        self._trigger(
+            self.FiguresRecorded,
+            actor=actor,
+            occurred_at=occurred_at,
+            import_no=self.import_no,
+            as_of=occurred_at.isoformat(),
+            calendar=calendar.to_dict(),
+            by_person={str(k[0]): f.to_dict() for k, f in sorted(per_person.items())},
+            by_person_field=[
+                {"person": k[0], "field": k[1], **f.to_dict()}
+                for k, f in sorted(per_field.items(), key=lambda kv: tuple(map(str, kv[0])))
+            ],
+        )
 
     def freeze(self, *, actor: dict[str, Any], occurred_at: datetime, reason: str) -> None:
         if not self.frozen:
