@@ -198,3 +198,21 @@ def test_an_effective_deadline_is_a_working_day_not_before_the_deadline(day: dat
     moved = CAL.effective_deadline(day)
     assert CAL.is_working_day(moved) and moved >= day
     assert all(not CAL.is_working_day(day + timedelta(days=i)) for i in range((moved - day).days))
+
+
+def test_several_groupings_in_one_pass_equal_separate_passes() -> None:
+    from assessment.domain.inspection.work_items import figures_by
+
+    items = [
+        item(
+            item_id=str(i),
+            person=f"p{i % 3}",
+            field=f"f{i % 2}",
+            handled_at=vn(2024, 3, 1 + i % 20, 9) if i % 4 else None,
+        )
+        for i in range(40)
+    ]
+    as_of = vn(2024, 3, 25)
+    one, two = figures_by(items, CAL, as_of, ("person",), ("person", "field"))
+    assert one == figures(items, CAL, as_of, by=("person",))
+    assert two == figures(items, CAL, as_of, by=("person", "field"))

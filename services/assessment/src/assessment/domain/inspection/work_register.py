@@ -17,7 +17,7 @@ from uuid import UUID
 
 from assessment.domain.inspection.calendar import WorkingCalendar
 from assessment.domain.inspection.values import text
-from assessment.domain.inspection.work_items import WorkItem, figures
+from assessment.domain.inspection.work_items import WorkItem, figures_by
 from assessment.domain.kernel.base import TenantAggregate
 from assessment.domain.kernel.errors import StepClosed, ValidationFailed
 
@@ -175,8 +175,9 @@ class WorkRegister(TenantAggregate):
         self, *, actor: dict[str, Any], occurred_at: datetime, calendar: WorkingCalendar
     ) -> None:
         items = self.items()
-        per_person = figures(items, calendar, occurred_at, by=("person",))
-        per_field = figures(items, calendar, occurred_at, by=("person", "field"))
+        per_person, per_field = figures_by(
+            items, calendar, occurred_at, ("person",), ("person", "field")
+        )
         self._trigger(
             self.FiguresRecorded,
             actor=actor,
