@@ -1,7 +1,8 @@
 """One unit's imported register of work items in one inspection.
 
 The items are stored as facts (received, handled, advised moments, deadline, passed on to whom)
-in batches of :data:`BATCH` per event, so that no event grows past what the event bus carries;
+in batches (at most :data:`BATCH` items, about :data:`BATCH_BYTES` of JSON) per event, so that
+no event grows past what the event bus carries;
 one import is one command, so all its batches are saved in one transaction. A later import
 replaces the earlier one (its events stay in the history) until the unit's case-file register
 is committed for sampling.
@@ -9,6 +10,7 @@ is committed for sampling.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -23,7 +25,23 @@ from assessment.domain.kernel.errors import StepClosed, ValidationFailed
 
 REGISTER_NAMESPACE = uuid.UUID("0c6e2f4a-8b1d-5c3e-a7f9-2d4b6e8a0c13")
 BATCH = 500
+BATCH_BYTES = 200_000  # an event stays well under the event bus's 1 MB per message
+PERSONS_PER_EVENT = 300
 MAX_ITEMS = 200_000
+
+
+def _batches(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """At most :data:`BATCH` items and about :data:`BATCH_BYTES` of JSON per event."""
+    out: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for d in items:
+        n = len(json.dumps(d, ensure_ascii=False).encode("utf-8"))
+        if out[-1] and (len(out[-1]) >= BATCH or size + n > BATCH_BYTES):
+            out.append([])
+            size = 0
+        out[-1].append(d)
+        size += n
+    return out
 
 
 def work_register_id_for(inspection_id: UUID, unit_id: str) -> UUID:
@@ -76,10 +94,12 @@ class WorkRegister(TenantAggregate):
 
         TOPIC = "assessment.WorkRegister.FiguresRecorded"
         import_no: int
+        part: int
+        parts: int
         as_of: str
         calendar: dict[str, Any]
+        by_field: dict[str, dict[str, Any]]
         by_person: dict[str, dict[str, Any]]
-        by_person_field: list[dict[str, Any]]
 
         def apply(self, aggregate: Any) -> None:
             aggregate.figures_as_of = self.as_of
@@ -162,35 +182,41 @@ class WorkRegister(TenantAggregate):
             size=max(0, int(size)),
             item_count=len(items),
         )
-        for start in range(0, len(items), BATCH):
+        for batch in _batches([i.to_dict() for i in items]):
             self._trigger(
                 self.ItemsAdded,
                 actor=actor,
                 occurred_at=occurred_at,
                 import_no=number,
-                items=[i.to_dict() for i in items[start : start + BATCH]],
+                items=batch,
             )
 
     def record_figures(
         self, *, actor: dict[str, Any], occurred_at: datetime, calendar: WorkingCalendar
     ) -> None:
-        items = self.items()
+        """Per person (in parts of :data:`PERSONS_PER_EVENT`) and per field, as of now."""
         per_person, per_field = figures_by(
-            items, calendar, occurred_at, ("person",), ("person", "field")
+            self.items(), calendar, occurred_at, ("person",), ("field",)
         )
-        self._trigger(
-            self.FiguresRecorded,
-            actor=actor,
-            occurred_at=occurred_at,
-            import_no=self.import_no,
-            as_of=occurred_at.isoformat(),
-            calendar=calendar.to_dict(),
-            by_person={str(k[0]): f.to_dict() for k, f in sorted(per_person.items())},
-            by_person_field=[
-                {"person": k[0], "field": k[1], **f.to_dict()}
-                for k, f in sorted(per_field.items(), key=lambda kv: tuple(map(str, kv[0])))
-            ],
-        )
+        people = [(str(k[0]), f.to_dict()) for k, f in sorted(per_person.items())]
+        chunks = [
+            people[i : i + PERSONS_PER_EVENT] for i in range(0, len(people), PERSONS_PER_EVENT)
+        ]
+        for part, chunk in enumerate(chunks or [[]]):
+            self._trigger(
+                self.FiguresRecorded,
+                actor=actor,
+                occurred_at=occurred_at,
+                import_no=self.import_no,
+                part=part,
+                parts=max(1, len(chunks)),
+                as_of=occurred_at.isoformat(),
+                calendar=calendar.to_dict(),
+                by_field={str(k[0]): f.to_dict() for k, f in sorted(per_field.items())}
+                if part == 0
+                else {},
+                by_person=dict(chunk),
+            )
 
     def freeze(self, *, actor: dict[str, Any], occurred_at: datetime, reason: str) -> None:
         if not self.frozen:

@@ -45,8 +45,10 @@ def fold_register(row: Row | None, env: Envelope) -> Row | None:
         log.warning("register %s: %s before Opened; skipped", env.aggregate_id, event)
         return None
     row = dict(row, version=env.aggregate_version)
-    if event == "FiguresRecorded":
-        row["as_of"], row["by_person"] = p["as_of"], p["by_person"]
+    if event == "FiguresRecorded":  # parts of one recording: the first replaces, others add
+        merged = {} if p.get("part", 0) == 0 else dict(row["by_person"])
+        merged.update(p["by_person"])
+        row["as_of"], row["by_person"] = p["as_of"], merged
     return row
 
 
