@@ -12,7 +12,7 @@ from eventsourcing.application import Application
 from assessment.domain.inspection import sampling as S
 from assessment.domain.inspection.case_file_sample import CaseFileSample, sample_id_for
 from assessment.domain.inspection.sampling_verify import verify_record
-from assessment.domain.kernel.errors import StepClosed, StepOrderViolation, ValidationFailed
+from assessment.domain.kernel.errors import StepClosed, StepOrderViolation
 from builders import at
 
 INSPECTION = uuid.UUID("5a0b9c0e-0000-5000-8000-000000000001")
@@ -62,8 +62,9 @@ def test_the_whole_protocol_then_the_published_record_verifies() -> None:
     with pytest.raises(StepClosed):
         s.commit(actor=TEAM, occurred_at=T, party="team", commitment=commitment(s, "team"))
     s.commit(actor=UNIT, occurred_at=T, party="unit", commitment=commitment(s, "unit"))
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(S.SamplingError) as wrong:
         s.reveal(actor=UNIT, occurred_at=T, party="unit", value=SECRET["team"].hex())
+    assert wrong.value.code == "sampling.reveal_mismatch"
     s.reveal(actor=UNIT, occurred_at=T, party="unit", value=SECRET["unit"].hex())
     assert s.samples is None and s.status == "revealing"
     s.reveal(actor=TEAM, occurred_at=T, party="team", value=SECRET["team"].hex())
@@ -84,7 +85,7 @@ def test_the_whole_protocol_then_the_published_record_verifies() -> None:
 
 
 def test_the_register_is_refused_when_sizes_exceed_a_field_or_a_file_repeats() -> None:
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(S.SamplingError):
         CaseFileSample.commit_register(
             tenant="t",
             actor=TEAM,
@@ -94,7 +95,7 @@ def test_the_register_is_refused_when_sizes_exceed_a_field_or_a_file_repeats() -
             entries=entries(),
             sizes={"Quy hoạch": 11},
         )
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(S.SamplingError) as dup:
         CaseFileSample.commit_register(
             tenant="t",
             actor=TEAM,
@@ -104,6 +105,7 @@ def test_the_register_is_refused_when_sizes_exceed_a_field_or_a_file_repeats() -
             entries=[*entries(), entries()[0]],
             sizes={"Quy hoạch": 1},
         )
+    assert dup.value.code == "sampling.duplicate_file"
 
 
 def test_before_the_draw_the_record_shows_only_the_public_part() -> None:

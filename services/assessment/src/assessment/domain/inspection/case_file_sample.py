@@ -29,10 +29,7 @@ def sample_id_for(inspection_id: UUID, unit_id: str) -> UUID:
 
 
 def _hex32(value: str, what: str) -> bytes:
-    try:
-        return S.hex32(value, what)
-    except S.SamplingError as exc:
-        raise ValidationFailed(exc.detail) from None
+    return S.hex32(value, what)  # SamplingError: its stable code (SAMPLING.md §9) reaches the API
 
 
 class CaseFileSample(TenantAggregate):
@@ -116,13 +113,10 @@ class CaseFileSample(TenantAggregate):
     ) -> CaseFileSample:
         if len(entries) > MAX_REGISTER:
             raise ValidationFailed(f"sổ có quá {MAX_REGISTER} hồ sơ")
-        try:
-            ordered = S.canonical_register(entries)
-            S.check_sizes(sizes, ordered)
-            reg = S.register_hash(str(inspection_id), unit_id, ordered)
-            params = S.parameters_hash(str(inspection_id), unit_id, reg, sizes)
-        except S.SamplingError as exc:
-            raise ValidationFailed(exc.detail) from None
+        ordered = S.canonical_register(entries)
+        S.check_sizes(sizes, ordered)
+        reg = S.register_hash(str(inspection_id), unit_id, ordered)
+        params = S.parameters_hash(str(inspection_id), unit_id, reg, sizes)
         return cls._create(
             cls.RegisterCommitted,
             id=sample_id_for(inspection_id, unit_id),
@@ -163,17 +157,14 @@ class CaseFileSample(TenantAggregate):
         if who in self.reveals:
             raise StepClosed("bên này đã công bố giá trị")
         raw = _hex32(value, "value")
-        try:
-            S.check_reveal(
-                str(self.inspection_id),
-                self.unit_id,
-                who,
-                bytes.fromhex(self.parameters_hash),
-                bytes.fromhex(self.commitments[who]),
-                raw,
-            )
-        except S.SamplingError as exc:
-            raise ValidationFailed(exc.detail) from None
+        S.check_reveal(
+            str(self.inspection_id),
+            self.unit_id,
+            who,
+            bytes.fromhex(self.parameters_hash),
+            bytes.fromhex(self.commitments[who]),
+            raw,
+        )
         self._trigger(
             self.ValueRevealed, actor=actor, occurred_at=occurred_at, party=who, value=value
         )
