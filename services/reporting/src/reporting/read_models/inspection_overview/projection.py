@@ -166,8 +166,7 @@ def apply_many(tx: Tx, envelopes: Sequence[Envelope]) -> tuple[int, int]:
     applied = unchanged = 0
     for env in envelopes:
         if env.aggregate_type not in FOLDS:
-            unchanged += 1
-            continue
+            continue  # another read model's kind: neither applied nor a duplicate here
         rows = current[env.aggregate_type]
         new = FOLDS[env.aggregate_type][1](rows.get(env.aggregate_id), env)
         if new is None:
