@@ -114,3 +114,18 @@ def test_reimport_replaces_until_frozen_and_replays() -> None:
             sha256="ab" * 32,
             size=1,
         )
+
+
+def test_a_copy_shares_the_items_and_later_imports_do_not_leak_into_it() -> None:
+    import copy
+
+    reg = opened()
+    reg.import_items(
+        actor=TEAM, occurred_at=T, items=items(600), filename="a", sha256="ab" * 32, size=1
+    )
+    twin = copy.deepcopy(reg)
+    assert twin.raw_items is reg.raw_items and twin.id == reg.id and twin.version == reg.version
+    reg.import_items(
+        actor=TEAM, occurred_at=T, items=items(3), filename="b", sha256="cd" * 32, size=1
+    )
+    assert len(twin.items()) == 600 and len(reg.items()) == 3
