@@ -129,3 +129,38 @@ def test_a_copy_shares_the_items_and_later_imports_do_not_leak_into_it() -> None
         actor=TEAM, occurred_at=T, items=items(3), filename="b", sha256="cd" * 32, size=1
     )
     assert len(twin.items()) == 600 and len(reg.items()) == 3
+
+
+def test_a_large_register_comes_in_parts_appended_to_the_current_import() -> None:
+    from assessment.domain.inspection.work_register import MAX_PER_IMPORT
+
+    reg = opened()
+    big = items(MAX_PER_IMPORT + 1)
+    with pytest.raises(ValidationFailed):
+        reg.import_items(
+            actor=TEAM, occurred_at=T, items=big, filename="a", sha256="ab" * 32, size=1
+        )
+    reg.import_items(
+        actor=TEAM, occurred_at=T, items=big[:5], filename="a", sha256="ab" * 32, size=1
+    )
+    reg.import_items(
+        actor=TEAM,
+        occurred_at=T,
+        items=big[5:9],
+        filename="b",
+        sha256="cd" * 32,
+        size=1,
+        append=True,
+    )
+    assert len(reg.items()) == 9 and reg.import_no == 1
+    assert reg.source is not None and reg.source["item_count"] == 9
+    with pytest.raises(ValidationFailed):  # the same number in two parts
+        reg.import_items(
+            actor=TEAM,
+            occurred_at=T,
+            items=big[8:10],
+            filename="c",
+            sha256="ef" * 32,
+            size=1,
+            append=True,
+        )

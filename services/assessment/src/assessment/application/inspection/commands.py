@@ -116,7 +116,8 @@ class ImportWorkItems(Command):
         "inspections",
     )
 
-    items: list[WorkItemIn] = Field(min_length=1, max_length=200_000)
+    items: list[WorkItemIn] = Field(min_length=1, max_length=20_000)
+    append: bool = Field(default=False, description="thêm một phần vào lần nhập hiện tại")
     filename: Text = Field(default="register.json", min_length=1, max_length=255)
     sha256: str = Hex64
     size: int = Field(default=0, ge=0)

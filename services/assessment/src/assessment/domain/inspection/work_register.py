@@ -29,6 +29,7 @@ BATCH = 500
 BATCH_BYTES = 200_000  # an event stays well under the event bus's 1 MB per message
 PERSONS_PER_EVENT = 300
 MAX_ITEMS = 200_000
+MAX_PER_IMPORT = 20_000  # one command, one transaction; a larger register comes in parts
 
 
 def _batches(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -79,6 +80,20 @@ class WorkRegister(TenantAggregate):
             }
             aggregate.raw_items = []
             aggregate._items = None
+
+    class PartAppended(Event):
+        TOPIC = "assessment.WorkRegister.PartAppended"
+        import_no: int
+        filename: str
+        sha256: str
+        size: int
+        item_count: int
+
+        def apply(self, aggregate: Any) -> None:
+            source = dict(aggregate.source or {})
+            parts = [*source.get("parts", []), {"filename": self.filename, "sha256": self.sha256}]
+            source.update(parts=parts, item_count=source.get("item_count", 0) + self.item_count)
+            aggregate.source = source
 
     class ItemsAdded(Event):
         TOPIC = "assessment.WorkRegister.ItemsAdded"
@@ -160,22 +175,30 @@ class WorkRegister(TenantAggregate):
         filename: str,
         sha256: str,
         size: int,
+        append: bool = False,
     ) -> None:
+        """Replace the register (``append=False``) or add a part to the current import."""
         if self.frozen:
             raise StepClosed("sổ đã được chốt để rút mẫu; không nhập lại được")
         if not items:
             raise ValidationFailed("sổ không có công việc nào")
-        if len(items) > MAX_ITEMS:
-            raise ValidationFailed(f"sổ có quá {MAX_ITEMS} công việc")
+        if len(items) > MAX_PER_IMPORT:
+            raise ValidationFailed(
+                f"một lần nhập tối đa {MAX_PER_IMPORT} công việc; nhập phần còn lại với append"
+            )
+        append = append and self.import_no > 0
         ids = [i.item_id for i in items]
-        if len(set(ids)) != len(ids):
+        known = {d["item_id"] for d in self.raw_items} if append else set()
+        if len(set(ids)) != len(ids) or known.intersection(ids):
             raise ValidationFailed("có số, ký hiệu công việc trùng nhau")
+        if len(known) + len(ids) > MAX_ITEMS:
+            raise ValidationFailed(f"sổ có quá {MAX_ITEMS} công việc")
         digest = text(sha256, "sha256", limit=64).lower()
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise ValidationFailed("sha256 của tệp phải là 64 chữ số hex")
-        number = self.import_no + 1
+        number = self.import_no if append else self.import_no + 1
         self._trigger(
-            self.ImportStarted,
+            self.PartAppended if append else self.ImportStarted,
             actor=actor,
             occurred_at=occurred_at,
             import_no=number,

@@ -51,6 +51,7 @@ async def upload_work_items(
     app: AppDep,
     ctx: CtxDep,
     filename: Annotated[str | None, Query(max_length=255)] = None,
+    append: bool = False,
 ) -> dict[str, Any]:
     data = await request.body()
     content_type = request.headers.get("content-type", "")
@@ -78,6 +79,7 @@ async def upload_work_items(
             "filename": name,
             "sha256": hashlib.sha256(data).hexdigest(),
             "size": len(data),
+            "append": append,
         }
     )
     spec = CONTEXT.commands["import_work_items"]
