@@ -12,8 +12,8 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 
 from reporting.adapters.db import Database
 from reporting.entrypoints.api.cchc import router as cchc_router
-from reporting.entrypoints.web import include_reporting_pages
 from reporting.entrypoints.api.inspection import router as inspection_router
+from reporting.entrypoints.web import include_reporting_pages
 from reporting.read_models.cycle_board.queries import get_board, list_cycles, unit_history
 from reporting.read_models.individual_ratings import queries as individual
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
