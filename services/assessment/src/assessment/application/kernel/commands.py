@@ -63,7 +63,10 @@ class Command(Data):
 
 
 class CommandResult(BaseModel):
-    """What every command answers."""
+    """What every command answers: the aggregate's id and version, plus what the handler adds
+    (``grant_id``, ``finding_id``, ``milestone_id``…; extra keys are passed through)."""
+
+    model_config = ConfigDict(extra="allow")
 
     id: str
     version: int

@@ -1,5 +1,8 @@
-"""Remediation context (seed 002): corrective actions that follow findings and ratings.
-Empty for now; it will own remediation plans, their tasks and their follow-up.
+"""Remediation plans (DOMAIN.md §7, seed 002): every shortcoming found, followed to its end.
+
+Pure domain: the plan aggregate and its values. A plan starts from any finding — an inspection
+finding, a collective evaluation's limitation, a CCHC appraisal gap, a vote's low-confidence
+flag — and ends verified by whoever raised it.
 """
 
 from __future__ import annotations

@@ -55,6 +55,13 @@ STATUS_BY_CODE = {
     "individual.sheet_closed": 409,
     "individual.score_out_of_range": 422,
     "individual.staff_file_unreadable": 422,
+    "remediation.not_the_raiser": 403,
+    "remediation.closed": 409,
+    "sampling.malformed": 422,
+    "sampling.non_canonical": 422,
+    "sampling.duplicate_file": 422,
+    "sampling.invalid_parameter": 422,
+    "sampling.reveal_mismatch": 422,
 }
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 
 from reporting.adapters.db import Database
 from reporting.entrypoints.api.cchc import router as cchc_router
+from reporting.entrypoints.api.inspection import router as inspection_router
 from reporting.entrypoints.web import include_reporting_pages
 from reporting.read_models.cycle_board.queries import get_board, list_cycles, unit_history
 from reporting.read_models.individual_ratings import queries as individual
@@ -127,6 +128,7 @@ def _require_official(caller: Caller) -> None:
 def include_reporting(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(cchc_router)
+    app.include_router(inspection_router)
 
 
 def create_app(db: Database | None = None, verifier: TokenVerifier | None = None) -> FastAPI:

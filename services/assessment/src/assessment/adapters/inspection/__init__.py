@@ -1,0 +1,3 @@
+"""Adapters of the inspection context: reading registers from files."""
+
+from __future__ import annotations

@@ -1,0 +1,30 @@
+"""What the inspection context offers other contexts (through the application layer): a
+finding as a source of a remediation plan, and a person's findings for their rater."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from assessment.application.kernel.executor import Read
+from assessment.domain.inspection.inspection import Inspection
+
+
+def finding_source(read: Read, inspection_id: UUID, finding_id: UUID) -> dict[str, Any]:
+    """The finding (NotFound across tenants or when missing) with who raised it and the year."""
+    insp = read.load(Inspection, inspection_id, "cuộc kiểm tra")
+    finding = insp.finding(str(finding_id))
+    year = int((insp.plan or {}).get("period_to", insp.decision["date"])[:4])
+    return {
+        "reference": f"{insp.id}/{finding_id}",
+        "description": finding["description"],
+        "unit_id": finding["unit_id"],
+        "person": finding["person"],
+        "raised_by": finding["recorded_by"],
+        "year": year,
+    }
+
+
+def findings_on(read: Read, inspection_id: UUID, person: str) -> list[dict[str, Any]]:
+    insp = read.load(Inspection, inspection_id, "cuộc kiểm tra")
+    return insp.findings_on(person)

@@ -1,0 +1,3 @@
+"""Command-line entry points of the assessment service."""
+
+from __future__ import annotations
