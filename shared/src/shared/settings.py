@@ -91,3 +91,14 @@ class EmbeddedSettings(BaseSettings):
     port: int = 8000
     data_dir: Path = Path("var/embedded")
     demo: bool = True
+
+
+class HttpSettings(BaseSettings):
+    """The HTTP edge of every service (``CONGVU_HTTP_*``): body limits and server timeouts."""
+
+    model_config = SettingsConfigDict(env_prefix="CONGVU_HTTP_", extra="ignore", frozen=True)
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    body_timeout_seconds: float = Field(default=15.0, gt=0)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    keep_alive_seconds: int = Field(default=5, ge=1)
