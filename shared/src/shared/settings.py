@@ -70,6 +70,21 @@ class AssessmentSettings(ServiceSettings):
     checkpoints_topic: str = "audit.checkpoints.v1"
     checkpoint_every_events: int = 1000
     checkpoint_every_seconds: float = 60.0
+    # HMAC key (file, never in the database) tagging every stored event; the sealer refuses
+    # an untagged or wrongly tagged row. Embedded: made beside the SQLite file when unset.
+    event_key_file: Path | None = None
+    # false: the service connects with a least-privilege role (INSERT/SELECT on its event
+    # tables) and never creates tables; ``python -m assessment.entrypoints.migrate`` does,
+    # as the owner role of ``owner_database_url``
+    create_tables: bool = True
+    owner_database_url: SecretStr | None = None
+    # fail fast during a database outage: connect and pool waits (seconds)
+    database_connect_timeout: int = Field(default=2, ge=1, le=30)
+
+    @field_validator("owner_database_url")
+    @classmethod
+    def _valid_owner_url(cls, value: SecretStr | None) -> SecretStr | None:
+        return _check_url(value)
 
 
 class ReportingSettings(ServiceSettings):

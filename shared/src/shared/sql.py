@@ -99,9 +99,18 @@ class _PgTx:
 class PostgresDatabase:
     dialect = "postgres"
 
-    def __init__(self, url: str, max_size: int = 8) -> None:
+    def __init__(self, url: str, max_size: int = 8, connect_timeout: int = 2) -> None:
+        # fail fast in an outage (connect and pool waits), and check a pooled connection
+        # before use: the first request after a PostgreSQL restart gets a fresh one
         self._pool = ConnectionPool(
-            url, min_size=1, max_size=max_size, open=True, kwargs={"autocommit": False}
+            url,
+            min_size=1,
+            max_size=max_size,
+            open=True,
+            timeout=float(connect_timeout),
+            check=ConnectionPool.check_connection,
+            reconnect_timeout=float("inf"),
+            kwargs={"autocommit": False, "connect_timeout": connect_timeout},
         )
 
     @contextmanager
@@ -113,7 +122,9 @@ class PostgresDatabase:
         self._pool.close()
 
 
-def open_database(url: str | None, sqlite_path: Path) -> SqliteDatabase | PostgresDatabase:
+def open_database(
+    url: str | None, sqlite_path: Path, connect_timeout: int = 2
+) -> SqliteDatabase | PostgresDatabase:
     if url:
-        return PostgresDatabase(url)
+        return PostgresDatabase(url, connect_timeout=connect_timeout)
     return SqliteDatabase(sqlite_path)

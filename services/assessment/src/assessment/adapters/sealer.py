@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from assessment.adapters.contract_mapping import is_published, to_envelope
+from assessment.adapters.event_tags import check_tag
 from shared.audit import ChainLink, Checkpoint, CheckpointSigner, link
 from shared.envelope import Envelope
 from shared.sql import Database, Tx
@@ -35,6 +36,17 @@ SCHEMA = [
 ]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A store row the sealer will not seal: it was not written by the application."""
+
+    position: int
+    aggregate_id: str
+    aggregate_version: int
+    topic: str
+    reason: str  # untagged | wrong_tag
+
+
 class Sealer:
     def __init__(
         self,
@@ -46,6 +58,8 @@ class Sealer:
         every_events: int = 1000,
         every_seconds: float = 60.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tag_key: bytes | None = None,
+        create_schema: bool = True,
     ) -> None:
         self.app = app
         self.db = db
@@ -54,9 +68,33 @@ class Sealer:
         self.every_events = every_events
         self.every_seconds = every_seconds
         self.clock = clock
-        with db.transaction() as tx:
-            for statement in SCHEMA:
-                tx.execute(statement)
+        self.tag_key = tag_key
+        self.refused: Refusal | None = None
+        if tag_key is None:
+            log.warning(
+                "sealer: no event tag key (ASSESSMENT_EVENT_KEY_FILE): rows written by SQL "
+                "cannot be told from the application's"
+            )
+        if create_schema:
+            with db.transaction() as tx:
+                for statement in SCHEMA:
+                    tx.execute(statement)
+
+    def _refuse(self, note: Any, reason: str) -> None:
+        refusal = Refusal(
+            int(note.id), str(note.originator_id), int(note.originator_version), note.topic, reason
+        )
+        if refusal != self.refused:
+            log.error(
+                "sealer: REFUSED store row at position %s (aggregate %s version %s, topic %s): "
+                "%s — not sealed, not published; sealing stops here until an operator acts",
+                refusal.position,
+                refusal.aggregate_id,
+                refusal.aggregate_version,
+                refusal.topic,
+                reason,
+            )
+        self.refused = refusal
 
     # ------------------------------------------------------------------ state
     def _state(self, tx: Tx) -> tuple[int, int, str | None, int]:
@@ -97,7 +135,22 @@ class Sealer:
             start=position, limit=limit, inclusive_of_start=False
         )
         rows = []
+        accepted = 0
+        refusing = False
         for note in notes:
+            if self.tag_key is not None:
+                problem = check_tag(
+                    self.tag_key,
+                    note.originator_id,
+                    note.originator_version,
+                    note.topic,
+                    note.state,
+                )
+                if problem is not None:
+                    self._refuse(note, problem)
+                    refusing = True
+                    break
+            accepted += 1
             if not is_published(note.topic):
                 continue
             env = to_envelope(self.app.mapper, note)
@@ -113,6 +166,7 @@ class Sealer:
                     "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (position) DO NOTHING",
                     rows,
                 )
+            notes = notes[:accepted]
             if notes:
                 tx.execute(
                     """INSERT INTO audit_seal_state (service, position, head_position, head_hash,
@@ -122,6 +176,8 @@ class Sealer:
                     (self.service, int(notes[-1].id), head_position, prev, count),
                 )
             self._maybe_checkpoint(tx, head_position, prev, count, force=False)
+        if not refusing:
+            self.refused = None
         return len(notes)
 
     def _maybe_checkpoint(
