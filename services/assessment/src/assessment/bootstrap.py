@@ -15,7 +15,7 @@ from assessment.adapters.store_guard import guard_datastore, use_lock_function
 from assessment.application.service import AssessmentApplication, Clock
 from shared.audit import CheckpointSigner
 from shared.settings import AssessmentSettings
-from shared.sql import open_database
+from shared.sql import open_database, reconnect_promptly
 
 # Aggregates stay in memory between commands and are fast-forwarded with the events stored
 # since (by this or another process), so a command no longer replays a whole history; reads
@@ -98,6 +98,8 @@ def build_application(
         (AssessmentApplication,),
         {"name": AssessmentApplication.name, **attrs},
     )
+    if settings.database_url is not None:
+        reconnect_promptly()
     app = cls(env=store_env(settings), clock=clock)
     app.event_tag_key = key  # type: ignore[attr-defined]
     datastore = getattr(app.recorder, "datastore", None)
