@@ -217,8 +217,30 @@ def _verify(app: AssessmentApplication, sealer: Sealer, independent: Path | None
     )
 
 
+def _cli_verify(url: str, sealer: Sealer, copy: Path) -> tuple[int, dict[str, Any]]:
+    import subprocess
+    import sys
+
+    from shared.audit import public_key_pem
+
+    assert sealer.signer is not None
+    pub = copy.with_name("pub.pem")
+    pub.write_text(public_key_pem(sealer.signer.public_key))
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "embedded.audit_cli", "verify", "--store",
+            "--database-url", url, "--public-key", str(pub),
+            "--checkpoints-file", str(copy), "--json",
+        ],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
 def test_truncation_is_caught_by_the_independent_copy(
     service: tuple[AssessmentApplication, Sealer, AssessmentSettings],
+    roles: Roles,
     pg_url: str,
     pg_admin_url: str,
     tmp_path: Path,
@@ -241,6 +263,9 @@ def test_truncation_is_caught_by_the_independent_copy(
     report = _verify(app, sealer, copy)
     assert not report.ok and report.first is not None
     assert report.first.kind == "truncated" and report.first.position == cut
+    # the auditor's command, connecting with read grants only
+    rc, out = _cli_verify(roles.app_url, sealer, copy)
+    assert rc == 1 and out["findings"][0]["kind"] == "truncated", out
 
 
 def test_rewrite_with_chain_and_checkpoint_deletion_is_caught(

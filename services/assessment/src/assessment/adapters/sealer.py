@@ -246,7 +246,12 @@ class Sealer:
                 "SELECT position, count, head_hash, signed_at, key_id, signature "
                 "FROM audit_checkpoints WHERE service = %s AND position > %s "
                 "AND position <= %s ORDER BY position LIMIT %s",
-                (self.service, after, up_to if up_to is not None else 2**62, limit),
+                (
+                    self.service,
+                    min(max(after, -1), 2**62),  # bounded: never an integer overflow
+                    min(up_to, 2**62) if up_to is not None else 2**62,
+                    min(max(limit, 0), 10**9),
+                ),
             )
         return [
             Checkpoint(self.service, int(r[0]), int(r[1]), r[2], r[3], r[4], r[5]) for r in rows
