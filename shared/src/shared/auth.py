@@ -27,6 +27,29 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from shared.problems import AppError
 
 ALLOWED_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]
+
+KNOWN_ROLES = frozenset(
+    {
+        # assessment (the permission matrix's columns)
+        "unit_officer",
+        "unit_head",
+        "sector_reviewer",
+        "pc_member",
+        "home_affairs",
+        "party_caucus",
+        "chairman",
+        "inspector",
+        "auditor",
+        # ballot
+        "ballot_organiser",
+        "trustee",
+        "credential_authority",
+        # published pages only
+        "public",
+    }
+)
+"""Every role of the system (ARCHITECTURE §7). A token naming any other role is refused on
+every route of every service (403 ``auth.unknown_role``), before any permission check."""
 DEV_ISSUER = "urn:congvu:dev-issuer"
 DEFAULT_AUDIENCE = "congvu"
 
@@ -174,6 +197,14 @@ class TokenVerifier:
         tenant, role = claims.get("tenant"), claims.get("role")
         if not isinstance(tenant, str) or not tenant or not isinstance(role, str) or not role:
             raise _unauthorized("auth.missing_claims", "mã thông báo thiếu 'tenant' hoặc 'role'")
+        if role not in KNOWN_ROLES:
+            raise AppError(
+                code="auth.unknown_role",
+                title="Vai trò không được hệ thống công nhận",
+                title_en="Unknown role",
+                status=403,
+                detail=f"vai trò '{role[:50]}' không có trong danh sách vai trò",
+            )
         unit = claims.get("unit")
         return Claims(
             subject=str(claims["sub"]), tenant=tenant, role=role, unit=str(unit) if unit else None

@@ -6,10 +6,12 @@ The edge itself (request ids, body limits and timeouts, duplicate JSON keys, the
 from __future__ import annotations
 
 import logging
+import sqlite3
 import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -59,6 +61,29 @@ _HTTP_TITLES = {
 }
 
 
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    sqlite3.OperationalError,
+)
+"""A database that cannot be reached (or is locked): 503, never a 500 (``PoolTimeout`` is an
+``OperationalError``)."""
+
+
+def database_unavailable(exc: Exception) -> AppError | None:
+    if not isinstance(exc, DATABASE_ERRORS):
+        return None
+    log.warning("database unavailable: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
+    return AppError(
+        code="service.unavailable",
+        title="Cơ sở dữ liệu tạm thời không sẵn sàng",
+        title_en="Database unavailable",
+        status=503,
+        detail="thử lại sau ít giây; không có gì được ghi / retry in a few seconds",
+        headers={"Retry-After": "5"},
+    )
+
+
 def install_problem_handlers(
     app: FastAPI,
     translators: dict[type[Exception], ErrorTranslator] | None = None,
@@ -73,7 +98,7 @@ def install_problem_handlers(
     ``x-request-id`` header, log line). ``body_limits`` maps a path prefix to its own request
     body limit in bytes (the longest prefix wins; default ``CONGVU_HTTP_MAX_BODY_BYTES``).
     """
-    translators = dict(translators or {})
+    translators = {**dict.fromkeys(DATABASE_ERRORS, database_unavailable), **(translators or {})}
     limits = settings or HttpSettings()
 
     def _make(translate: ErrorTranslator) -> Callable[[Request, Exception], Awaitable[Response]]:

@@ -67,6 +67,9 @@ class AssessmentSettings(ServiceSettings):
     group_commit: bool = True
     group_commit_max_batch: int = Field(default=200, ge=1, le=5000)
     audit_key_file: Path | None = None
+    # the API's copy of the checkpoint *public* key (PEM), when it does not hold the private
+    # key (compose: only the relay signs)
+    audit_public_key_file: Path | None = None
     checkpoints_topic: str = "audit.checkpoints.v1"
     checkpoint_every_events: int = 1000
     checkpoint_every_seconds: float = 60.0
@@ -95,6 +98,8 @@ class ReportingSettings(ServiceSettings):
     dlq_topic: str = "reporting.dlq.v1"
     consumer_group: str = "reporting-board"
     consumer_batch_size: int = 500
+    # fail fast during a database outage (API answers 503): connect and pool waits (seconds)
+    database_connect_timeout: int = Field(default=2, ge=1, le=30)
 
 
 class EmbeddedSettings(BaseSettings):

@@ -13,7 +13,7 @@ from assessment.adapters.group_commit import GroupCommitter
 from assessment.adapters.sealer import Sealer
 from assessment.adapters.store_guard import guard_datastore, use_lock_function
 from assessment.application.service import AssessmentApplication, Clock
-from shared.audit import CheckpointSigner
+from shared.audit import CheckpointSigner, load_public_key
 from shared.settings import AssessmentSettings
 from shared.sql import open_database, reconnect_promptly
 
@@ -140,6 +140,11 @@ def build_sealer(
         every_seconds=settings.checkpoint_every_seconds,
         tag_key=getattr(app, "event_tag_key", None),
         create_schema=settings.create_tables,
+        public_key=(
+            load_public_key(Path(settings.audit_public_key_file).read_bytes())
+            if settings.audit_public_key_file is not None
+            else None
+        ),
     )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from assessment.adapters.contract_mapping import is_published, to_envelope
 from assessment.adapters.event_tags import check_tag
 from shared.audit import ChainLink, Checkpoint, CheckpointSigner, link
@@ -60,10 +62,14 @@ class Sealer:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         tag_key: bytes | None = None,
         create_schema: bool = True,
+        public_key: Ed25519PublicKey | None = None,
     ) -> None:
         self.app = app
         self.db = db
         self.signer = signer
+        # what the API serves at /v1/audit/public-key: the signer's, or a public key file
+        # (the API of the compose layout never holds the private key)
+        self.public_key = signer.public_key if signer is not None else public_key
         self.service = service
         self.every_events = every_events
         self.every_seconds = every_seconds
