@@ -58,3 +58,8 @@ def configure_logging(level: str = "INFO", as_json: bool = False) -> None:
     quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.CRITICAL
     logging.getLogger("aiokafka").setLevel(quiet)
     logging.getLogger("kafka").setLevel(logging.WARNING)
+    # psycopg's pool warns once per reconnect attempt (about once a second in an outage); the
+    # services log the outage and the recovery themselves
+    logging.getLogger("psycopg.pool").setLevel(
+        logging.DEBUG if level.upper() == "DEBUG" else logging.ERROR
+    )
