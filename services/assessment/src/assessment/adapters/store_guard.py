@@ -53,12 +53,15 @@ class Circuit:
             if time.monotonic() < self._open_until:
                 raise StoreUnavailable("event store unavailable (circuit open)")
 
-    def failed(self, exc: BaseException) -> None:
+    def failed(self, exc: BaseException) -> bool:
+        """Record a failure; True when the circuit was closed until now (first failure)."""
         with self._lock:
+            was_closed = time.monotonic() >= self._open_until
             self._open_until = time.monotonic() + self.cooldown
             if not self._down:
                 self._down = True
                 log.error("event store unreachable: %s", str(exc).splitlines()[0][:200])
+            return was_closed
 
     def succeeded(self) -> None:
         if self._down:
@@ -85,13 +88,22 @@ def guard_datastore(datastore: Any, *, connect_timeout: int, cooldown: float = 3
             with original() as conn:
                 yield conn
         except (OperationalError, InterfaceError) as exc:
-            if not isinstance(exc.__cause__, _NOT_AN_OUTAGE):
-                circuit.failed(exc)
+            if not isinstance(exc.__cause__, _NOT_AN_OUTAGE) and circuit.failed(exc):
+                # drop every broken pooled connection now, in the background, so that the
+                # pool refills as soon as the server is back
+                threading.Thread(target=_check_pool, args=(datastore.pool,), daemon=True).start()
             raise
         circuit.succeeded()
 
     datastore.get_connection = get_connection
     return circuit
+
+
+def _check_pool(pool: Any) -> None:
+    try:
+        pool.check()
+    except Exception:
+        log.debug("pool check failed", exc_info=True)
 
 
 def use_lock_function(recorder: Any) -> None:
