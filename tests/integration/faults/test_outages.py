@@ -236,11 +236,45 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
     )  # fmt: skip
     relay_env = {**env, "ASSESSMENT_LOG_LEVEL": os.environ.get("FAULTS_RELAY_LOG_LEVEL", "INFO")}
     relay = _start([sys.executable, "-m", "assessment.entrypoints.relay"], relay_env, relay_log)
+    reporting_env = _reporting_env(servers, env, "reporting")
+    consumer_log, reports_log = logs / "consumer.log", logs / "reports.log"
+    consumer = _start(
+        [sys.executable, "-m", "reporting.entrypoints.consumer"], reporting_env, consumer_log
+    )
+    reports_port = _free_port()
+    reports_base = f"http://127.0.0.1:{reports_port}"
+    reports = _start(
+        [
+            sys.executable, "-m", "uvicorn", "--factory",
+            "reporting.entrypoints.api.app:create_app",
+            "--http", "shared.server:GuardedH11Protocol",
+            "--host", "127.0.0.1", "--port", str(reports_port), "--log-level", "warning",
+        ],
+        reporting_env,
+        reports_log,
+    )  # fmt: skip
+    processes = (api, relay, consumer, reports)
     try:
         _wait_http(base, api, api_log)
+        _wait_http(reports_base, reports, reports_log)
         auth = "Bearer " + issuer.mint(
             subject="snv", tenant="dong-nai", role="home_affairs", unit="SNV", ttl=3600
         )
+        reads: Counter[int] = Counter()
+        reading = threading.Event()
+
+        def read_reports() -> None:  # the reporting API through the outage
+            with httpx.Client(base_url=reports_base, timeout=30) as client:
+                while not reading.is_set():
+                    try:
+                        resp = client.get("/v1/reports/cycles", headers={"Authorization": auth})
+                        reads[resp.status_code] += 1
+                    except httpx.TransportError:
+                        reads[0] += 1
+                    time.sleep(0.1)
+
+        reader = threading.Thread(target=read_reports)
+        reader.start()
         load = Load()
         deadline = time.monotonic() + 240
         codes = [f"F{i:05d}" for i in range(COMMANDS)]
@@ -270,12 +304,15 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
             for code in codes:
                 pool.submit(_send, base, auth, code, load, deadline)
         chaos.join(timeout=120)
+        reading.set()
+        reader.join(timeout=60)
+        assert reads[500] == 0 and reads[503] > 0, reads  # 503 in the outage, never a 500
         assert not load.errors, load.errors[:5]
         assert len(load.acked) == COMMANDS
         assert load.statuses[503] > 0, "the PostgreSQL outage was not seen by any request"
         assert load.statuses[500] == 0, load.statuses
         assert load.slowest_503 < 10, f"a 503 took {load.slowest_503:.1f} s: not failing fast"
-        assert api.poll() is None and relay.poll() is None, "a process exited"
+        assert all(p.poll() is None for p in processes), "a process exited"
 
         # every acknowledged command stored once, by the application (tagged, sealed)
         with psycopg.connect(servers.url("assessment_app", "assessment")) as conn:
@@ -301,6 +338,15 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
         assert recovered_at is not None, relay_log.read_text()[-3000:]
         assert len(ids) == len(set(ids)) == COMMANDS, "duplicates visible to readers"
         assert {e["aggregate_id"] for e in events} >= set(load.acked.values())
+
+        # the reporting consumer survived both outages: the read model is complete, once each
+        complete_by = time.monotonic() + 90
+        while time.monotonic() < complete_by:
+            units = _read_model_units(servers, "reporting")
+            if len(units) >= COMMANDS:
+                break
+            time.sleep(1)
+        assert set(units) == set(load.acked.values())
         print(
             f"\nfaults: {COMMANDS} acknowledged; statuses {dict(load.statuses)}; slowest 503 "
             f"{load.slowest_503:.2f} s; PostgreSQL stopped at {outages['pg_stopped_at_acked']} "
@@ -311,11 +357,67 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
         print("\n".join(line[:240] for line in relay_lines.splitlines() if "relay" in line))
         changes = [ln for ln in relay_lines.splitlines() if "ERROR congvu.relay" in ln]
         assert len(changes) <= 4, relay_lines[-3000:]  # one line per state change
+        consumer_lines = consumer_log.read_text()
+        print("\n".join(ln[:240] for ln in consumer_lines.splitlines() if "consumer" in ln))
+        changes = [ln for ln in consumer_lines.splitlines() if "ERROR congvu.reporting" in ln]
+        assert len(changes) <= 4, consumer_lines[-3000:]
     finally:
-        for proc in (api, relay):
-            proc.send_signal(signal.SIGTERM)
-        for proc in (api, relay):
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        _stop_all(processes)
+
+
+def _stop_all(processes: tuple[subprocess.Popen[bytes], ...]) -> None:
+    for proc in processes:
+        proc.send_signal(signal.SIGTERM)
+    for proc in processes:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _reporting_env(servers: Servers, env: dict[str, str], db: str) -> dict[str, str]:
+    return {
+        **env,
+        "REPORTING_MODE": "production",
+        "REPORTING_DATABASE_URL": servers.url("reporting_app", db),
+        "REPORTING_KAFKA_BOOTSTRAP": servers.bootstrap,
+        "REPORTING_CONSUMER_GROUP": f"faults-{db}",
+    }
+
+
+def _read_model_units(servers: Servers, db: str) -> list[str]:
+    with psycopg.connect(servers.url("reporting_app", db)) as conn:
+        rows = conn.execute("SELECT unit_id FROM rm_unit").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+@pytest.mark.timeout(300)
+def test_the_consumer_starts_while_kafka_is_down_and_catches_up(
+    servers: Servers, tmp_path: Path
+) -> None:
+    with psycopg.connect(servers.url("congvu", "congvu"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE reporting_late OWNER reporting_app")
+    servers.kill_kafka()
+    env = _reporting_env(servers, dict(servers.env), "reporting_late")
+    log = tmp_path / "consumer-late.log"
+    consumer = _start([sys.executable, "-m", "reporting.entrypoints.consumer"], env, log)
+    try:
+        time.sleep(8)
+        assert consumer.poll() is None, log.read_text()[-3000:]
+        assert "Kafka unavailable" in log.read_text(), log.read_text()[-3000:]
+        servers.infra("start")
+        expected = {
+            e["aggregate_id"]
+            for e in _topic_events(servers.bootstrap, "assessment.events.v1")
+            if str(e["type"]).endswith("Unit.Registered")
+        }
+        assert expected, "the first test leaves events on the topic"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if set(_read_model_units(servers, "reporting_late")) >= expected:
+                break
+            time.sleep(1)
+        assert set(_read_model_units(servers, "reporting_late")) == expected
+        assert "reachable again" in log.read_text()
+    finally:
+        _stop_all((consumer,))

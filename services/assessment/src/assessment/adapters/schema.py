@@ -99,7 +99,7 @@ def migrate(owner_url: str, app_role: str) -> None:
     build_application(owner).close()  # eventsourcing's CREATE TABLE statements, as owner
     with psycopg.connect(owner_url, autocommit=False) as conn:
         for statement in AUDIT_SCHEMA:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
         for statement in _statements(app_role):
             conn.execute(statement)
         conn.commit()
