@@ -118,7 +118,9 @@ def reconnect_promptly() -> None:
 class PostgresDatabase:
     dialect = "postgres"
 
-    def __init__(self, url: str, max_size: int = 8, connect_timeout: int = 2) -> None:
+    def __init__(
+        self, url: str, max_size: int = 8, connect_timeout: int = 2, pool_timeout: float = 10.0
+    ) -> None:
         # fail fast in an outage (connect and pool waits), and check a pooled connection
         # before use: the first request after a PostgreSQL restart gets a fresh one
         reconnect_promptly()
@@ -127,7 +129,7 @@ class PostgresDatabase:
             min_size=1,
             max_size=max_size,
             open=True,
-            timeout=float(connect_timeout),
+            timeout=pool_timeout,
             check=ConnectionPool.check_connection,
             reconnect_timeout=float("inf"),
             kwargs={"autocommit": False, "connect_timeout": connect_timeout},
@@ -145,6 +147,8 @@ class PostgresDatabase:
 def open_database(
     url: str | None, sqlite_path: Path, connect_timeout: int = 2
 ) -> SqliteDatabase | PostgresDatabase:
-    if url:
-        return PostgresDatabase(url, connect_timeout=connect_timeout)
+    if url:  # callers that want to fail fast in an outage wait no longer than they connect
+        return PostgresDatabase(
+            url, connect_timeout=connect_timeout, pool_timeout=float(connect_timeout)
+        )
     return SqliteDatabase(sqlite_path)
