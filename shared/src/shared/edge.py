@@ -4,7 +4,8 @@
   returned in the ``x-request-id`` header of every answer;
 - request bodies bounded in size (``413``, per path prefix) and in time (``408`` when a client
   stops sending half-way);
-- JSON bodies with a duplicated object key refused (``422 request.duplicate_json_key``): two
+- JSON bodies with a duplicated object key refused (``422 request.invalid``, error type
+  ``duplicate_key``): two
   parsers that keep different copies of a key must never see different requests;
 - the last resort: an exception nobody translated becomes a ``500 internal`` problem that
   carries the request id in its body, its header and the log line, never a bare 500.
@@ -75,7 +76,7 @@ def _body_timeout(seconds: float) -> AppError:
 
 def _duplicate_key(key: str) -> AppError:
     return AppError(
-        code="request.duplicate_json_key",
+        code="request.invalid",
         title="Khóa JSON bị lặp",
         title_en="Duplicate JSON key",
         status=422,

@@ -188,7 +188,7 @@ def _topic_events(bootstrap: str, topic: str) -> list[dict[str, object]]:
     return [json.loads(r.value) for r in asyncio.run(read_topic(bootstrap, topic, timeout=60))]
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)
 def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
     servers: Servers, tmp_path: Path
 ) -> None:
@@ -276,7 +276,7 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
         reader = threading.Thread(target=read_reports)
         reader.start()
         load = Load()
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 480  # generous: shared 2-core machines are noisy
         codes = [f"F{i:05d}" for i in range(COMMANDS)]
         outages: dict[str, float] = {}
 
