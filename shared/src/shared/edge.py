@@ -2,8 +2,8 @@
 
 - a request id for every request (``x-request-id`` in, or a new one), set for the logs and
   returned in the ``x-request-id`` header of every answer;
-- request bodies bounded in size (``413``, per path prefix) and in time (``408`` when a client
-  stops sending half-way);
+- API request bodies (``/v1/…``) bounded in size (``413``, per path prefix) and in time
+  (``408`` when a client stops sending half-way); pages have ``shared.web``'s limits;
 - JSON bodies with a duplicated object key refused (``422 request.invalid``, error type
   ``duplicate_key``): two
   parsers that keep different copies of a key must never see different requests;
@@ -35,6 +35,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+API_PREFIXES = ("/v1/",)
+"""The JSON APIs, whose bodies this guard bounds; portal pages (forms, evidence uploads) are
+bounded by ``shared.web``'s own limits."""
 
 
 def internal_error(request_id: str | None) -> AppError:
@@ -147,8 +150,10 @@ class EdgeGuard:
         max_body_bytes: int = 1_048_576,
         body_timeout: float = 15.0,
         route_limits: dict[str, int] | None = None,
+        api_prefixes: tuple[str, ...] = API_PREFIXES,
     ) -> None:
         self.app = app
+        self.api_prefixes = api_prefixes
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
         # longest prefix first
@@ -201,9 +206,10 @@ class EdgeGuard:
         """Read a request body whole, within its size and time limits, before the app runs
         (so a refusal is always our problem+json, never a framework's parse error), refuse
         duplicated JSON keys, and replay the body to the app."""
-        if scope.get("method") not in _BODY_METHODS:
-            return receive
-        limit = self.limit_for(str(scope.get("path", "")))
+        path = str(scope.get("path", ""))
+        if scope.get("method") not in _BODY_METHODS or not path.startswith(self.api_prefixes):
+            return receive  # pages (forms, uploads) have the portal's own limits
+        limit = self.limit_for(path)
         declared = _header(scope, b"content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > limit:
             raise _Abort(_too_large(limit))
