@@ -114,6 +114,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         "CONGVU_PG_PORT": str(pg_port),
         "CONGVU_KAFKA_PORT": str(kafka_port),
         "CONGVU_KAFKA_CONTROLLER_PORT": str(controller),
+        "CONGVU_KEYCLOAK": "off",  # not needed here; its port would collide with the shared one
+        "CONGVU_KEYCLOAK_PORT": str(_free_port()),
     }
     srv = Servers(var, env, pg_port, kafka_port)
     srv.infra("start")
