@@ -40,6 +40,8 @@ KNOWN_ROLES = frozenset(
         "chairman",
         "inspector",
         "auditor",
+        "personnel",
+        "official",
         # ballot
         "ballot_organiser",
         "trustee",
