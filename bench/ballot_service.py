@@ -95,6 +95,7 @@ def server(db_url: str, keys: Path, workers: int) -> Iterator[tuple[str, int]]:
         "BALLOT_BOARD_KEY_FILE": str(keys / "board.pem"),
         "BALLOT_DATABASE_POOL_SIZE": "16",
         "CONGVU_AUTH_DEV_KEY_FILE": str(keys / "issuer.pem"),
+        "CONGVU_AUTH_ALLOW_DEV_ISSUER": "true",
     }
     proc = subprocess.Popen(
         [

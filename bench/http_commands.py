@@ -188,6 +188,7 @@ class Server:
             # Bearer tokens verified (ES256) against the development issuer's key set, whose
             # private key this benchmark holds to mint the callers' tokens.
             "CONGVU_AUTH_DEV_KEY_FILE": str(key_file),
+            "CONGVU_AUTH_ALLOW_DEV_ISSUER": "true",
             # The service's group commit (on by default in production): concurrent commands'
             # events share one store transaction.
             "ASSESSMENT_GROUP_COMMIT": "true" if group_commit else "false",

@@ -59,7 +59,27 @@ def forged_with_our_kid() -> str:
     )
 
 
+def forged_header(alg: object, **header: object) -> str:
+    """A token whose header names ``alg`` (and our kid), with a signature of random bytes:
+    the fuzzing finding (RS256/PS256 against an EC key was a 500 for anyone)."""
+    head = {"alg": alg, "typ": "JWT", "kid": TEST_ISSUER.kid, **header}
+    sig = base64.urlsafe_b64encode(b"\x01" * 256).rstrip(b"=").decode()
+    return f"{b64(head)}.{b64(good_claims())}.{sig}"
+
+
+FORGED_HEADERS = {
+    "forged_rs256": forged_header("RS256"),
+    "forged_ps256": forged_header("PS256"),
+    "forged_es384": forged_header("ES384"),
+    "forged_eddsa": forged_header("EdDSA"),
+    "forged_hs512": forged_header("HS512"),
+    "forged_alg_list": forged_header(["ES256"]),
+    "forged_kid_number": forged_header("ES256", kid=7),
+    "forged_kid_unknown": forged_header("ES256", kid="nope"),
+}
+
 ATTACKS = {
+    **{name: ("Bearer " + value, "auth.invalid_token") for name, value in FORGED_HEADERS.items()},
     "missing": (None, "auth.missing_token"),
     "not_bearer": ("Basic dXNlcjpwYXNz", "auth.missing_token"),
     "garbage": ("Bearer not.a.jwt", "auth.invalid_token"),

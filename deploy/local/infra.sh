@@ -292,6 +292,16 @@ SELECT 'CREATE DATABASE congvu OWNER congvu'
 SQL
 }
 
+# The compose layout's databases and least-privilege roles (deploy/postgres/init/), so the local
+# servers look like production: database assessment owned by assessment_owner (migrations:
+# `python -m assessment.entrypoints.migrate`), the service connecting as assessment_app (granted
+# INSERT/SELECT on its event tables by the migration); reporting and ballot each owned by their
+# service role (their read models and board are created by the service). Dev passwords = names.
+pg_create_service_roles() {
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
+    >/dev/null <"$REPO/deploy/postgres/init/01-congvu.sql"
+}
+
 pg_start() {
   resolve_pg_root create
   find_pg_bin
@@ -305,6 +315,7 @@ run 'deploy/local/infra.sh stop' first or set CONGVU_PG_PORT=$running"
     if pg_ready; then
       log "PostgreSQL already running on 127.0.0.1:$PG_PORT ($PG_DATA)"
       pg_create_role_db
+      pg_create_service_roles
       return 0
     fi
     log "PostgreSQL process exists but does not answer yet; waiting"
@@ -343,6 +354,7 @@ stop it or choose another port: CONGVU_PG_PORT=<port> deploy/local/infra.sh star
     show_log_tail "$PG_LOG" 20
     die "could not create role/database congvu"
   }
+  pg_create_service_roles || die "could not create the service databases and roles"
   log "PostgreSQL ready: postgresql://congvu:congvu@127.0.0.1:$PG_PORT/congvu"
 }
 

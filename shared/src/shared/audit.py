@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -153,7 +154,9 @@ def link(prev: str | None, envelope: Envelope) -> ChainLink:
 
 @dataclass
 class Finding:
-    kind: str  # altered | deleted | inserted | reordered | chain_broken | checkpoint_invalid
+    # altered | deleted | inserted | reordered | chain_broken | checkpoint_invalid |
+    # truncated | checkpoint_deleted
+    kind: str
     position: int | None
     event_id: str | None
     detail: str
@@ -186,8 +189,14 @@ def verify_history(
     public_key: Ed25519PublicKey | None,
     *,
     stop_at_first: bool = True,
+    independent: Sequence[Checkpoint] | None = None,
 ) -> Report:
     """Check a history against its chain and its signed checkpoints.
+
+    ``independent`` is a copy of the checkpoints kept outside the store (Kafka's topic, an
+    export, the auditor's own file): the store's own checkpoints can be deleted together
+    with the events they sign, this copy cannot, so a cut tail (*truncated*) and a rewritten
+    history whose checkpoints were deleted (*altered*, *checkpoint_deleted*) are caught.
 
     ``links`` are the stored chain rows (database); None when the envelopes carry their own
     ``prev_hash``/``hash`` (NDJSON export, Kafka). Positions are walked in order:
@@ -258,7 +267,111 @@ def verify_history(
     report.events += sum(1 for p in events if p > sealed_head)
     if report.ok:
         _check_checkpoints(report, ordered, checkpoints, public_key)
+    if report.ok and independent is not None:
+        _check_independent(report, ordered, checkpoints, independent, public_key)
     return report
+
+
+def _check_independent(
+    report: Report,
+    ordered: list[Envelope],
+    stored: Sequence[Checkpoint],
+    independent: Sequence[Checkpoint],
+    public_key: Ed25519PublicKey | None,
+) -> None:
+    heads: dict[int, tuple[str, int]] = {}
+    prev: str | None = None
+    for n, env in enumerate(ordered, start=1):
+        prev = chain_hash(prev, env)
+        heads[env.global_position] = (prev, n)
+    last = ordered[-1].global_position if ordered else 0
+    kept = {(cp.position, cp.signature) for cp in stored}
+    for cp in sorted(independent, key=lambda c: c.position):
+        report.checkpoints_checked += 1
+        if public_key is not None and not verify_checkpoint(cp, public_key):
+            report.findings.append(
+                Finding(
+                    "checkpoint_invalid",
+                    cp.position,
+                    None,
+                    "bản sao điểm kiểm tra độc lập có chữ ký không hợp lệ",
+                )
+            )
+            return
+        if cp.position > last:
+            report.findings.append(
+                Finding(
+                    "truncated",
+                    last + 1 if ordered else cp.position,
+                    None,
+                    f"kho chỉ còn đến vị trí {last} ({len(ordered)} sự kiện) nhưng điểm kiểm "
+                    f"tra đã ký lúc {cp.signed_at} bao gồm đến vị trí {cp.position} "
+                    f"({cp.count} sự kiện): phần cuối lịch sử đã bị cắt "
+                    f"/ the store's tail was cut",
+                )
+            )
+            return
+        head = heads.get(cp.position)
+        if head is None:
+            report.findings.append(
+                Finding(
+                    "deleted",
+                    cp.position,
+                    None,
+                    f"điểm kiểm tra độc lập ({cp.signed_at}) trỏ tới sự kiện không còn",
+                )
+            )
+            return
+        if not hmac.compare_digest(head[0], cp.head_hash) or head[1] != cp.count:
+            report.findings.append(
+                Finding(
+                    "altered",
+                    cp.position,
+                    None,
+                    f"lịch sử đến vị trí {cp.position} không khớp điểm kiểm tra độc lập đã ký "
+                    f"lúc {cp.signed_at}: sự kiện đã bị viết lại / history rewritten",
+                )
+            )
+            return
+        if (cp.position, cp.signature) not in kept:
+            report.findings.append(
+                Finding(
+                    "checkpoint_deleted",
+                    cp.position,
+                    None,
+                    f"điểm kiểm tra ký lúc {cp.signed_at} có trong bản sao độc lập nhưng đã "
+                    "bị xóa khỏi kho / deleted from the store",
+                )
+            )
+            return
+
+
+def load_checkpoints(text: str) -> list[Checkpoint]:
+    """Checkpoints from an auditor's file: the API's JSON answer (``{"items": [...]}``), a
+    JSON list, or NDJSON lines (bare checkpoints or an export's ``{"kind": "checkpoint"}``)."""
+    text = text.strip()
+    if not text:
+        return []
+    items: list[Any]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        data = None
+    if isinstance(data, dict) and "items" in data:
+        items = list(data["items"])
+    elif isinstance(data, list):
+        items = data
+    elif isinstance(data, dict):
+        items = [data]
+    else:
+        items = [json.loads(line) for line in text.splitlines() if line.strip()]
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("kind", "checkpoint") != "checkpoint":
+            continue
+        if "signature" in item and "head_hash" in item:
+            out.append(Checkpoint.from_dict(item))
+    return out
 
 
 def _check_checkpoints(

@@ -11,6 +11,7 @@ not-before with a small clock-skew leeway. Claims used: ``sub``, ``tenant``, ``r
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -26,6 +27,31 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from shared.problems import AppError
 
 ALLOWED_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]
+
+KNOWN_ROLES = frozenset(
+    {
+        # assessment (the permission matrix's columns)
+        "unit_officer",
+        "unit_head",
+        "sector_reviewer",
+        "pc_member",
+        "home_affairs",
+        "party_caucus",
+        "chairman",
+        "inspector",
+        "auditor",
+        "personnel",
+        "official",
+        # ballot
+        "ballot_organiser",
+        "trustee",
+        "credential_authority",
+        # published pages only
+        "public",
+    }
+)
+"""Every role of the system (ARCHITECTURE §7). A token naming any other role is refused on
+every route of every service (403 ``auth.unknown_role``), before any permission check."""
 DEV_ISSUER = "urn:congvu:dev-issuer"
 DEFAULT_AUDIENCE = "congvu"
 
@@ -38,6 +64,7 @@ class AuthSettings(BaseSettings):
     audience: str = DEFAULT_AUDIENCE
     leeway_seconds: int = 30
     dev_key_file: Path | None = None
+    allow_dev_issuer: bool = False  # production with the dev issuer: benchmarks only
 
 
 @dataclass(frozen=True)
@@ -57,6 +84,18 @@ def _unauthorized(code: str, detail: str) -> AppError:
         detail=detail,
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
+
+
+_ALGORITHMS_BY_KTY = {"RSA": {"RS256", "PS256"}, "EC": {"ES256"}, "OKP": {"EdDSA"}}
+
+
+def _key_allows(jwk: jwt.PyJWK, alg: str) -> bool:
+    """A key published with an ``alg`` serves only that algorithm; otherwise its type decides
+    (an RSA key never verifies an HMAC or EC signature, and so on)."""
+    declared = jwk._jwk_data.get("alg")
+    if declared:
+        return bool(declared == alg)
+    return alg in _ALGORITHMS_BY_KTY.get(str(jwk._jwk_data.get("kty")), set())
 
 
 class TokenVerifier:
@@ -79,24 +118,33 @@ class TokenVerifier:
         )
         self._keys = jwt.PyJWKSet.from_dict(jwks) if jwks else None
 
-    def _key_for(self, token: str) -> Any:
+    def _key_for(self, token: str) -> tuple[jwt.PyJWK, str]:
+        """The issuer's key named by the token's header, whose algorithm is the header's.
+
+        Every malformed or hostile header (unknown or mismatched algorithm, a key id that is
+        not a string, an RS256/PS256 header against an EC key…) is a 401, never an exception.
+        """
         try:
             header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
+        except (jwt.PyJWTError, ValueError, TypeError):
             raise _unauthorized("auth.invalid_token", "mã thông báo không đọc được") from None
-        if header.get("alg") not in ALLOWED_ALGORITHMS:
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg not in ALLOWED_ALGORITHMS:
             raise _unauthorized(
-                "auth.invalid_token", f"thuật toán '{header.get('alg')}' không được chấp nhận"
+                "auth.invalid_token", f"thuật toán '{str(alg)[:20]}' không được chấp nhận"
             )
         kid = header.get("kid")
+        if kid is not None and not isinstance(kid, str):
+            raise _unauthorized("auth.invalid_token", "mã khóa (kid) không hợp lệ")
         try:
             if self._client is not None:
-                return self._client.get_signing_key_from_jwt(token).key
-            assert self._keys is not None
-            for key in self._keys.keys:
-                if kid is None or key.key_id == kid:
-                    return key.key
-        except jwt.PyJWKClientError as exc:
+                if kid is None:
+                    raise _unauthorized("auth.invalid_token", "mã thông báo thiếu kid")
+                found: jwt.PyJWK | None = self._client.get_signing_key(kid)
+            else:
+                assert self._keys is not None
+                found = next((k for k in self._keys.keys if kid is None or k.key_id == kid), None)
+        except jwt.PyJWKClientConnectionError as exc:
             raise AppError(
                 code="auth.jwks_unavailable",
                 title="Không lấy được khóa xác thực",
@@ -105,15 +153,25 @@ class TokenVerifier:
                 detail=str(exc)[:200],
                 headers={"Retry-After": "10"},
             ) from None
-        raise _unauthorized("auth.invalid_token", "không biết khóa ký (kid) của mã thông báo")
+        except jwt.PyJWKClientError:
+            found = None
+        if found is None:
+            raise _unauthorized("auth.invalid_token", "không biết khóa ký (kid) của mã thông báo")
+        if not _key_allows(found, alg):
+            raise _unauthorized(
+                "auth.invalid_token", f"thuật toán '{alg}' không khớp khóa của bên cấp"
+            )
+        return found, alg
 
     def verify(self, token: str) -> Claims:
-        key = self._key_for(token)
+        if not isinstance(token, str) or len(token) > 16_384:
+            raise _unauthorized("auth.invalid_token", "mã thông báo không hợp lệ")
+        jwk, alg = self._key_for(token)
         try:
             claims = jwt.decode(
                 token,
-                key,
-                algorithms=ALLOWED_ALGORITHMS,
+                jwk.key,
+                algorithms=[alg],
                 audience=self.audience,
                 issuer=self.issuer,
                 leeway=self.leeway,
@@ -132,10 +190,23 @@ class TokenVerifier:
         except jwt.InvalidIssuerError:
             raise _unauthorized("auth.wrong_issuer", "bên cấp mã thông báo không đúng") from None
         except jwt.PyJWTError as exc:
-            raise _unauthorized("auth.invalid_token", f"mã thông báo không hợp lệ: {exc}") from None
+            raise _unauthorized(
+                "auth.invalid_token", f"mã thông báo không hợp lệ: {str(exc)[:200]}"
+            ) from None
+        except (TypeError, ValueError, KeyError, AttributeError):
+            # a key/algorithm mismatch inside the JOSE library: still only a bad token
+            raise _unauthorized("auth.invalid_token", "mã thông báo không hợp lệ") from None
         tenant, role = claims.get("tenant"), claims.get("role")
         if not isinstance(tenant, str) or not tenant or not isinstance(role, str) or not role:
             raise _unauthorized("auth.missing_claims", "mã thông báo thiếu 'tenant' hoặc 'role'")
+        if role not in KNOWN_ROLES:
+            raise AppError(
+                code="auth.unknown_role",
+                title="Vai trò không được hệ thống công nhận",
+                title_en="Unknown role",
+                status=403,
+                detail=f"vai trò '{role[:50]}' không có trong danh sách vai trò",
+            )
         unit = claims.get("unit")
         return Claims(
             subject=str(claims["sub"]), tenant=tenant, role=role, unit=str(unit) if unit else None
@@ -218,10 +289,37 @@ class DevIssuer:
         return jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self.kid})
 
 
+def _production_mode() -> bool:
+    """Any service of this process started in production mode (the service settings)."""
+    return any(
+        os.environ.get(f"{prefix}_MODE", "").strip().lower() == "production"
+        for prefix in ("ASSESSMENT", "REPORTING", "BALLOT", "CONGVU")
+    )
+
+
 def build_verifier(
-    settings: AuthSettings | None = None, dev_issuer: DevIssuer | None = None
+    settings: AuthSettings | None = None,
+    dev_issuer: DevIssuer | None = None,
+    *,
+    production: bool | None = None,
 ) -> TokenVerifier:
+    """The token verifier from settings.
+
+    Production (``*_MODE=production``) needs an OIDC provider: the development issuer (its
+    issuer name or a dev key file) is refused unless ``CONGVU_AUTH_ALLOW_DEV_ISSUER=true`` says
+    so explicitly (benchmarks only). A dev key file that does not exist is an error: a new key
+    is never made silently (tokens minted with the intended key would all be refused).
+    """
     settings = settings or AuthSettings()
+    production = _production_mode() if production is None else production
+    if production and not settings.allow_dev_issuer:
+        if not settings.jwks_url:
+            raise ValueError(
+                "production mode needs CONGVU_AUTH_JWKS_URL (OIDC provider); the development "
+                "issuer is refused"
+            )
+        if settings.issuer == DEV_ISSUER:
+            raise ValueError(f"production mode refuses the development issuer {DEV_ISSUER}")
     if settings.jwks_url:
         return TokenVerifier(
             issuer=settings.issuer,
@@ -232,5 +330,10 @@ def build_verifier(
     if dev_issuer is None:
         if settings.dev_key_file is None:
             raise ValueError("set CONGVU_AUTH_JWKS_URL (OIDC) or CONGVU_AUTH_DEV_KEY_FILE")
-        dev_issuer = DevIssuer.from_file(settings.dev_key_file)
+        if not settings.dev_key_file.is_file():
+            raise FileNotFoundError(
+                f"CONGVU_AUTH_DEV_KEY_FILE {settings.dev_key_file} does not exist "
+                "(no new key is made)"
+            )
+        dev_issuer = DevIssuer.from_file(settings.dev_key_file, create=False)
     return dev_issuer.verifier(settings.leeway_seconds)

@@ -1,21 +1,27 @@
-"""FastAPI plumbing shared by every service: problem+json handlers, request ids, NFC text."""
+"""FastAPI plumbing shared by every service: problem+json handlers, request ids, NFC text.
+
+The edge itself (request ids, body limits and timeouts, duplicate JSON keys, the last-resort
+500) is the ASGI middleware in ``shared.edge``."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import unicodedata
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.edge import EdgeGuard, internal_error
 from shared.logging import request_id_var
 from shared.problems import PROBLEM_BASE_URI, PROBLEM_CONTENT_TYPE, AppError
+from shared.settings import HttpSettings
 
 log = logging.getLogger("congvu.http")
 
@@ -55,15 +61,45 @@ _HTTP_TITLES = {
 }
 
 
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    sqlite3.OperationalError,
+)
+"""A database that cannot be reached (or is locked): 503, never a 500 (``PoolTimeout`` is an
+``OperationalError``)."""
+
+
+def database_unavailable(exc: Exception) -> AppError | None:
+    if not isinstance(exc, DATABASE_ERRORS):
+        return None
+    log.warning("database unavailable: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
+    return AppError(
+        code="service.unavailable",
+        title="Cơ sở dữ liệu tạm thời không sẵn sàng",
+        title_en="Database unavailable",
+        status=503,
+        detail="thử lại sau ít giây; không có gì được ghi / retry in a few seconds",
+        headers={"Retry-After": "5"},
+    )
+
+
 def install_problem_handlers(
-    app: FastAPI, translators: dict[type[Exception], ErrorTranslator] | None = None
+    app: FastAPI,
+    translators: dict[type[Exception], ErrorTranslator] | None = None,
+    *,
+    body_limits: dict[str, int] | None = None,
+    settings: HttpSettings | None = None,
 ) -> None:
     """Every error leaves as application/problem+json with a stable ``code``.
 
     ``translators`` maps expected exception types (domain errors, database outages) to
-    problems; anything else is a logged 500 ``internal``.
+    problems; anything else is a logged 500 ``internal`` carrying the request id (body,
+    ``x-request-id`` header, log line). ``body_limits`` maps a path prefix to its own request
+    body limit in bytes (the longest prefix wins; default ``CONGVU_HTTP_MAX_BODY_BYTES``).
     """
-    translators = dict(translators or {})
+    translators = {**dict.fromkeys(DATABASE_ERRORS, database_unavailable), **(translators or {})}
+    limits = settings or HttpSettings()
 
     def _make(translate: ErrorTranslator) -> Callable[[Request, Exception], Awaitable[Response]]:
         async def handler(request: Request, exc: Exception) -> Response:
@@ -78,20 +114,12 @@ def install_problem_handlers(
     for exc_type, translate in translators.items():
         app.add_exception_handler(exc_type, _make(translate))
 
-    @app.middleware("http")
-    async def _request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
-        if len(rid) > 100 or not rid.replace("-", "").isalnum():
-            rid = uuid.uuid4().hex
-        token = request_id_var.set(rid)
-        try:
-            response = await call_next(request)
-        finally:
-            request_id_var.reset(token)
-        response.headers["x-request-id"] = rid
-        return response
+    app.add_middleware(
+        EdgeGuard,
+        max_body_bytes=limits.max_body_bytes,
+        body_timeout=limits.body_timeout_seconds,
+        route_limits=dict(body_limits or {}),
+    )
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
@@ -135,20 +163,9 @@ def install_problem_handlers(
             request,
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(_internal(), request)
-
 
 def _internal() -> AppError:
-    return AppError(
-        code="internal",
-        title="Lỗi hệ thống",
-        title_en="Internal error",
-        status=500,
-        detail="Đã ghi nhận lỗi; hãy báo mã yêu cầu cho quản trị viên.",
-    )
+    return internal_error(request_id_var.get())
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -158,9 +175,13 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     }
     for status, en in (
         (400, "Bad request"),
+        (401, "Unauthenticated"),
+        (403, "Forbidden"),
         (404, "Not found"),
         (409, "Conflict"),
+        (413, "Payload too large"),
         (422, "Invalid request"),
+        (500, "Internal error (with the request id)"),
         (503, "Unavailable"),
     )
 }

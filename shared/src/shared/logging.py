@@ -53,5 +53,13 @@ def configure_logging(level: str = "INFO", as_json: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    # aiokafka logs an ERROR line per reconnect attempt (dozens a second while a broker is
+    # down); our relay and consumer log the state change once themselves
+    quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.CRITICAL
+    logging.getLogger("aiokafka").setLevel(quiet)
     logging.getLogger("kafka").setLevel(logging.WARNING)
+    # psycopg's pool warns once per reconnect attempt (about once a second in an outage); the
+    # services log the outage and the recovery themselves
+    logging.getLogger("psycopg.pool").setLevel(
+        logging.DEBUG if level.upper() == "DEBUG" else logging.ERROR
+    )

@@ -32,6 +32,10 @@ class Batch:
     position: int  # last store position covered (``after`` when nothing new)
     checkpoints: list[Checkpoint] = field(default_factory=list)
 
+    @property
+    def checkpoint_position(self) -> int | None:
+        return self.checkpoints[-1].position if self.checkpoints else None
+
 
 class NotificationSource(Protocol):
     """What the relay needs from the event-sourced application."""
@@ -82,6 +86,9 @@ class KafkaTarget:
         self.checkpoints_topic = checkpoints_topic
         self.transactional_id = transactional_id
         self._producer: AIOKafkaProducer | None = None
+        # last checkpoint published, read back with the position (idle checkpoints are
+        # signed at a position already published: the relay must not lose them)
+        self.checkpoint_position: int | None = None
 
     async def start(self) -> None:
         producer = transactional_producer(self.bootstrap, self.transactional_id)
@@ -106,12 +113,17 @@ class KafkaTarget:
             await consumer.seek_to_beginning(tp)
             end = (await consumer.end_offsets([tp]))[tp]
             position = 0
+            checkpoint: int | None = None
             key = self.transactional_id.encode()
             while await consumer.position(tp) < end:
                 batch = await consumer.getmany(tp, timeout_ms=1000)
                 for record in batch.get(tp, []):
                     if record.key == key and record.value:
-                        position = int(json.loads(record.value)["position"])
+                        data = json.loads(record.value)
+                        position = int(data["position"])
+                        if data.get("checkpoint") is not None:
+                            checkpoint = int(data["checkpoint"])
+            self.checkpoint_position = checkpoint
             return position
         finally:
             await consumer.stop()
@@ -132,10 +144,15 @@ class KafkaTarget:
                         key=cp.service.encode(),
                         value=canonical_json(cp.to_dict()),
                     )
+            if batch.checkpoint_position is not None:
+                self.checkpoint_position = batch.checkpoint_position
+            record: dict[str, int] = {"position": batch.position}
+            if self.checkpoint_position is not None:
+                record["checkpoint"] = self.checkpoint_position
             await producer.send(
                 self.position_topic,
                 key=self.transactional_id.encode(),
-                value=json.dumps({"position": batch.position}).encode(),
+                value=json.dumps(record).encode(),
             )
 
 
@@ -153,6 +170,7 @@ class Relay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.position: int | None = None
+        self.checkpoint_position: int | None = None
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -166,12 +184,19 @@ class Relay:
         """Publish one batch; returns how many notifications were consumed."""
         if self.position is None:
             self.position = await self.target.load_position()
+            self.checkpoint_position = getattr(self.target, "checkpoint_position", None)
         after = self.position
+        if hasattr(self.source, "checkpoints_after"):
+            self.source.checkpoints_after = self.checkpoint_position
         batch = await asyncio.to_thread(self.source.read_batch, after, self.batch_size)
-        if batch.position == after:
+        if batch.position == after and not batch.checkpoints:
             return 0
         await self.target.publish(batch)
         self.position = batch.position
+        if batch.checkpoint_position is not None:
+            self.checkpoint_position = batch.checkpoint_position
+        if batch.position == after:
+            return 0  # only an idle checkpoint went out: nothing more to read now
         return len(batch.envelopes) or 1
 
     async def drain(self) -> None:
@@ -179,11 +204,13 @@ class Relay:
             pass
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Publish until ``stop``; a broker that is down (at start or later) is retried with
-        backoff while commands keep being stored, and the relay catches up when it returns."""
+        """Publish until ``stop``. A broker or a database that is down (at start or later) is
+        retried with backoff while commands keep being stored; the relay never exits on such
+        an error and logs one line when a part goes down and one when it is back."""
         self._loop = asyncio.get_running_loop()
         started = False
         backoff = 0.5
+        down: str | None = None
         try:
             while not stop.is_set():
                 try:
@@ -192,12 +219,21 @@ class Relay:
                         started = True
                     moved = await self.run_once()
                     backoff = 0.5
+                    if down is not None:
+                        log.warning("relay: %s reachable again; publishing resumed", down)
+                        down = None
                 except (KafkaError, OSError) as exc:
-                    log.warning("relay: target unavailable (%s); retrying in %.1f s", exc, backoff)
+                    down = self._went_down(down, "Kafka", exc, backoff)
                     self.position = None
                     if started:
                         await self._stop_quietly()
                         started = False
+                    await self._sleep(stop, backoff)
+                    backoff = min(backoff * 2, 10.0)
+                    continue
+                except Exception as exc:  # the store (PostgreSQL restart, pool timeout, …)
+                    down = self._went_down(down, "event store", exc, backoff)
+                    self.position = None  # re-read: a batch may have been half-published
                     await self._sleep(stop, backoff)
                     backoff = min(backoff * 2, 10.0)
                     continue
@@ -216,6 +252,25 @@ class Relay:
         finally:
             if started:
                 await self.target.stop()
+
+    @staticmethod
+    def _went_down(down: str | None, what: str, exc: BaseException, backoff: float) -> str:
+        if down != what:
+            log.error(
+                "relay: %s unavailable (%s: %s); retrying with backoff, commands are still stored",
+                what,
+                type(exc).__name__,
+                str(exc).splitlines()[0][:200] if str(exc) else "",
+            )
+        else:
+            log.debug(
+                "relay: %s still unavailable (%s: %s); next try in %.1f s",
+                what,
+                type(exc).__name__,
+                str(exc).splitlines()[0][:200] if str(exc) else "",
+                backoff,
+            )
+        return what
 
     @staticmethod
     async def _sleep(stop: asyncio.Event, seconds: float) -> None:

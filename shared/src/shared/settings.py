@@ -67,9 +67,27 @@ class AssessmentSettings(ServiceSettings):
     group_commit: bool = True
     group_commit_max_batch: int = Field(default=200, ge=1, le=5000)
     audit_key_file: Path | None = None
+    # the API's copy of the checkpoint *public* key (PEM), when it does not hold the private
+    # key (compose: only the relay signs)
+    audit_public_key_file: Path | None = None
     checkpoints_topic: str = "audit.checkpoints.v1"
     checkpoint_every_events: int = 1000
     checkpoint_every_seconds: float = 60.0
+    # HMAC key (file, never in the database) tagging every stored event; the sealer refuses
+    # an untagged or wrongly tagged row. Embedded: made beside the SQLite file when unset.
+    event_key_file: Path | None = None
+    # false: the service connects with a least-privilege role (INSERT/SELECT on its event
+    # tables) and never creates tables; ``python -m assessment.entrypoints.migrate`` does,
+    # as the owner role of ``owner_database_url``
+    create_tables: bool = True
+    owner_database_url: SecretStr | None = None
+    # fail fast during a database outage: connect and pool waits (seconds)
+    database_connect_timeout: int = Field(default=2, ge=1, le=30)
+
+    @field_validator("owner_database_url")
+    @classmethod
+    def _valid_owner_url(cls, value: SecretStr | None) -> SecretStr | None:
+        return _check_url(value)
 
 
 class ReportingSettings(ServiceSettings):
@@ -80,6 +98,8 @@ class ReportingSettings(ServiceSettings):
     dlq_topic: str = "reporting.dlq.v1"
     consumer_group: str = "reporting-board"
     consumer_batch_size: int = 500
+    # fail fast during a database outage (API answers 503): connect and pool waits (seconds)
+    database_connect_timeout: int = Field(default=2, ge=1, le=30)
 
 
 class EmbeddedSettings(BaseSettings):
@@ -91,3 +111,14 @@ class EmbeddedSettings(BaseSettings):
     port: int = 8000
     data_dir: Path = Path("var/embedded")
     demo: bool = True
+
+
+class HttpSettings(BaseSettings):
+    """The HTTP edge of every service (``CONGVU_HTTP_*``): body limits and server timeouts."""
+
+    model_config = SettingsConfigDict(env_prefix="CONGVU_HTTP_", extra="ignore", frozen=True)
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    body_timeout_seconds: float = Field(default=15.0, gt=0)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    keep_alive_seconds: int = Field(default=5, ge=1)

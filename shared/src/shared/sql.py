@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+import psycopg_pool.pool
 from psycopg_pool import ConnectionPool
+from psycopg_pool.base import AttemptWithBackoff
 
 _PLACEHOLDER = re.compile(r"%s")
 
@@ -96,12 +98,41 @@ class _PgTx:
         return list(self.conn.execute(sql, tuple(params)).fetchall())
 
 
+class _CappedAttempt(AttemptWithBackoff):
+    """Reconnection attempts at most ``MAX_DELAY`` apart (the library doubles the delay
+    without bound: after a 10 s outage the pool would wait 16 s more before trying again)."""
+
+    MAX_DELAY = 1.0
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, self.MAX_DELAY)
+
+
+def reconnect_promptly() -> None:
+    """Make every psycopg pool of this process retry a lost server about once a second.
+    Called by the services' bootstrap (a process-wide setting of the pool library)."""
+    psycopg_pool.pool.AttemptWithBackoff = _CappedAttempt  # type: ignore[misc]
+
+
 class PostgresDatabase:
     dialect = "postgres"
 
-    def __init__(self, url: str, max_size: int = 8) -> None:
+    def __init__(
+        self, url: str, max_size: int = 8, connect_timeout: int = 2, pool_timeout: float = 10.0
+    ) -> None:
+        # fail fast in an outage (connect and pool waits), and check a pooled connection
+        # before use: the first request after a PostgreSQL restart gets a fresh one
+        reconnect_promptly()
         self._pool = ConnectionPool(
-            url, min_size=1, max_size=max_size, open=True, kwargs={"autocommit": False}
+            url,
+            min_size=1,
+            max_size=max_size,
+            open=True,
+            timeout=pool_timeout,
+            check=ConnectionPool.check_connection,
+            reconnect_timeout=float("inf"),
+            kwargs={"autocommit": False, "connect_timeout": connect_timeout},
         )
 
     @contextmanager
@@ -113,7 +144,11 @@ class PostgresDatabase:
         self._pool.close()
 
 
-def open_database(url: str | None, sqlite_path: Path) -> SqliteDatabase | PostgresDatabase:
-    if url:
-        return PostgresDatabase(url)
+def open_database(
+    url: str | None, sqlite_path: Path, connect_timeout: int = 2
+) -> SqliteDatabase | PostgresDatabase:
+    if url:  # callers that want to fail fast in an outage wait no longer than they connect
+        return PostgresDatabase(
+            url, connect_timeout=connect_timeout, pool_timeout=float(connect_timeout)
+        )
     return SqliteDatabase(sqlite_path)

@@ -324,7 +324,7 @@ def test_environment_builds_valid_production_settings(
     assert (url.hostname, url.port or 5432) == ("postgres", 5432)
     assert url.password == DUMMY_ENV["POSTGRES_PASSWORD"]
     assert url.path == f"/{database}"
-    assert re.search(rf"CREATE DATABASE {database};", INIT_SQL.read_text(encoding="utf-8"))
+    assert re.search(rf"CREATE DATABASE {database}\b", INIT_SQL.read_text(encoding="utf-8"))
 
     monkeypatch.setenv(
         f"{prefix}DATABASE_URL",

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
+from eventsourcing.postgres import PostgresDatastore
+
+from assessment.adapters.event_tags import load_or_create_tag_key, mapper_class_for
 from assessment.adapters.group_commit import GroupCommitter
 from assessment.adapters.sealer import Sealer
+from assessment.adapters.store_guard import guard_datastore, use_lock_function
 from assessment.application.service import AssessmentApplication, Clock
-from shared.audit import CheckpointSigner
+from shared.audit import CheckpointSigner, load_public_key
 from shared.settings import AssessmentSettings
-from shared.sql import open_database
+from shared.sql import open_database, reconnect_promptly
 
 # Aggregates stay in memory between commands and are fast-forwarded with the events stored
 # since (by this or another process), so a command no longer replays a whole history; reads
@@ -37,7 +42,11 @@ def store_env(settings: AssessmentSettings) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": "10",
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONN_MAX_AGE": "600",
-            "CREATE_TABLE": "y",
+            # fail fast in an outage: wait at most this long for a pooled connection, and
+            # check a pooled connection before handing it out (stale after a restart)
+            "POSTGRES_CONNECT_TIMEOUT": str(settings.database_connect_timeout),
+            "POSTGRES_PRE_PING": "y",
+            "CREATE_TABLE": "y" if settings.create_tables else "n",
             **_CACHE,
         }
     path = Path(settings.sqlite_path)
@@ -51,25 +60,56 @@ def store_env(settings: AssessmentSettings) -> dict[str, str]:
     }
 
 
+def event_tag_key(settings: AssessmentSettings) -> bytes | None:
+    """The key tagging every stored event (a file, never in the database).
+
+    Embedded mode makes one beside the SQLite file when none is configured; production uses
+    ``ASSESSMENT_EVENT_KEY_FILE`` and never makes one (a new key would refuse every row)."""
+    path = settings.event_key_file
+    if path is None:
+        if settings.mode == "production" or settings.database_url is not None:
+            return None
+        path = Path(settings.sqlite_path).parent / "keys" / "assessment-event-tag.key"
+    return load_or_create_tag_key(Path(path), create=settings.mode == "embedded")
+
+
 def build_application(
     settings: AssessmentSettings | None = None, clock: Clock | None = None
 ) -> AssessmentApplication:
     settings = settings or AssessmentSettings()
-    cls: type[AssessmentApplication] = AssessmentApplication
+    attrs: dict[str, Any] = {}
     if settings.snapshot_interval != AssessmentApplication.DEFAULT_SNAPSHOT_INTERVAL:
-        # snapshotting intervals are class-level in eventsourcing: a configured subclass,
-        # keeping the name (and so the tables) of the application
-        cls = type(
-            "AssessmentApplication",
-            (AssessmentApplication,),
-            {
-                "name": AssessmentApplication.name,
-                "snapshotting_intervals": dict.fromkeys(
-                    AssessmentApplication.snapshotting_intervals, settings.snapshot_interval
-                ),
-            },
+        # snapshotting intervals are class-level in eventsourcing
+        attrs["snapshotting_intervals"] = dict.fromkeys(
+            AssessmentApplication.snapshotting_intervals, settings.snapshot_interval
         )
-    return cls(env=store_env(settings), clock=clock)
+    key = event_tag_key(settings)
+    mapper_class = mapper_class_for(key)  # without a key it still reads tagged rows
+
+    def construct_mapper(self: AssessmentApplication) -> Any:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=mapper_class
+        )
+
+    attrs["construct_mapper"] = construct_mapper
+    # a configured subclass keeping the name (and so the tables) of the application
+    cls: type[AssessmentApplication] = type(
+        "AssessmentApplication",
+        (AssessmentApplication,),
+        {"name": AssessmentApplication.name, **attrs},
+    )
+    if settings.database_url is not None:
+        reconnect_promptly()
+    app = cls(env=store_env(settings), clock=clock)
+    app.event_tag_key = key  # type: ignore[attr-defined]
+    datastore = getattr(app.recorder, "datastore", None)
+    if isinstance(datastore, PostgresDatastore):
+        app.store_circuit = guard_datastore(  # type: ignore[attr-defined]
+            datastore, connect_timeout=settings.database_connect_timeout
+        )
+        if not settings.create_tables:
+            use_lock_function(app.recorder)
+    return app
 
 
 def load_or_create_signing_key(path: Path, *, create: bool) -> CheckpointSigner:
@@ -85,7 +125,9 @@ def build_sealer(
     """Chain tables live in the event store's database; the key comes from a file."""
     settings = settings or AssessmentSettings()
     url = settings.database_url.get_secret_value() if settings.database_url else None
-    db = open_database(url, Path(settings.sqlite_path))
+    db = open_database(
+        url, Path(settings.sqlite_path), connect_timeout=settings.database_connect_timeout
+    )
     if signer is None and settings.audit_key_file is not None:
         signer = load_or_create_signing_key(
             Path(settings.audit_key_file), create=settings.mode == "embedded"
@@ -96,6 +138,13 @@ def build_sealer(
         signer,
         every_events=settings.checkpoint_every_events,
         every_seconds=settings.checkpoint_every_seconds,
+        tag_key=getattr(app, "event_tag_key", None),
+        create_schema=settings.create_tables,
+        public_key=(
+            load_public_key(Path(settings.audit_public_key_file).read_bytes())
+            if settings.audit_public_key_file is not None
+            else None
+        ),
     )
 
 

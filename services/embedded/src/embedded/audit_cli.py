@@ -18,7 +18,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from shared.audit import Checkpoint, Report, load_public_key, verify_export, verify_history
+from shared.audit import (
+    Checkpoint,
+    Report,
+    load_checkpoints,
+    load_public_key,
+    verify_export,
+    verify_history,
+)
 from shared.envelope import Envelope
 
 cli = typer.Typer(help="Kiểm toán lịch sử sự kiện / audit the event history", no_args_is_help=True)
@@ -33,6 +40,8 @@ KIND_VI = {
     "reordered": "bị đổi thứ tự",
     "chain_broken": "chuỗi niêm phong bị sửa",
     "checkpoint_invalid": "chữ ký điểm kiểm tra sai",
+    "truncated": "bị cắt phần cuối",
+    "checkpoint_deleted": "điểm kiểm tra bị xóa",
 }
 
 
@@ -42,7 +51,12 @@ def _store(database_url: str | None, sqlite_path: Path | None) -> Any:
 
     overrides: dict[str, Any] = {}
     if database_url:
-        overrides = {"mode": "production", "database_url": SecretStr(database_url)}
+        # an auditor's role reads: it never creates tables
+        overrides = {
+            "mode": "production",
+            "database_url": SecretStr(database_url),
+            "create_tables": False,
+        }
     elif sqlite_path:
         overrides = {"mode": "embedded", "sqlite_path": sqlite_path}
     settings = AssessmentSettings(**overrides)
@@ -105,8 +119,18 @@ def verify(
     events_topic: str = "assessment.events.v1",
     checkpoints_topic: str = "audit.checkpoints.v1",
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    checkpoints_file: Annotated[
+        Path | None,
+        typer.Option(help="bản sao điểm kiểm tra độc lập (JSON của API, NDJSON, tệp xuất)"),
+    ] = None,
+    checkpoints_kafka: Annotated[
+        str | None, typer.Option(help="lấy bản sao điểm kiểm tra độc lập từ Kafka (bootstrap)")
+    ] = None,
 ) -> None:
-    """Tính lại chuỗi băm và kiểm chữ ký; nêu sự kiện đầu tiên bị sửa/xóa/chèn/đổi thứ tự."""
+    """Tính lại chuỗi băm và kiểm chữ ký; nêu sự kiện đầu tiên bị sửa/xóa/chèn/đổi thứ tự.
+
+    Với --checkpoints-file/--checkpoints-kafka, kho được đối chiếu với bản sao điểm kiểm tra
+    giữ ngoài kho: phát hiện cả việc cắt phần cuối và viết lại lịch sử rồi xóa điểm kiểm tra."""
     if sum(bool(x) for x in (store, ndjson, kafka)) != 1:
         err.print("chọn đúng một nguồn: --store, --ndjson hoặc --kafka")
         raise typer.Exit(2)
@@ -134,6 +158,13 @@ def verify(
     else:
         from assessment.adapters.history import iter_envelopes
 
+        independent = None
+        if checkpoints_file is not None:
+            independent = load_checkpoints(checkpoints_file.read_text(encoding="utf-8"))
+        if checkpoints_kafka is not None:
+            independent = (independent or []) + asyncio.run(
+                _read_checkpoints(checkpoints_kafka, checkpoints_topic)
+            )
         app, sealer = _store(database_url, sqlite_path)
         try:
             report = verify_history(
@@ -141,6 +172,7 @@ def verify(
                 sealer.all_links(),
                 sealer.checkpoints(0, None, 10**9),
                 key,
+                independent=independent,
             )
         finally:
             sealer.db.close()
@@ -161,6 +193,15 @@ async def _read_kafka(
         for r in await read_topic(bootstrap, checkpoints_topic)
     ]
     return events, cps
+
+
+async def _read_checkpoints(bootstrap: str, checkpoints_topic: str) -> list[Checkpoint]:
+    from reporting.adapters.topic_reader import read_topic
+
+    return [
+        Checkpoint.from_dict(json.loads(r.value))
+        for r in await read_topic(bootstrap, checkpoints_topic)
+    ]
 
 
 @cli.command()

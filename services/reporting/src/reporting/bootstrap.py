@@ -10,7 +10,7 @@ from shared.settings import ReportingSettings
 def build_database(settings: ReportingSettings | None = None) -> SqliteDatabase | PostgresDatabase:
     settings = settings or ReportingSettings()
     url = settings.database_url.get_secret_value() if settings.database_url else None
-    db = open_database(url, settings.sqlite_path)
+    db = open_database(url, settings.sqlite_path, connect_timeout=settings.database_connect_timeout)
     ensure_schema(db)
     return db
 

@@ -18,6 +18,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import resolve_topic
 
+from assessment.adapters.event_tags import split_tag
 from assessment.application.kernel.views import ENVELOPE_FIELDS, jsonable
 from shared.envelope import Envelope, event_id_for
 
@@ -56,7 +57,8 @@ def _direct(mapper: Mapper[UUID], notification: Notification) -> Envelope | None
         return None
     cls = resolve_topic(notification.topic)
     try:
-        state: dict[str, Any] = _DECODER.decode(notification.state.decode("utf-8"))
+        raw, _ = split_tag(notification.state)  # the write tag is not content
+        state: dict[str, Any] = _DECODER.decode(raw.decode("utf-8"))
     except _Typed:
         return None
     if state.pop("class_version", 1) != getattr(cls, "class_version", 1):

@@ -28,6 +28,14 @@ class ApplicationSource:
     def __init__(self, app: Any, sealer: Sealer | None = None) -> None:
         self.app = app
         self.sealer = sealer
+        # last checkpoint already published (set by the relay from its stored position);
+        # None: those after the events' position
+        self.checkpoints_after: int | None = None
+
+    def _pending_checkpoints(self, after: int, up_to: int) -> list[Any]:
+        assert self.sealer is not None
+        start = after if self.checkpoints_after is None else self.checkpoints_after
+        return self.sealer.checkpoints(start, up_to)
 
     def read_batch(self, after: int, limit: int) -> Batch:
         stop = None
@@ -35,11 +43,14 @@ class ApplicationSource:
             self.sealer.seal(limit)
             stop = self.sealer.head()[0]
             if stop <= after:
-                return Batch([], after)
+                # nothing new, but a checkpoint may have been signed while idle
+                return Batch([], after, self._pending_checkpoints(after, after))
         notifications = self.app.recorder.select_notifications(
             start=after, limit=limit, stop=stop, inclusive_of_start=False
         )
         if not notifications:
+            if self.sealer is not None:
+                return Batch([], after, self._pending_checkpoints(after, after))
             return Batch([], after)
         last = int(notifications[-1].id)
         envelopes = [
@@ -48,5 +59,7 @@ class ApplicationSource:
         if self.sealer is None:
             return Batch(envelopes, last)
         return Batch(
-            self.sealer.sealed(envelopes, after, last), last, self.sealer.checkpoints(after, last)
+            self.sealer.sealed(envelopes, after, last),
+            last,
+            self._pending_checkpoints(after, last),
         )

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from assessment.adapters.contract_mapping import is_published, to_envelope
+from assessment.adapters.event_tags import check_tag
 from shared.audit import ChainLink, Checkpoint, CheckpointSigner, link
 from shared.envelope import Envelope
 from shared.sql import Database, Tx
@@ -35,6 +38,17 @@ SCHEMA = [
 ]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A store row the sealer will not seal: it was not written by the application."""
+
+    position: int
+    aggregate_id: str
+    aggregate_version: int
+    topic: str
+    reason: str  # untagged | wrong_tag
+
+
 class Sealer:
     def __init__(
         self,
@@ -46,17 +60,47 @@ class Sealer:
         every_events: int = 1000,
         every_seconds: float = 60.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tag_key: bytes | None = None,
+        create_schema: bool = True,
+        public_key: Ed25519PublicKey | None = None,
     ) -> None:
         self.app = app
         self.db = db
         self.signer = signer
+        # what the API serves at /v1/audit/public-key: the signer's, or a public key file
+        # (the API of the compose layout never holds the private key)
+        self.public_key = signer.public_key if signer is not None else public_key
         self.service = service
         self.every_events = every_events
         self.every_seconds = every_seconds
         self.clock = clock
-        with db.transaction() as tx:
-            for statement in SCHEMA:
-                tx.execute(statement)
+        self.tag_key = tag_key
+        self.refused: Refusal | None = None
+        if tag_key is None:
+            log.warning(
+                "sealer: no event tag key (ASSESSMENT_EVENT_KEY_FILE): rows written by SQL "
+                "cannot be told from the application's"
+            )
+        if create_schema:
+            with db.transaction() as tx:
+                for statement in SCHEMA:
+                    tx.execute(statement)
+
+    def _refuse(self, note: Any, reason: str) -> None:
+        refusal = Refusal(
+            int(note.id), str(note.originator_id), int(note.originator_version), note.topic, reason
+        )
+        if refusal != self.refused:
+            log.error(
+                "sealer: REFUSED store row at position %s (aggregate %s version %s, topic %s): "
+                "%s — not sealed, not published; sealing stops here until an operator acts",
+                refusal.position,
+                refusal.aggregate_id,
+                refusal.aggregate_version,
+                refusal.topic,
+                reason,
+            )
+        self.refused = refusal
 
     # ------------------------------------------------------------------ state
     def _state(self, tx: Tx) -> tuple[int, int, str | None, int]:
@@ -97,7 +141,22 @@ class Sealer:
             start=position, limit=limit, inclusive_of_start=False
         )
         rows = []
+        accepted = 0
+        refusing = False
         for note in notes:
+            if self.tag_key is not None:
+                problem = check_tag(
+                    self.tag_key,
+                    note.originator_id,
+                    note.originator_version,
+                    note.topic,
+                    note.state,
+                )
+                if problem is not None:
+                    self._refuse(note, problem)
+                    refusing = True
+                    break
+            accepted += 1
             if not is_published(note.topic):
                 continue
             env = to_envelope(self.app.mapper, note)
@@ -113,6 +172,7 @@ class Sealer:
                     "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (position) DO NOTHING",
                     rows,
                 )
+            notes = notes[:accepted]
             if notes:
                 tx.execute(
                     """INSERT INTO audit_seal_state (service, position, head_position, head_hash,
@@ -122,6 +182,8 @@ class Sealer:
                     (self.service, int(notes[-1].id), head_position, prev, count),
                 )
             self._maybe_checkpoint(tx, head_position, prev, count, force=False)
+        if not refusing:
+            self.refused = None
         return len(notes)
 
     def _maybe_checkpoint(
@@ -190,7 +252,12 @@ class Sealer:
                 "SELECT position, count, head_hash, signed_at, key_id, signature "
                 "FROM audit_checkpoints WHERE service = %s AND position > %s "
                 "AND position <= %s ORDER BY position LIMIT %s",
-                (self.service, after, up_to if up_to is not None else 2**62, limit),
+                (
+                    self.service,
+                    min(max(after, -1), 2**62),  # bounded: never an integer overflow
+                    min(up_to, 2**62) if up_to is not None else 2**62,
+                    min(max(limit, 0), 10**9),
+                ),
             )
         return [
             Checkpoint(self.service, int(r[0]), int(r[1]), r[2], r[3], r[4], r[5]) for r in rows

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
+from typing import Any
 
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.bootstrap import build_application, build_sealer
@@ -15,10 +17,45 @@ from shared.settings import AssessmentSettings
 log = logging.getLogger("congvu.relay")
 
 
+async def _open_store(settings: AssessmentSettings, stop: asyncio.Event | None) -> Any:
+    """The application and its sealer; while PostgreSQL is down at start, wait and retry
+    (one log line), never exit."""
+    backoff, logged = 0.5, False
+    while True:
+        try:
+            app = build_application(settings)
+            try:
+                return app, build_sealer(app, settings)
+            except BaseException:
+                app.close()
+                raise
+        except Exception as exc:
+            if stop is None:
+                raise
+            if not logged:
+                log.error(
+                    "relay: event store unavailable at start (%s); retrying with backoff",
+                    str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
+                )
+                logged = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=backoff)
+            if stop.is_set():
+                return None
+            backoff = min(backoff * 2, 10.0)
+
+
 async def _main(once: bool) -> None:
     settings = AssessmentSettings()
-    app = build_application(settings)
-    sealer = build_sealer(app, settings)
+    stop = asyncio.Event()
+    if not once:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+    opened = await _open_store(settings, None if once else stop)
+    if opened is None:
+        return
+    app, sealer = opened
     if sealer.signer is None:
         log.warning("ASSESSMENT_AUDIT_KEY_FILE not set: chain kept, checkpoints not signed")
     target = KafkaTarget(
@@ -43,10 +80,7 @@ async def _main(once: bool) -> None:
                 await target.stop()
             log.info("relay drained up to position %s", relay.position)
             return
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+        log.info("relay started (events topic %s)", settings.events_topic)
         await relay.run(stop)
     finally:
         sealer.db.close()

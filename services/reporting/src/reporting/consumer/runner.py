@@ -9,12 +9,14 @@ to the stored offsets. The projections' version guards make any re-delivery harm
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import KafkaError
 
 from reporting.adapters.db import Database, Tx
 from reporting.consumer import positions
@@ -212,12 +214,50 @@ class KafkaBoardConsumer:
         return True
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self.start()
+        """Consume until ``stop``. Kafka or PostgreSQL down, at start or at any time: log one
+        line, back off, start afresh (the new assignment seeks to the offsets stored with the
+        rows, so nothing half-applied is skipped) and log one line when it is back."""
+        started = False
+        backoff = 0.5
+        down: str | None = None
         try:
             while not stop.is_set():
-                await self.poll_once()
+                try:
+                    if not started:
+                        await self.start()
+                        started = True
+                    await self.poll_once()
+                    backoff = 0.5
+                    if down is not None:
+                        log.warning("consumer: %s reachable again; consuming resumed", down)
+                        down = None
+                except Exception as exc:
+                    what = "Kafka" if isinstance(exc, KafkaError) else "the read-model database"
+                    if down != what:
+                        log.error(
+                            "consumer: %s unavailable (%s: %s); retrying with backoff",
+                            what,
+                            type(exc).__name__,
+                            str(exc).splitlines()[0][:200] if str(exc) else "",
+                        )
+                    down = what
+                    if started:
+                        await self._stop_quietly()
+                        started = False
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=backoff)
+                    backoff = min(backoff * 2, 5.0)
         finally:
+            if started:
+                await self.stop()
+
+    async def _stop_quietly(self) -> None:
+        try:
             await self.stop()
+        except Exception:
+            log.debug("consumer: stopping after a failure failed", exc_info=True)
+            self.consumer = None
+            self.dlq = None
 
     async def run_until_caught_up(self, timeout: float = 120.0) -> None:
         loop = asyncio.get_running_loop()

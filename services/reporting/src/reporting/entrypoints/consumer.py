@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
@@ -23,9 +25,36 @@ from shared.settings import ReportingSettings
 log = logging.getLogger("congvu.reporting")
 
 
+async def _open_database(settings: ReportingSettings, stop: asyncio.Event) -> Any:
+    """The read-model database; while PostgreSQL is down at start, wait and retry."""
+    backoff, logged = 0.5, False
+    while not stop.is_set():
+        try:
+            return build_database(settings)
+        except Exception as exc:
+            if not logged:
+                log.error(
+                    "consumer: read-model database unavailable at start (%s); retrying",
+                    str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
+                )
+                logged = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=backoff)
+            backoff = min(backoff * 2, 5.0)
+    return None
+
+
 async def _main(rebuild: bool, until_caught_up: bool) -> None:
     settings = ReportingSettings()
-    db = build_database(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    db = build_database(settings) if rebuild or until_caught_up else None
+    if db is None:
+        db = await _open_database(settings, stop)
+        if db is None:
+            return
     if rebuild:
         with Progress(console=Console(stderr=True)) as progress:
             task = progress.add_task("Đang xây lại read model", total=None)
@@ -41,10 +70,6 @@ async def _main(rebuild: bool, until_caught_up: bool) -> None:
             db.close()
             return
     consumer = build_consumer(settings, db)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     try:
         if until_caught_up:
             await consumer.start()
@@ -54,6 +79,11 @@ async def _main(rebuild: bool, until_caught_up: bool) -> None:
                 await consumer.stop()
             log.info("caught up: %d applied, %d duplicates", consumer.applied, consumer.duplicates)
         else:
+            log.info(
+                "consumer started (topic %s, group %s)",
+                settings.events_topic,
+                settings.consumer_group,
+            )
             await consumer.run(stop)
     finally:
         db.close()

@@ -29,7 +29,7 @@ from assessment.application.kernel.errors import ConcurrencyConflict, Idempotenc
 from assessment.application.kernel.idempotency import IdempotencyRecord, idempotency_id_for
 from assessment.application.kernel.permissions import Forbidden, Scope, check, role_scope
 from assessment.domain.kernel.base import TenantAggregate
-from assessment.domain.kernel.errors import NotFound, ValidationFailed
+from assessment.domain.kernel.errors import DomainError, NotFound, ValidationFailed
 
 T = TypeVar("T", bound=TenantAggregate)
 Clock = Callable[[], datetime]
@@ -186,7 +186,16 @@ class ContextApplication(Application[UUID]):
                 return earlier
         for attempt in (1, 2):
             now = self.clock()
-            aggregates, response = action(now)
+            try:
+                aggregates, response = action(now)
+            except DomainError:
+                # a concurrent first attempt with this key committed while we were checking
+                # (e.g. "already exists"): its answer is ours, not a 409
+                if key:
+                    earlier = self._idempotent_answer(ctx)
+                    if earlier is not None:
+                        return earlier
+                raise
             to_save: list[Aggregate] = list(aggregates)
             if key:
                 to_save.append(

@@ -44,9 +44,17 @@ def include_assessment(app: FastAPI) -> None:
             app.include_router(router)
     app.include_router(audit_router)
 
-    @app.get("/v1/health", tags=["ops"], summary="Tình trạng dịch vụ / Health")
-    def health() -> dict[str, Any]:
+    @app.get("/v1/health/live", tags=["ops"], summary="Tiến trình còn chạy / Liveness")
+    def live() -> dict[str, Any]:
+        return {"status": "ok"}
+
+    @app.get("/v1/health", tags=["ops"], summary="Sẵn sàng phục vụ / Readiness")
+    @app.get("/v1/health/ready", tags=["ops"], summary="Sẵn sàng phục vụ / Readiness")
+    def ready() -> dict[str, Any]:
         store: AssessmentApplication = app.state.assessment
+        circuit = getattr(store, "store_circuit", None)
+        if circuit is not None and circuit.down:
+            circuit.check()  # fast 503 while the store is known down (cool-down)
         return {"status": "ok", "last_position": store.recorder.max_notification_id() or 0}
 
 
@@ -60,9 +68,13 @@ def create_app(
         owned = application is None
         if owned:
             from assessment.bootstrap import build_application, build_sealer, start_group_commit
+            from shared.logging import configure_logging
+            from shared.settings import AssessmentSettings
 
-            app.state.assessment = build_application()
-            app.state.sealer = build_sealer(app.state.assessment)
+            settings = AssessmentSettings()
+            configure_logging(settings.log_level, settings.log_json)
+            app.state.assessment = build_application(settings)
+            app.state.sealer = build_sealer(app.state.assessment, settings)
             app.state.committer = start_group_commit(app.state.assessment)
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())

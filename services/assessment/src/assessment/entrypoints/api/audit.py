@@ -11,9 +11,8 @@ from fastapi.responses import StreamingResponse
 
 from assessment.adapters.sealer import Sealer
 from assessment.entrypoints.api.deps import AppDep, CtxDep
-from shared.audit import public_key_pem
+from shared.audit import key_id, public_key_pem
 from shared.http import PROBLEM_RESPONSES
-from shared.identity import CallerDep
 from shared.problems import AppError
 
 router = APIRouter(prefix="/v1/audit", responses=PROBLEM_RESPONSES, tags=["audit"])
@@ -48,7 +47,7 @@ def as_of(
     aggregate_id: UUID,
     app: AppDep,
     ctx: CtxDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
     at: Annotated[datetime | None, Query(description="ISO 8601, có múi giờ")] = None,
 ) -> dict[str, Any]:
     if version is not None and at is not None:
@@ -90,23 +89,32 @@ def export_cycle(cycle_id: UUID, request: Request, app: AppDep, ctx: CtxDep) -> 
     )
 
 
-@router.get("/checkpoints", summary="Điểm kiểm tra đã ký / Signed checkpoints")
+@router.get(
+    "/checkpoints",
+    summary="Điểm kiểm tra đã ký / Signed checkpoints",
+    description=(
+        "Quyền `read_audit`. Trả các điểm kiểm tra đã ký (cần để kiểm một tệp xuất), không trả "
+        "đầu chuỗi hiện thời: số sự kiện của mọi tỉnh chỉ lộ ở mức thô, theo từng điểm kiểm tra "
+        "/ `read_audit` only; signed checkpoints, never the live chain head."
+    ),
+)
 def checkpoints(
     request: Request,
-    caller: CallerDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    app: AppDep,
+    ctx: CtxDep,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
+    app.authorize(ctx, "read_audit")
     sealer = _sealer(request)
-    items = [cp.to_dict() for cp in sealer.checkpoints(after, None, limit)]
-    _, head_position, head_hash, count = sealer.head()
-    return {"items": items, "head": {"position": head_position, "hash": head_hash, "count": count}}
+    return {"items": [cp.to_dict() for cp in sealer.checkpoints(after, None, limit)]}
 
 
 @router.get("/public-key", summary="Khóa công khai kiểm tra chữ ký / Checkpoint public key")
-def public_key(request: Request, caller: CallerDep) -> dict[str, Any]:
+def public_key(request: Request, app: AppDep, ctx: CtxDep) -> dict[str, Any]:
+    app.authorize(ctx, "read_audit")
     sealer = _sealer(request)
-    if sealer.signer is None:
+    if sealer.public_key is None:
         raise AppError(
             code="audit.no_key",
             title="Chưa cấu hình khóa ký",
@@ -115,6 +123,6 @@ def public_key(request: Request, caller: CallerDep) -> dict[str, Any]:
             headers={"Retry-After": "60"},
         )
     return {
-        "key_id": sealer.signer.key_id,
-        "public_key_pem": public_key_pem(sealer.signer.public_key),
+        "key_id": key_id(sealer.public_key),
+        "public_key_pem": public_key_pem(sealer.public_key),
     }

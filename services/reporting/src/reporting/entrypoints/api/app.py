@@ -139,8 +139,12 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
         owned = db is None
         if owned:
             from reporting.bootstrap import build_database
+            from shared.logging import configure_logging
+            from shared.settings import ReportingSettings
 
-            app.state.reporting_db = build_database()
+            settings = ReportingSettings()
+            configure_logging(settings.log_level, settings.log_json)
+            app.state.reporting_db = build_database(settings)
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
         try:
@@ -158,8 +162,15 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
     add_problem_schema(app)
     include_reporting(app)
 
-    @app.get("/v1/reports/health", tags=["ops"])
-    def health() -> dict[str, str]:
+    @app.get("/v1/reports/health/live", tags=["ops"], summary="Tiến trình còn chạy / Liveness")
+    def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/v1/reports/health", tags=["ops"], summary="Sẵn sàng phục vụ / Readiness")
+    @app.get("/v1/reports/health/ready", tags=["ops"], summary="Sẵn sàng phục vụ / Readiness")
+    def ready(request: Request) -> dict[str, str]:
+        with _db(request).transaction() as tx:  # a database outage: 503 + Retry-After
+            tx.fetchone("SELECT 1")
         return {"status": "ok"}
 
     install_api_docs(app)  # /docs and /redoc from local files, bearer security in OpenAPI
