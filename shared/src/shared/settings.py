@@ -80,6 +80,10 @@ class ReportingSettings(ServiceSettings):
     dlq_topic: str = "reporting.dlq.v1"
     consumer_group: str = "reporting-board"
     consumer_batch_size: int = 500
+    ballot_events_topic: str = "ballot.events.v1"
+    ballot_consumer_group: str = "reporting-ballots"
+    report_rules: dict[str, dict[str, int]] = {}
+    """Per tenant thresholds of the caucus report (``reporting.reports.rules``), JSON."""
 
 
 class EmbeddedSettings(BaseSettings):

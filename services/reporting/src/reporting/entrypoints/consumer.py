@@ -15,7 +15,7 @@ import signal
 from rich.console import Console
 from rich.progress import Progress
 
-from reporting.bootstrap import build_consumer, build_database
+from reporting.bootstrap import build_ballot_consumer, build_consumer, build_database
 from reporting.consumer.rebuild import rebuild_from_kafka
 from shared.logging import configure_logging
 from shared.settings import ReportingSettings
@@ -54,7 +54,8 @@ async def _main(rebuild: bool, until_caught_up: bool) -> None:
                 await consumer.stop()
             log.info("caught up: %d applied, %d duplicates", consumer.applied, consumer.duplicates)
         else:
-            await consumer.run(stop)
+            ballots = build_ballot_consumer(settings, db)
+            await asyncio.gather(consumer.run(stop), ballots.run(stop))
     finally:
         db.close()
 

@@ -79,7 +79,9 @@ def caucus_pdf(report: dict[str, Any], *, chart_png: bytes | None = None) -> byt
     data["missing"] = [
         {
             **u,
-            "text": "; ".join(f"{s['label']} (hạn {fmt.vn_date(s['deadline'])})" for s in u["steps"]),
+            "text": "; ".join(
+                f"{s['label']} (hạn {fmt.vn_date(s['deadline'])})" for s in u["steps"]
+            ),
         }
         for u in report["missing"]
     ]

@@ -129,7 +129,9 @@ def unit_entry(
         )
     levels = board["levels"]
     final, final_source = final_level(levels, board["recognised_level"])
-    self_level = levels.get("self_assessment") if isinstance(levels.get("self_assessment"), str) else None
+    self_level = (
+        levels.get("self_assessment") if isinstance(levels.get("self_assessment"), str) else None
+    )
     gap = (
         labels.RANK[self_level] - labels.RANK[final]
         if self_level in labels.RANK and final in labels.RANK
@@ -172,7 +174,12 @@ def unit_entry(
             if h["event"] == "StepReopened"
         ],
         "adjustments": [
-            {"to_level": h.get("to_level"), "reason": h.get("reason"), "at": h["at"], "ref": _ref(h)}
+            {
+                "to_level": h.get("to_level"),
+                "reason": h.get("reason"),
+                "at": h["at"],
+                "ref": _ref(h),
+            }
             for h in history
             if h["event"] == "LevelAdjusted"
         ],

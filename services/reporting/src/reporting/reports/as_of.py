@@ -43,7 +43,9 @@ def replay_then(
         db.close()
 
 
-def mark_replayed(report: dict[str, Any] | None, events: int | None = None) -> dict[str, Any] | None:
+def mark_replayed(
+    report: dict[str, Any] | None, events: int | None = None
+) -> dict[str, Any] | None:
     if report is not None:
         report["replayed_from_history"] = True
     return report

@@ -22,6 +22,7 @@ from shared.problems import AppError
 from shared.web.docs import install_api_docs
 from shared.web.pages import WebSettings
 from shared.web.signin import build_portal, install_portal
+from shared.settings import ReportingSettings
 
 router = APIRouter(prefix="/v1/reports", responses=PROBLEM_RESPONSES, tags=["reports"])
 
@@ -125,8 +126,12 @@ def _require_official(caller: Caller) -> None:
 
 
 def include_reporting(app: FastAPI) -> None:
+    from reporting.entrypoints.api import feeds, reports
+
     app.include_router(router)
     app.include_router(cchc_router)
+    app.include_router(reports.router)
+    app.include_router(feeds.router)
 
 
 def create_app(db: Database | None = None, verifier: TokenVerifier | None = None) -> FastAPI:
@@ -139,6 +144,7 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
             from reporting.bootstrap import build_database
 
             app.state.reporting_db = build_database()
+            app.state.report_rules = ReportingSettings().report_rules
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
         try:
