@@ -13,11 +13,11 @@ from typing import Any
 from fastapi import FastAPI
 
 from assessment.adapters.evidence_store import DiskEvidenceStore
+from assessment.adapters.history import iter_envelopes
 from assessment.adapters.relay import ApplicationSource, BusTarget, Relay
 from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
 from assessment.bootstrap import build_application, build_sealer
-from assessment.adapters.history import iter_envelopes
 from assessment.entrypoints.api.app import include_assessment, install_assessment_errors
 from assessment.entrypoints.web import include_assessment_pages
 from ballot.bootstrap import build_ballot
