@@ -6,8 +6,10 @@ Libertinus Serif covers Vietnamese; system fonts are ignored so that every machi
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from reporting.render import fmt
@@ -18,19 +20,28 @@ def _template(name: str) -> bytes:
 
 
 def render(template: str, data: dict[str, Any], *, images: dict[str, bytes] | None = None) -> bytes:
+    """Compile ``template`` with ``data``; ``images`` (name → bytes, e.g. a chart's PNG) sit
+    beside the template in a private temporary directory, the document's root."""
     import typst  # heavy: only when a PDF is asked for
 
     moment = datetime.fromisoformat(data["as_of"])
-    files: dict[str, bytes] = {"main.typ": _template(template), **(images or {})}
-    pdf = typst.compile(
-        files,  # type: ignore[arg-type]
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False, default=str)},
-        timestamp=moment,
-        ignore_system_fonts=True,
-    )
+    inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}
+    with tempfile.TemporaryDirectory(prefix="congvu-pdf-") as tmp:
+        root = Path(tmp)
+        main = root / "main.typ"
+        main.write_bytes(_template(template))
+        for name, content in (images or {}).items():
+            (root / Path(name).name).write_bytes(content)
+        pdf = typst.compile(
+            main, root=root, sys_inputs=inputs, timestamp=moment, ignore_system_fonts=True
+        )
     if not isinstance(pdf, bytes):  # pragma: no cover - one PDF is bytes
         raise TypeError("typst did not return a PDF")
     return pdf
+
+
+def _or_dash(value: object) -> str:
+    return "—" if value is None else str(value)
 
 
 def _with_display(report: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +72,9 @@ def unit_pdf(report: dict[str, Any]) -> bytes:
                 f"{lv['label']}: {lv['count']} ({lv['percent'] or '—'}%)" for lv in b["levels"]
             ),
             "refs": ", ".join(fmt.short_ref(r) for r in b["refs"]),
+            "person_text": b["person"] or "—",
+            "counts_text": f"{_or_dash(b['valid'])} / {_or_dash(b['summoned'])}",
+            "quorum_text": {True: "Có", False: "Không"}.get(b["quorum_met"], "—"),
         }
         for b in report["ballots"]
     ]

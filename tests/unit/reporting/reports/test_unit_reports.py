@@ -1,0 +1,136 @@
+"""Each unit's and each head's report of the demo province renders as a page, a PDF (looked at
+as PNG through pdftoppm, its Vietnamese text extracted with pypdf and NFC-correct) and an
+XLSX that openpyxl reads back with the same figures; as of a past moment from the history."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pypdf
+import pytest
+
+from assessment.adapters.history import iter_envelopes
+from assessment.domain.registry.unit import unit_id_for
+from embedded.app import Embedded
+from embedded.demo import TENANT, UNITS
+from reporting.render import html, pdf, xlsx
+from reporting.reports.accountability import unit_report
+from reporting.reports.as_of import replay_then
+from unit.reporting.reports.conftest import HEAD, ballot_envelopes
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+ENROLLED = [(code, name) for code, name, *_ in UNITS if code != "UBND-TINH"]
+
+
+def report_for(demo: Embedded, cycle_id: str, code: str, person: str | None = None) -> Any:
+    with demo.db.transaction() as tx:
+        return unit_report(
+            tx, TENANT, cycle_id, str(unit_id_for(TENANT, code)), now=NOW, person_id=person
+        )
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    return "\n".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+
+
+def as_png(data: bytes, tmp_path: Path) -> list[Path]:
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm missing: deploy/local/packages.sh installs poppler-utils")
+    path = tmp_path / "look.pdf"
+    path.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(path), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pages)
+    return pages
+
+
+@pytest.mark.parametrize(("code", "name"), ENROLLED)
+def test_each_units_report_as_page_pdf_and_xlsx(
+    demo: Embedded, cycle_id: str, code: str, name: str, tmp_path: Path
+) -> None:
+    report = report_for(demo, cycle_id, code)
+    assert report is not None and report["unit"]["unit_name"] == name
+    page = html.unit_page(report, {})
+    assert f"{name}, năm 2013" in page and 'lang="vi"' in page
+    for step in report["unit"]["steps"]:
+        for src in step["sources"]:  # every figure names its event
+            assert src["ref"]["event_id"] in page
+    data = pdf.unit_pdf(report)
+    as_png(data, tmp_path)
+    text = pdf_text(data, tmp_path)
+    assert unicodedata.is_normalized("NFC", text)
+    assert unicodedata.normalize("NFC", name) in text
+    assert "Kết quả đánh giá tập thể" in text and "Số liệu tính đến" in text
+    book = tmp_path / "r.xlsx"
+    book.write_bytes(xlsx.unit_xlsx(report))
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Các bước"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    expected = [
+        (s["label"], s["late_by_days"], src["ref"]["event_id"] if src else None)
+        for s in report["unit"]["steps"]
+        for src in (s["sources"] or [None])
+    ]
+    assert [(r[0], r[4], r[7]) for r in rows] == expected
+    for r, s in zip(
+        rows, (s for s in report["unit"]["steps"] for _ in (s["sources"] or [0])), strict=True
+    ):
+        if s["deadline"]:
+            assert isinstance(r[2], datetime) and r[2].date().isoformat() == s["deadline"]
+    summary = dict(wb["Tổng quan"].iter_rows(values_only=True))
+    assert summary["Mức cuối cùng"] == report["unit"]["final_level_label"]
+
+
+def test_the_heads_report_puts_the_ballot_beside_the_units_rating(
+    demo: Embedded, cycle_id: str, tmp_path: Path
+) -> None:
+    report = report_for(demo, cycle_id, "SYT", person=HEAD["id"])
+    assert report is not None and report["kind"] == "head"
+    assert report["head"]["name"] == HEAD["name"]
+    (ballot,) = report["ballots"]
+    assert ballot["quorum_met"] is True and ballot["valid"] == 27
+    assert [lv["count"] for lv in ballot["levels"]] == [18, 7, 2]
+    assert report["unit"]["final_level_label"] == "Hoàn thành tốt nhiệm vụ"
+    text = pdf_text(pdf.unit_pdf(report), tmp_path)
+    assert unicodedata.normalize("NFC", HEAD["name"]) in text and "Tín nhiệm cao: 18" in text
+    wb = tmp_path / "h.xlsx"
+    wb.write_bytes(xlsx.unit_xlsx(report))
+    (row,) = list(openpyxl.load_workbook(wb)["Lấy phiếu"].iter_rows(min_row=2, values_only=True))
+    assert row[1] == HEAD["name"] and row[3:6] == (30, 27, "có")
+    assert report_for(demo, cycle_id, "SYT", person="nobody") is None
+    assert report_for(demo, cycle_id, "SNV", person=HEAD["id"]) is None  # not SNV's head
+
+
+def test_same_data_same_moment_same_pdf_bytes(demo: Embedded, cycle_id: str) -> None:
+    report = report_for(demo, cycle_id, "SNV")
+    assert pdf.unit_pdf(report) == pdf.unit_pdf(report_for(demo, cycle_id, "SNV"))
+
+
+def test_a_report_as_of_a_past_moment_is_replayed_and_says_so(
+    demo: Embedded, cycle_id: str, tmp_path: Path
+) -> None:
+    moment = datetime.fromisoformat("2013-12-31T23:59:59+07:00")
+    history = [*iter_envelopes(demo.assessment), *ballot_envelopes()]
+    unit = str(unit_id_for(TENANT, "SNV"))
+    report = replay_then(
+        history, TENANT, moment, lambda tx: unit_report(tx, TENANT, cycle_id, unit, now=moment)
+    )
+    assert report is not None
+    report["replayed_from_history"] = True
+    steps = {s["step"]: s for s in report["unit"]["steps"]}
+    assert steps["consolidation"]["status"] == "on_time"
+    assert steps["recognition"]["status"] == "missing"  # recognised on 09/01/2014, after
+    assert report["unit"]["final_level"] == "hoan_thanh_tot"  # Home Affairs' level then
+    assert report_for(demo, cycle_id, "SNV")["unit"]["final_level"] == "hoan_thanh_xuat_sac"
+    text = pdf_text(pdf.unit_pdf(report), tmp_path)
+    assert "Báo cáo tại thời điểm quá khứ" in text and "31/12/2013" in text
+    assert "Báo cáo tại thời điểm quá khứ" in html.unit_page(report, {})
