@@ -81,11 +81,10 @@ def test_each_units_report_as_page_pdf_and_xlsx(
         for src in (s["sources"] or [None])
     ]
     assert [(r[0], r[4], r[7]) for r in rows] == expected
-    for r, s in zip(
-        rows, (s for s in report["unit"]["steps"] for _ in (s["sources"] or [0])), strict=True
-    ):
-        if s["deadline"]:
-            assert isinstance(r[2], datetime) and r[2].date().isoformat() == s["deadline"]
+    per_row = [s for s in report["unit"]["steps"] for _ in (s["sources"] or [0])]
+    for r, step in zip(rows, per_row, strict=True):
+        if step["deadline"]:
+            assert isinstance(r[2], datetime) and r[2].date().isoformat() == step["deadline"]
     summary = dict(wb["Tổng quan"].iter_rows(values_only=True))
     assert summary["Mức cuối cùng"] == report["unit"]["final_level_label"]
 
