@@ -24,7 +24,7 @@ def render(template: str, data: dict[str, Any], *, images: dict[str, bytes] | No
     beside the template in a private temporary directory, the document's root."""
     import typst  # heavy: only when a PDF is asked for
 
-    moment = datetime.fromisoformat(data["as_of"])
+    moment = datetime.fromisoformat(data["as_of"]).replace(microsecond=0)
     inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}
     with tempfile.TemporaryDirectory(prefix="congvu-pdf-") as tmp:
         root = Path(tmp)

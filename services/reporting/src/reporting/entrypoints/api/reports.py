@@ -45,7 +45,7 @@ def _forbidden(detail: str) -> AppError:
 
 def _moment(as_of: datetime | None) -> tuple[datetime, bool]:
     if as_of is None:
-        return datetime.now(UTC), False
+        return datetime.now(UTC).replace(microsecond=0), False
     if as_of.tzinfo is None:
         raise AppError(
             code="report.as_of_invalid",
