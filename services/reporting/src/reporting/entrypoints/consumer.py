@@ -35,6 +35,7 @@ async def _main(rebuild: bool, until_caught_up: bool) -> None:
                 settings.events_topic,
                 settings.consumer_group,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
+                also=[(settings.ballot_events_topic, settings.ballot_consumer_group)],
             )
         log.info("read model rebuilt from %d events and swapped in", applied)
         if until_caught_up:
