@@ -105,6 +105,16 @@ def caucus_pdf(report: dict[str, Any], *, chart_png: bytes | None = None) -> byt
     ]
     data["reopenings"] = [{**r, "at_text": fmt.vn_date(r["at"])} for r in report["reopenings"]]
     data["has_chart"] = chart_png is not None
+    data["annex"] = [
+        {
+            "unit_name": u["unit_name"],
+            "self_level_label": u["self_level_label"],
+            "final_level_label": u["final_level_label"],
+            "late": len(u["late_steps"]),
+            "missing": len(u["missing_steps"]),
+        }
+        for u in report["units"]
+    ]
     data.pop("units", None)
     images = {"levels.png": chart_png} if chart_png is not None else None
     return render("caucus_dispatch.typ", data, images=images)

@@ -154,7 +154,7 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
         ([y["year"], y["unit_name_then"], y["final_level_label"]] for y in report["earlier_years"]),
     )
     wb.close()
-    return out.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return out.getvalue()  # type: ignore[attr-defined]
 
 
 CAUCUS_COLUMNS = [
@@ -187,4 +187,4 @@ def caucus_xlsx(report: dict[str, Any]) -> bytes:
     wb, out = workbook()
     write_table(wb, f"Đơn vị {report['cycle']['year']}", CAUCUS_COLUMNS, caucus_rows(report))
     wb.close()
-    return out.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return out.getvalue()  # type: ignore[attr-defined]
