@@ -160,6 +160,11 @@ def test_dashboard_page_and_figures(client: TestClient, tmp_path: Path) -> None:
     by_step = {p["step"]: p["counts"] for p in body["progress"]}
     assert by_step["self_assessment"]["on_time"] + by_step["self_assessment"]["late"] == 6
     assert by_step["self_assessment"]["overdue"] == 1  # Sở Giáo dục và Đào tạo
+    blocks = {b["group"]: b["counts"] for b in body["levels_by_block"]}
+    assert blocks["department"]["Hoàn thành xuất sắc nhiệm vụ"] == 1  # Sở Nội vụ
+    assert sum(blocks["lower_peoples_committee"].values()) == 2
+    (year,) = body["levels_by_year"]
+    assert year["group"] == "2013" and year["counts"]["Hoàn thành tốt nhiệm vụ"] == 1
     page = client.get(
         f"/v1/reports/cycles/{CYCLE}/dashboard", params={"format": "html"}, headers=headers()
     )

@@ -53,5 +53,35 @@ def dashboard(tx: Tx, tenant: str, cycle_id: str, *, now: datetime) -> dict[str,
         "ahead": ahead,
         "overdue": overdue,
         "levels": _distribution(entries),
+        "levels_by_block": _by(entries, "unit_kind"),
+        "levels_by_year": _by_year(tx, tenant),
         "ballots": ballots,
     }
+
+
+def _by(entries: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Level counts per unit kind (block): one row per kind, one count per level."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for e in entries:
+        groups.setdefault(str(e[key] or "—"), []).append(e)
+    return [
+        {"group": name, "counts": {r["label"]: r["count"] for r in _distribution(rows)}}
+        for name, rows in sorted(groups.items())
+    ]
+
+
+def _by_year(tx: Tx, tenant: str) -> list[dict[str, Any]]:
+    """Recognised levels per year of every cycle of the tenant."""
+    rows = tx.fetchall(
+        "SELECT c.year, b.recognised_level, COUNT(*) FROM rm_board b "
+        "JOIN rm_cycle c ON c.cycle_id = b.cycle_id WHERE b.tenant = %s "
+        "GROUP BY c.year, b.recognised_level ORDER BY c.year",
+        (tenant,),
+    )
+    years: dict[int, dict[str, int]] = {}
+    for year, level, count in rows:
+        counts = years.setdefault(int(year), {v: 0 for v in labels.LEVELS.values()})
+        counts[labels.LEVELS.get(level or "", "Chưa công nhận")] = counts.get(
+            labels.LEVELS.get(level or "", "Chưa công nhận"), 0
+        ) + int(count)
+    return [{"group": str(y), "counts": c} for y, c in years.items()]
