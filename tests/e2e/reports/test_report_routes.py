@@ -127,6 +127,31 @@ def test_unit_heads_see_their_own_unit_only(client: TestClient) -> None:
     assert foreign.status_code == 404
 
 
+def test_reads_of_a_heads_report_are_recorded_and_staff_do_not_see_ballots(
+    client: TestClient,
+) -> None:
+    from reporting.adapters.read_log import reads
+    from reporting.read_models import registry
+    from unit.reporting.reports.conftest import HEAD, ballot_envelopes
+
+    with client.app.state.reporting_db.transaction() as tx:  # type: ignore[attr-defined]
+        registry.apply_all(tx, ballot_envelopes())  # a ballot on the head of Sở Y tế
+    url = f"/v1/reports/cycles/{CYCLE}/units/{uid('SYT')}/accountability"
+    before = len(reads(client.app.state.reporting_db, TENANT))  # type: ignore[attr-defined]
+    seen = client.get(url, headers=headers(role="chairman", subject="chu-tich")).json()
+    assert seen["head"]["name"] == HEAD["name"] and len(seen["ballots"]) == 1
+    after = reads(client.app.state.reporting_db, TENANT)  # type: ignore[attr-defined]
+    assert len(after) == before + 1
+    assert (after[-1]["subject"], after[-1]["role"], after[-1]["target"]) == (
+        "chu-tich",
+        "chairman",
+        uid("SYT"),
+    )
+    staff = client.get(url, headers=headers(role="unit_officer", unit="SYT")).json()
+    assert staff["ballots"] == [] and staff["head"] is None
+    assert len(reads(client.app.state.reporting_db, TENANT)) == before + 1  # type: ignore[attr-defined]
+
+
 def test_as_of_a_past_moment_over_http(client: TestClient) -> None:
     url = f"/v1/reports/cycles/{CYCLE}/units/{uid('SNV')}/accountability"
     past = client.get(

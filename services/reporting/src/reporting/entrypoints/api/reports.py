@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from reporting.adapters.db import Database, Tx
+from reporting.adapters.read_log import record_read
 from reporting.render import charts, csv_export, html, pdf, xlsx
 from reporting.reports.accountability import unit_report
 from reporting.reports.as_of import replay_then
@@ -116,6 +117,18 @@ def accountability(
     )
     if report is None:
         raise not_found("báo cáo của đơn vị", str(unit_id))
+    if caller.role == "unit_officer":
+        # the ballots on the head are the head's personal data: not for the unit's staff
+        report["ballots"], report["head"] = [], None
+    else:
+        record_read(
+            request.app.state.reporting_db,
+            caller,
+            report["kind"],
+            str(unit_id),
+            (report["head"] or {}).get("id"),
+            report["as_of"],
+        )
     stem = f"bao-cao-{report['unit']['unit_code']}-{report['cycle']['year']}"
     if format == "html":
         links = {"PDF": "?format=pdf", "XLSX": "?format=xlsx"}
