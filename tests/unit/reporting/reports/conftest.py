@@ -20,14 +20,18 @@ ELECTION = "0b9d7f8e-0000-4000-8000-000000000001"
 HEAD = {"id": "p1", "name": "Nguyễn Thị Hồng Ngọc", "position": "Giám đốc Sở Y tế"}
 
 
-def ballot_envelopes(tenant: str = TENANT) -> list[Envelope]:
+def ballot_envelopes(tenant: str = TENANT, *, returned: int = 27) -> list[Envelope]:
+    """A confidence vote on the head of Sở Y tế; ``returned`` below 20 of 30 misses quorum."""
+    met = returned * 3 >= 2 * 30
+    election = ELECTION if met else ELECTION.replace("0001", "0002")
+
     def env(seq: int, kind: str, payload: dict[str, Any], at: str) -> Envelope:
         return Envelope(
-            event_id=event_id_for(ELECTION, seq),
+            event_id=event_id_for(election, seq),
             type=f"ballot.{kind}",
             tenant=tenant,
             aggregate_type="ballot.Election",
-            aggregate_id=ELECTION,
+            aggregate_id=election,
             aggregate_version=seq,
             global_position=seq,
             occurred_at=at,
@@ -38,36 +42,39 @@ def ballot_envelopes(tenant: str = TENANT) -> list[Envelope]:
 
     levels = ["Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"]
     report = {
+        "valid": met,
+        "invalid_reason": None if met else "quorum_not_met",
         "scale": "confidence",
         "summoned": 30,
         "issued": 30,
-        "returned": 27,
-        "quorum": {"fraction": "2/3", "participants": 27, "required": 20, "met": True},
+        "returned": returned,
+        "quorum": {"fraction": "2/3", "participants": returned, "required": 20, "met": met},
         "percent_base": "summoned",
         "persons": [
             {
                 **HEAD,
                 "summoned": 30,
                 "issued": 30,
-                "returned": 27,
-                "valid": 27,
+                "returned": returned,
+                "valid": returned,
                 "invalid": 0,
                 "levels": [
-                    {"label": levels[0], "count": 18, "percent": "60.00"},
-                    {"label": levels[1], "count": 7, "percent": "23.33"},
-                    {"label": levels[2], "count": 2, "percent": "6.67"},
+                    {"label": levels[0], "count": returned - 9, "percent": None},
+                    {"label": levels[1], "count": 7, "percent": None},
+                    {"label": levels[2], "count": 2, "percent": None},
                 ],
                 "percent_base": "summoned",
                 "base": 30,
                 "low_label": levels[2],
-                "low_over_half": False,
-                "low_at_least_two_thirds": False,
+                "low_over_half": False if met else None,
+                "low_at_least_two_thirds": False if met else None,
             }
         ],
     }
     created = {
         "unit": "SYT",
-        "title": "Lấy phiếu tín nhiệm người đứng đầu Sở Y tế năm 2013",
+        "title": "Lấy phiếu tín nhiệm người đứng đầu Sở Y tế năm 2013"
+        + ("" if met else " (lần 1)"),
         "scale": "confidence",
         "levels": levels,
         "persons": [HEAD],

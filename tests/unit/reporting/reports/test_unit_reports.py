@@ -95,18 +95,38 @@ def test_the_heads_report_puts_the_ballot_beside_the_units_rating(
     report = report_for(demo, cycle_id, "SYT", person=HEAD["id"])
     assert report is not None and report["kind"] == "head"
     assert report["head"]["name"] == HEAD["name"]
-    (ballot,) = report["ballots"]
-    assert ballot["quorum_met"] is True and ballot["valid"] == 27
+    ballot = next(b for b in report["ballots"] if b["quorum_met"])
+    assert ballot["vote_valid"] is True and ballot["valid"] == 27
     assert [lv["count"] for lv in ballot["levels"]] == [18, 7, 2]
     assert report["unit"]["final_level_label"] == "Hoàn thành tốt nhiệm vụ"
     text = pdf_text(pdf.unit_pdf(report), tmp_path)
     assert unicodedata.normalize("NFC", HEAD["name"]) in text and "Tín nhiệm cao: 18" in text
     wb = tmp_path / "h.xlsx"
     wb.write_bytes(xlsx.unit_xlsx(report))
-    (row,) = list(openpyxl.load_workbook(wb)["Lấy phiếu"].iter_rows(min_row=2, values_only=True))
-    assert row[1] == HEAD["name"] and row[3:6] == (30, 27, "có")
+    rows = list(openpyxl.load_workbook(wb)["Lấy phiếu"].iter_rows(min_row=2, values_only=True))
+    assert (HEAD["name"], 30, 27, "có") in [(r[1], *r[3:6]) for r in rows]
     assert report_for(demo, cycle_id, "SYT", person="nobody") is None
     assert report_for(demo, cycle_id, "SNV", person=HEAD["id"]) is None  # not SNV's head
+
+
+def test_a_vote_below_quorum_is_shown_without_value(
+    demo: Embedded, cycle_id: str, tmp_path: Path
+) -> None:
+    from reporting.read_models import registry
+    from reporting.reports.accountability import ballot_lines, ballots_for
+
+    with demo.db.transaction() as tx:
+        registry.apply_all(tx, ballot_envelopes(returned=15))  # 15 of 30 < 2/3
+        lines = ballot_lines(ballots_for(tx, TENANT, "SYT", str(unit_id_for(TENANT, "SYT"))), None)
+    by_title = {b["title"]: b for b in lines}
+    invalid = by_title["Lấy phiếu tín nhiệm người đứng đầu Sở Y tế năm 2013 (lần 1)"]
+    assert invalid["vote_valid"] is False and invalid["invalid_reason"] == "quorum_not_met"
+    assert invalid["low_over_half"] is None  # no consequence from an invalid vote
+    report = report_for(demo, cycle_id, "SYT")
+    page = html.unit_page(report, {})
+    assert "Không — không đủ tỷ lệ tham gia, không có giá trị" in page
+    words = " ".join(pdf_text(pdf.unit_pdf(report), tmp_path).split())  # cells wrap lines
+    assert "Không — phiếu không có giá trị" in words
 
 
 def test_same_data_same_moment_same_pdf_bytes(demo: Embedded, cycle_id: str) -> None:

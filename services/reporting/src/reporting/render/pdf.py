@@ -74,7 +74,9 @@ def unit_pdf(report: dict[str, Any]) -> bytes:
             "refs": ", ".join(fmt.short_ref(r) for r in b["refs"]),
             "person_text": b["person"] or "—",
             "counts_text": f"{_or_dash(b['valid'])} / {_or_dash(b['summoned'])}",
-            "quorum_text": {True: "Có", False: "Không"}.get(b["quorum_met"], "—"),
+            "quorum_text": {True: "Có", False: "Không — phiếu không có giá trị"}.get(
+                b["vote_valid"], "—"
+            ),
         }
         for b in report["ballots"]
     ]

@@ -130,8 +130,8 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
             Column("Người", 24),
             Column("Ngày kết thúc", 12, "date"),
             Column("Triệu tập", 10, "int"),
-            Column("Hợp lệ", 10, "int"),
-            Column("Đủ tỷ lệ", 10),
+            Column("Phiếu hợp lệ", 10, "int"),
+            Column("Cuộc lấy phiếu có giá trị", 14),
             Column("Mã cuộc lấy phiếu", 38),
         ],
         (
@@ -141,7 +141,7 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
                 b["closes_at"],
                 b["summoned"],
                 b["valid"],
-                {True: "có", False: "không"}.get(b["quorum_met"], ""),
+                {True: "có", False: "không"}.get(b["vote_valid"], ""),
                 b["election_id"],
             ]
             for b in report["ballots"]

@@ -233,6 +233,9 @@ def ballot_lines(ballots: list[dict[str, Any]], person_id: str | None) -> list[d
                     "low_over_half": p.get("low_over_half"),
                     "quorum": result.get("quorum"),
                     "quorum_met": b["quorum_met"],
+                    # below quorum a vote is invalid and triggers no consequence (96-QĐ/TW)
+                    "vote_valid": result.get("valid", b["quorum_met"]) if result else None,
+                    "invalid_reason": result.get("invalid_reason"),
                     "refs": b["events"],
                 }
             )
