@@ -23,9 +23,11 @@ from builders import thorough_groups
 from helpers import MutableClock
 from kafka_helpers import read_all
 from reporting.adapters.db import PostgresDatabase
+from reporting.adapters.kafka_history import kafka_history
 from reporting.consumer.rebuild import rebuild_from_kafka
 from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema
 from reporting.reports.accountability import unit_report
+from reporting.reports.as_of import replay_then
 from shared.envelope import Envelope
 from shared.settings import AssessmentSettings
 from unit.reporting.reports.conftest import ballot_envelopes
@@ -202,3 +204,18 @@ def test_consumed_exactly_once_from_both_topics_and_rebuilt_from_zero(
     for topic, group in ((events, g_events), (ballots, g_ballots)):
         resumed = consume(db, kafka_bootstrap, topic, group, dlq)
         assert resumed.applied == 0 and resumed.duplicates == 0  # offsets came with the swap
+
+    # as of a past moment, from the history Kafka keeps (what the production API replays)
+    history = kafka_history(kafka_bootstrap, [events, ballots])()
+    early = datetime.fromisoformat("2013-12-01T00:00:00+07:00")
+    past = replay_then(
+        history, "dong-nai", early, lambda tx: unit_report(tx, "dong-nai", cycle, unit, now=early)
+    )
+    assert past is not None and past["ballots"] == []  # the vote came later
+    steps = {s["step"]: s["status"] for s in past["unit"]["steps"]}
+    assert steps["self_assessment"] == "missing" and past["unit"]["reopenings"] == []
+    later = datetime.fromisoformat("2014-02-01T00:00:00+07:00")
+    again_now = replay_then(
+        history, "dong-nai", later, lambda tx: unit_report(tx, "dong-nai", cycle, unit, now=NOW)
+    )
+    assert json.dumps(again_now, sort_keys=True) == json.dumps(before, sort_keys=True)

@@ -141,10 +141,15 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = db is None
         if owned:
+            from reporting.adapters.kafka_history import kafka_history
             from reporting.bootstrap import build_database
 
-            app.state.reporting_db = build_database()
-            app.state.report_rules = ReportingSettings().report_rules
+            settings = ReportingSettings()
+            app.state.reporting_db = build_database(settings)
+            app.state.report_rules = settings.report_rules
+            app.state.report_history = kafka_history(
+                settings.kafka_bootstrap, [settings.events_topic, settings.ballot_events_topic]
+            )
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
         try:
