@@ -153,3 +153,47 @@ def test_a_report_as_of_a_past_moment_is_replayed_and_says_so(
     text = pdf_text(pdf.unit_pdf(report), tmp_path)
     assert "Báo cáo tại thời điểm quá khứ" in text and "31/12/2013" in text
     assert "Báo cáo tại thời điểm quá khứ" in html.unit_page(report, {})
+
+
+def test_the_units_cchc_index_and_rank_stand_beside_its_rating(
+    demo: Embedded, cycle_id: str, tmp_path: Path
+) -> None:
+    from reporting.read_models import registry
+    from shared.envelope import Envelope
+
+    ranking = "7c1e0000-0000-4000-8000-00000000cc01"
+    rows = [
+        {"unit_id": str(unit_id_for(TENANT, c)), "name": c, "rank": i + 1, "index": idx,
+         "band": "a", "band_label": band, "tied_with": []}
+        for i, (c, idx, band) in enumerate(
+            [("SNV", "91.25", "Tốt"), ("SYT", "84.50", "Khá"), ("STC", "80.00", "Khá")]
+        )
+    ]  # fmt: skip
+    decided = Envelope(
+        event_id="7c1e0000-0000-5000-8000-00000000cc01",
+        type="assessment.CchcRanking.Decided",
+        tenant=TENANT,
+        aggregate_type="CchcRanking",
+        aggregate_id=ranking,
+        aggregate_version=1,
+        global_position=10_000,
+        occurred_at="2014-02-01T09:00:00+07:00",
+        recorded_at="2014-02-01T09:00:00+07:00",
+        actor={"subject": "snv", "role": "home_affairs", "acting_for": "SNV"},
+        payload={"year": 2013, "block": "so_nganh", "set_id": "s", "survey_held": False,
+                 "decision_number": "300/QĐ-UBND", "decision_date": "2014-02-01",
+                 "signer": "Chủ tịch", "rows": rows},
+    )  # fmt: skip
+    with demo.db.transaction() as tx:
+        registry.apply_all(tx, [decided])
+    report = report_for(demo, cycle_id, "SYT")
+    (cchc,) = report["cchc"]
+    assert (cchc["index"], cchc["rank"], cchc["of"], cchc["band"]) == ("84.50", 2, 3, "Khá")
+    assert cchc["ref"] == {"aggregate_id": ranking, "version": 1}
+    assert "84.50" in html.unit_page(report, {})
+    words = " ".join(pdf_text(pdf.unit_pdf(report), tmp_path).split())
+    assert "84.50 2/3 Khá 300/QĐ-UBND" in words
+    book = tmp_path / "c.xlsx"
+    book.write_bytes(xlsx.unit_xlsx(report))
+    (row,) = list(openpyxl.load_workbook(book)["CCHC"].iter_rows(min_row=2, values_only=True))
+    assert row[1:4] == ("84.50", 2, 3) and row[6] == datetime(2014, 2, 1)

@@ -80,6 +80,7 @@ def unit_pdf(report: dict[str, Any]) -> bytes:
         }
         for b in report["ballots"]
     ]
+    data["cchc"] = [{**c, "band_text": c["band"] or "—"} for c in report.get("cchc", [])]
     return render("unit_report.typ", data)
 
 

@@ -149,6 +149,31 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
     )
     write_table(
         wb,
+        "CCHC",
+        [
+            Column("Khối", 20),
+            Column("Chỉ số", 10),
+            Column("Xếp hạng", 10, "int"),
+            Column("Trên số đơn vị", 12, "int"),
+            Column("Mức", 20),
+            Column("Quyết định", 24),
+            Column("Ngày quyết định", 14, "date"),
+        ],
+        (
+            [
+                c["block"],
+                c["index"],
+                c["rank"],
+                c["of"],
+                c["band"],
+                c["decision"].get("number"),
+                c["decision"].get("date"),
+            ]
+            for c in report.get("cchc", [])
+        ),
+    )
+    write_table(
+        wb,
         "Các năm trước",
         [Column("Năm", 8, "int"), Column("Tên đơn vị khi đó", 40), Column("Mức", 30)],
         ([y["year"], y["unit_name_then"], y["final_level_label"]] for y in report["earlier_years"]),

@@ -242,6 +242,34 @@ def ballot_lines(ballots: list[dict[str, Any]], person_id: str | None) -> list[d
     return lines
 
 
+def cchc_for(tx: Tx, tenant: str, unit_id: str, year: int) -> list[dict[str, Any]]:
+    """The unit's CCHC index, rank and band in the ranking decisions of the year (seed 004),
+    each with its decision and the ranking aggregate's version."""
+    rows = tx.fetchall(
+        "SELECT ranking_id, block, decision, rows, published_at, version FROM rm_cchc_ranking "
+        "WHERE tenant = %s AND year = %s ORDER BY block",
+        (tenant, year),
+    )
+    out = []
+    for ranking_id, block, decision, ranked, published_at, version in rows:
+        ranked_rows = json.loads(ranked)
+        for row in ranked_rows:
+            if row.get("unit_id") == unit_id:
+                out.append(
+                    {
+                        "block": block,
+                        "index": row.get("index"),
+                        "rank": row.get("rank"),
+                        "of": len(ranked_rows),
+                        "band": row.get("band_label"),
+                        "decision": json.loads(decision),
+                        "published_at": published_at,
+                        "ref": {"aggregate_id": ranking_id, "version": version},
+                    }
+                )
+    return out
+
+
 def unit_report(
     tx: Tx,
     tenant: str,
@@ -273,5 +301,6 @@ def unit_report(
         "unit": entry,
         "head": head,
         "ballots": ballot_lines(ballots, person_id),
+        "cchc": cchc_for(tx, tenant, unit_id, int(cycle["year"])),
         "earlier_years": earlier_years(tx, tenant, unit_id, int(cycle["year"])),
     }
