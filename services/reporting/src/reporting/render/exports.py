@@ -10,6 +10,7 @@ from typing import IO, Any
 from reporting.render import csv_export, xlsx
 from reporting.render.xlsx import Column
 
+CONSTANT_MEMORY_FROM = 200_000
 BOARD_COLUMNS = [
     Column("Mã đơn vị", 14),
     Column("Đơn vị", 36),
@@ -49,7 +50,8 @@ def write_board(
             progress(n)
         return n
     if fmt == "xlsx":
-        wb, _ = xlsx.workbook(out, large=True)
+        # constant memory (rows straight to disk) is ~20% slower here: only for huge sheets
+        wb, _ = xlsx.workbook(out, large=count_lines(entries) > CONSTANT_MEMORY_FROM)
         n = xlsx.write_table(wb, sheet, BOARD_COLUMNS, rows, progress=progress)
         wb.close()
         return n
