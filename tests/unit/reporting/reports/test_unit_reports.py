@@ -197,3 +197,27 @@ def test_the_units_cchc_index_and_rank_stand_beside_its_rating(
     book.write_bytes(xlsx.unit_xlsx(report))
     (row,) = list(openpyxl.load_workbook(book)["CCHC"].iter_rows(min_row=2, values_only=True))
     assert row[1:4] == ("84.50", 2, 3) and row[6] == datetime(2014, 2, 1)
+
+
+def test_ballot_results_reach_the_report_through_their_own_bus_position(tmp_path: Path) -> None:
+    """Embedded mode: the ballot service's bus feeds the read models under its own position
+    (``ballot-results``), apart from the assessment bus's, and a re-delivery changes nothing."""
+    from reporting.adapters.db import SqliteDatabase
+    from reporting.consumer.runner import BoardProjector, ensure_schema
+    from shared.bus import InProcessBus
+
+    db = SqliteDatabase(tmp_path / "r.sqlite")
+    try:
+        ensure_schema(db)
+        bus = InProcessBus()
+        projector = BoardProjector(db, name="ballot-results")
+        bus.subscribe(projector)
+        envs = ballot_envelopes()
+        bus.publish(envs, envs[-1].global_position)
+        assert projector.position() == 4 and BoardProjector(db).position() == 0
+        bus.publish(envs, envs[-1].global_position)  # nothing new below the stored position
+        with db.transaction() as tx:
+            rows = tx.fetchall("SELECT status, version FROM rm_acc_ballot")
+        assert rows == [("result", 4)]
+    finally:
+        db.close()
