@@ -89,6 +89,10 @@ def test_the_caucus_report_lists_exactly_the_demos_failings(demo: Embedded, cycl
     for key, units in want.items():
         assert codes(report, key) == units, key
     assert report["totals"]["units"] == 7 and report["totals"]["recognised"] == 2
+    # the demo re-rates Sở Nội vụ to excellent on the caucus's proposal, with its reason
+    (adjusted,) = report["adjustments"]
+    assert (adjusted["unit_code"], adjusted["to_level"]) == ("SNV", "hoan_thanh_xuat_sac")
+    assert adjusted["reason"].startswith("Ban cán sự Đảng đề nghị") and adjusted["ref"]["event_id"]
     # the head of the unit that did worst among those with ballots is named
     worst = {w["unit_code"]: w for w in report["worst"]}
     assert "SGDDT" in worst  # nothing submitted at all

@@ -107,6 +107,7 @@ def caucus_pdf(report: dict[str, Any], *, chart_png: bytes | None = None) -> byt
         for u in report["perfunctory"]
     ]
     data["reopenings"] = [{**r, "at_text": fmt.vn_date(r["at"])} for r in report["reopenings"]]
+    data["adjustments"] = [{**a, "at_text": fmt.vn_date(a["at"])} for a in report["adjustments"]]
     data["has_chart"] = chart_png is not None
     data["annex"] = [
         {

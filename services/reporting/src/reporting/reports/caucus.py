@@ -97,6 +97,11 @@ def caucus_report(
         if e["inflation_gap"] is not None and e["inflation_gap"] >= rules.inflated_by_levels
     ]
     reopenings = [{**unit(e), **r} for e in entries for r in e["reopenings"]]
+    adjustments = [
+        {**unit(e), **a, "to_level_label": labels.level(a["to_level"])}
+        for e in entries
+        for a in e["adjustments"]
+    ]
     worst = []
     for e in sorted(entries, key=lambda e: _badness(e, rules))[: rules.worst_count]:
         head = head_of(ballots_for(tx, tenant, e["unit_code"], e["unit_id"]))
@@ -124,6 +129,7 @@ def caucus_report(
             "perfunctory": len(perfunctory),
             "inflated": len(inflated),
             "reopenings": len(reopenings),
+            "adjustments": len(adjustments),
             "recognised": sum(1 for e in entries if e["final_source"] == "recognition"),
         },
         "levels": _distribution(entries),
@@ -132,6 +138,7 @@ def caucus_report(
         "perfunctory": perfunctory,
         "inflated": inflated,
         "reopenings": reopenings,
+        "adjustments": adjustments,
         "worst": worst,
         "units": entries,
     }
