@@ -221,3 +221,40 @@ def test_ballot_results_reach_the_report_through_their_own_bus_position(tmp_path
         assert rows == [("result", 4)]
     finally:
         db.close()
+
+
+def test_the_heads_individual_rating_stands_beside_the_units_level(
+    demo: Embedded, cycle_id: str, tmp_path: Path
+) -> None:
+    rating = "9a7e0000-0000-4000-8000-0000000000a1"
+    with demo.db.transaction() as tx:  # a decided rating row as individual_ratings keeps it
+        tx.execute(
+            "INSERT INTO rm_ind_person (person_id, tenant, code, full_name, category, agency_id,"
+            " position, account, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            ("p-stc", TENANT, "STC-01", "Trần Văn Đức", "cong_chuc", "STC", "head", None, 1),
+        )
+        tx.execute(
+            "INSERT INTO rm_ind_rating (rating_id, tenant, person_id, agency_id, year, side,"
+            " category, position, task_group, rule_set, steps, decided, level, score, decision,"
+            " unit_level, late, late_by_days, redone, notified, published, version) VALUES"
+            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s, %s)",
+            (rating, TENANT, "p-stc", "STC", 2013, "government", "cong_chuc", "head", "lanh_dao",
+             "nd90", "{}", 1, "hoan_thanh_tot", "88", None, "hoan_thanh_tot", 0, 0, "[]", 1, 0,
+             5),
+        )  # fmt: skip
+    report = report_for(demo, cycle_id, "STC")
+    hr = report["head_rating"]
+    assert (hr["name"], hr["level"], hr["ref"]) == (
+        "Trần Văn Đức",
+        "hoan_thanh_tot",
+        {"aggregate_id": rating, "version": 5},
+    )
+    assert "Xếp loại cá nhân người đứng đầu" in html.unit_page(report, {})
+    words = " ".join(pdf_text(pdf.unit_pdf(report), tmp_path).split())
+    assert "(Trần Văn Đức): Hoàn thành tốt nhiệm vụ — bên cạnh mức của đơn vị" in words
+    book = tmp_path / "h.xlsx"
+    book.write_bytes(xlsx.unit_xlsx(report))
+    summary = dict(openpyxl.load_workbook(book)["Tổng quan"].iter_rows(values_only=True))
+    assert summary["Xếp loại cá nhân người đứng đầu"] == "Hoàn thành tốt nhiệm vụ"
+    assert report_for(demo, cycle_id, "SYT")["head_rating"] is None

@@ -113,6 +113,10 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
         ("Mức tự đề xuất", u["self_level_label"]),
         ("Mức cuối cùng", u["final_level_label"]),
         ("Người đứng đầu", (report["head"] or {}).get("name") or "chưa có dữ liệu"),
+        (
+            "Xếp loại cá nhân người đứng đầu",
+            (report.get("head_rating") or {}).get("level_label") or "chưa có dữ liệu",
+        ),
         ("Số liệu tính đến", fmt.vn_datetime(report["as_of"])),
         ("Dựng lại từ lịch sử", "có" if report.get("replayed_from_history") else "không"),
     ]

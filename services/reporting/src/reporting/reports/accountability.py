@@ -270,6 +270,33 @@ def cchc_for(tx: Tx, tenant: str, unit_id: str, year: int) -> list[dict[str, Any
     return out
 
 
+def head_rating_for(tx: Tx, tenant: str, unit_code: str | None, year: int) -> dict[str, Any] | None:
+    """The individual rating of the unit's head for the year (individual_ratings read model,
+    seed 002 / Decree 90), beside the unit's level: its level, score and whether decided."""
+    if not unit_code:
+        return None
+    row = tx.fetchone(
+        "SELECT r.rating_id, r.version, r.decided, r.level, r.score, r.unit_level, r.rule_set,"
+        " p.full_name, p.position, r.person_id FROM rm_ind_rating r LEFT JOIN rm_ind_person p"
+        " ON p.person_id = r.person_id WHERE r.tenant = %s AND r.agency_id = %s AND r.year = %s"
+        " AND r.position = 'head' ORDER BY r.decided DESC, r.rating_id LIMIT 1",
+        (tenant, unit_code, year),
+    )
+    if row is None:
+        return None
+    return {
+        "person_id": row[9],
+        "name": row[7],
+        "decided": bool(row[2]),
+        "level": row[3],
+        "level_label": labels.level(row[3]) if row[2] else "Chưa xếp loại",
+        "score": row[4],
+        "unit_level": row[5],
+        "rule_set": row[6],
+        "ref": {"aggregate_id": row[0], "version": row[1]},
+    }
+
+
 def unit_report(
     tx: Tx,
     tenant: str,
@@ -302,5 +329,6 @@ def unit_report(
         "head": head,
         "ballots": ballot_lines(ballots, person_id),
         "cchc": cchc_for(tx, tenant, unit_id, int(cycle["year"])),
+        "head_rating": head_rating_for(tx, tenant, entry["unit_code"], int(cycle["year"])),
         "earlier_years": earlier_years(tx, tenant, unit_id, int(cycle["year"])),
     }

@@ -119,7 +119,7 @@ def accountability(
         raise not_found("báo cáo của đơn vị", str(unit_id))
     if caller.role == "unit_officer":
         # the ballots on the head are the head's personal data: not for the unit's staff
-        report["ballots"], report["head"] = [], None
+        report["ballots"], report["head"], report["head_rating"] = [], None, None
     else:
         record_read(
             request.app.state.reporting_db,
