@@ -19,10 +19,10 @@ from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
 from shared.identity import PUBLIC_ROLE, Caller, CallerDep
 from shared.problems import AppError
+from shared.settings import ReportingSettings
 from shared.web.docs import install_api_docs
 from shared.web.pages import WebSettings
 from shared.web.signin import build_portal, install_portal
-from shared.settings import ReportingSettings
 
 router = APIRouter(prefix="/v1/reports", responses=PROBLEM_RESPONSES, tags=["reports"])
 
