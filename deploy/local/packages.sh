@@ -47,6 +47,8 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 # headless browser for the voter-page tests (Playwright drives it; it never downloads one)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# PDF reports are looked at as PNG (pdftoppm) in the report tests
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if ! command -v python3.11 >/dev/null 2>&1; then
   missing+=(python3.11 python3.11-venv)
 elif [ ! -x .venv/bin/python ] && ! python3.11 -c 'import ensurepip, venv' 2>/dev/null; then

@@ -100,6 +100,10 @@ class ReportingSettings(ServiceSettings):
     consumer_batch_size: int = 500
     # fail fast during a database outage (API answers 503): connect and pool waits (seconds)
     database_connect_timeout: int = Field(default=2, ge=1, le=30)
+    ballot_events_topic: str = "ballot.events.v1"
+    ballot_consumer_group: str = "reporting-ballots"
+    report_rules: dict[str, dict[str, int]] = {}
+    """Per tenant thresholds of the caucus report (``reporting.reports.rules``), JSON."""
 
 
 class EmbeddedSettings(BaseSettings):

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from assessment.adapters.evidence_store import DiskEvidenceStore
+from assessment.adapters.history import iter_envelopes
 from assessment.adapters.relay import ApplicationSource, BusTarget, Relay
 from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
@@ -115,6 +116,8 @@ def create_embedded_app(
         app.state.verifier = verifier
         app.state.reporting_db = emb.db
         app.state.evidence = DiskEvidenceStore(data_dir / "evidence")
+        # reports as of a past moment replay the store's published events
+        app.state.report_history = lambda: iter_envelopes(emb.assessment)
         if demo:
             loaded = await asyncio.to_thread(load_demo, emb.assessment)
             if loaded:
@@ -130,8 +133,12 @@ def create_embedded_app(
         app.state.ballot = ballot
         stop = asyncio.Event()
         task = asyncio.create_task(emb.relay.run(stop))
-        # the ballot service has its own log positions: its own bus
-        ballot_task = asyncio.create_task(ballot.relay(BusTarget(InProcessBus())).run(stop))
+        # the ballot service has its own log positions: its own bus, whose results the
+        # reporting read models take in (the accountability report's ballots) at their own
+        # bus position
+        ballot_bus = InProcessBus()
+        ballot_bus.subscribe(BoardProjector(emb.db, name="ballot-results"))
+        ballot_task = asyncio.create_task(ballot.relay(BusTarget(ballot_bus)).run(stop))
         try:
             yield
         finally:

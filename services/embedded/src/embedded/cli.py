@@ -1,4 +1,4 @@
-"""``congvu``: run the embedded system, rebuild its read model."""
+"""``congvu``: run the embedded system, rebuild its read model, export reports."""
 
 from __future__ import annotations
 
@@ -68,6 +68,38 @@ def rebuild(
         console.print(f"Đã xây lại từ {applied} sự kiện và hoán đổi bảng.")
     finally:
         emb.close()
+
+
+@cli.command()
+def export(
+    out: Annotated[Path, typer.Option(help="tệp kết quả (.xlsx, .csv, .pdf)")],
+    what: Annotated[str, typer.Option(help="board | caucus | publications")] = "board",
+    year: Annotated[int, typer.Option(help="năm đánh giá")] = 2013,
+    tenant: Annotated[str, typer.Option(help="tỉnh")] = "dong-nai",
+    as_of: Annotated[
+        str | None, typer.Option(help="thời điểm ISO có múi giờ: dựng lại từ lịch sử sự kiện")
+    ] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="thư mục dữ liệu SQLite")] = None,
+) -> None:
+    """Xuất bảng theo dõi, báo cáo Ban cán sự hoặc kết quả đã công bố (XLSX/CSV/PDF), ghi dần
+    từng dòng với thanh tiến độ; --as-of dựng lại từ lịch sử sự kiện."""
+    from embedded.exports import run_export
+
+    fmt = out.suffix.lstrip(".").lower()
+    if fmt not in ("xlsx", "csv", "pdf") or what not in ("board", "caucus", "publications"):
+        console.print(
+            "[red]--out phải là .xlsx, .csv hoặc .pdf; --what: board, caucus, publications"
+        )
+        raise typer.Exit(2)
+    emb_dir = data_dir or EmbeddedSettings().data_dir
+    try:
+        rows = run_export(
+            emb_dir, what, fmt, out, tenant=tenant, year=year, as_of=as_of, console=console
+        )
+    except ValueError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"Đã ghi {rows} dòng vào {out}.")
 
 
 @cli.command()

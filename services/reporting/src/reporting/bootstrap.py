@@ -27,3 +27,19 @@ def build_consumer(
         settings.dlq_topic,
         settings.consumer_batch_size,
     )
+
+
+def build_ballot_consumer(
+    settings: ReportingSettings | None = None, db: SqliteDatabase | PostgresDatabase | None = None
+) -> KafkaBoardConsumer:
+    """The second consumer of the same read models: ballot results (``ballot.events.v1``) with
+    their own group and offsets, stored in the same transaction as the rows they change."""
+    settings = settings or ReportingSettings()
+    return KafkaBoardConsumer(
+        db or build_database(settings),
+        settings.kafka_bootstrap,
+        settings.ballot_events_topic,
+        settings.ballot_consumer_group,
+        settings.dlq_topic,
+        settings.consumer_batch_size,
+    )

@@ -119,10 +119,31 @@ async def rebuild_from_kafka(
     batch_size: int = 2000,
     progress: Progress | None = None,
     timeout: float = 3600.0,
+    also: Sequence[tuple[str, str]] = (),
 ) -> int:
     """Production: replay the topic from the beginning into the shadow tables; the stored
-    offsets of ``group`` become those reached, so the live consumer resumes from there."""
+    offsets of ``group`` become those reached, so the live consumer resumes from there.
+    ``also``: more (topic, group) pairs feeding the same read models (the ballot results),
+    replayed into the same shadow tables before the one swap."""
     prepare_shadow(db)
+    applied = 0
+    for each_topic, each_group in ((topic, group), *also):
+        applied += await _replay_topic(
+            db, bootstrap, each_topic, each_group, batch_size, progress, timeout
+        )
+    await asyncio.to_thread(swap, db)
+    return applied
+
+
+async def _replay_topic(
+    db: Database,
+    bootstrap: str,
+    topic: str,
+    group: str,
+    batch_size: int,
+    progress: Progress | None,
+    timeout: float,
+) -> int:
     consumer = committed_consumer(bootstrap, None, max_poll_records=batch_size)
     await consumer.start()
     applied = 0
@@ -168,5 +189,4 @@ async def rebuild_from_kafka(
                 progress(done, total)
     finally:
         await consumer.stop()
-    await asyncio.to_thread(swap, db)
     return applied

@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from reporting.bootstrap import build_consumer, build_database
+from reporting.bootstrap import build_ballot_consumer, build_consumer, build_database
 from reporting.consumer.rebuild import rebuild_from_kafka
 from shared.logging import configure_logging
 from shared.settings import ReportingSettings
@@ -64,6 +64,7 @@ async def _main(rebuild: bool, until_caught_up: bool) -> None:
                 settings.events_topic,
                 settings.consumer_group,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
+                also=[(settings.ballot_events_topic, settings.ballot_consumer_group)],
             )
         log.info("read model rebuilt from %d events and swapped in", applied)
         if until_caught_up:
@@ -84,7 +85,8 @@ async def _main(rebuild: bool, until_caught_up: bool) -> None:
                 settings.events_topic,
                 settings.consumer_group,
             )
-            await consumer.run(stop)
+            ballots = build_ballot_consumer(settings, db)
+            await asyncio.gather(consumer.run(stop), ballots.run(stop))
     finally:
         db.close()
 

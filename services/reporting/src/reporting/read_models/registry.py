@@ -14,7 +14,13 @@ from reporting.adapters.db import Tx
 from reporting.read_models import ReadModel
 from shared.envelope import Envelope
 
-NAMES: tuple[str, ...] = ("cycle_board", "cchc_scores", "individual_ratings", "inspection_overview")
+NAMES: tuple[str, ...] = (
+    "cycle_board",
+    "cchc_scores",
+    "individual_ratings",
+    "inspection_overview",
+    "accountability",
+)
 
 
 def load_read_models(names: Sequence[str] = NAMES) -> tuple[ReadModel, ...]:

@@ -20,6 +20,7 @@ from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
 from shared.identity import PUBLIC_ROLE, Caller, CallerDep
 from shared.problems import AppError
+from shared.settings import ReportingSettings
 from shared.web.docs import install_api_docs
 from shared.web.pages import WebSettings
 from shared.web.signin import build_portal, install_portal
@@ -126,9 +127,13 @@ def _require_official(caller: Caller) -> None:
 
 
 def include_reporting(app: FastAPI) -> None:
+    from reporting.entrypoints.api import feeds, reports
+
     app.include_router(router)
     app.include_router(cchc_router)
     app.include_router(inspection_router)
+    app.include_router(reports.router)
+    app.include_router(feeds.router)
 
 
 def create_app(db: Database | None = None, verifier: TokenVerifier | None = None) -> FastAPI:
@@ -138,13 +143,17 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = db is None
         if owned:
+            from reporting.adapters.kafka_history import kafka_history
             from reporting.bootstrap import build_database
             from shared.logging import configure_logging
-            from shared.settings import ReportingSettings
 
             settings = ReportingSettings()
             configure_logging(settings.log_level, settings.log_json)
             app.state.reporting_db = build_database(settings)
+            app.state.report_rules = settings.report_rules
+            app.state.report_history = kafka_history(
+                settings.kafka_bootstrap, [settings.events_topic, settings.ballot_events_topic]
+            )
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
         try:

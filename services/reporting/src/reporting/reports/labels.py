@@ -1,0 +1,42 @@
+"""Vietnamese names of steps, statuses and levels (English in the comments), and level ranks."""
+
+from __future__ import annotations
+
+LEVELS = {
+    "hoan_thanh_xuat_sac": "Hoàn thành xuất sắc nhiệm vụ",  # excellent
+    "hoan_thanh_tot": "Hoàn thành tốt nhiệm vụ",  # good
+    "hoan_thanh": "Hoàn thành nhiệm vụ",  # completed
+    "khong_hoan_thanh": "Không hoàn thành nhiệm vụ",  # not completed
+}
+RANK = {"hoan_thanh_xuat_sac": 3, "hoan_thanh_tot": 2, "hoan_thanh": 1, "khong_hoan_thanh": 0}
+STEPS = {
+    "sector_review": "Bước 1: Cơ quan chuyên ngành nhận xét",
+    "self_assessment": "Bước 2: Đơn vị tự đánh giá",
+    "member_review": "Bước 3: Thành viên UBND tỉnh nhận xét",
+    "consolidation": "Bước 4: Sở Nội vụ tổng hợp",
+    "caucus_review": "Bước 5a: Ban cán sự Đảng nhận xét",
+    "recognition": "Bước 5b: Chủ tịch UBND tỉnh công nhận",
+    "publication": "Công bố công khai",
+}
+STATUSES = {
+    "missing": "Chưa nộp",  # not yet due
+    "overdue": "Quá hạn, chưa nộp",  # due, missing
+    "on_time": "Đúng hạn",
+    "late": "Trễ hạn",
+}
+SIGNALS = {
+    "no_limitations": "không nêu hạn chế",
+    "no_evidence": "không có tài liệu kiểm chứng",
+    "too_short": "nội dung quá ngắn",
+}
+
+
+def level(code: str | None) -> str:
+    return LEVELS.get(code or "", "—")
+
+
+def signal(code: str) -> str:
+    """``tham_muu:no_limitations`` → ``tham_muu: không nêu hạn chế``."""
+    group, _, what = code.rpartition(":")
+    text = SIGNALS.get(what, what)
+    return f"{group}: {text}" if group else text
