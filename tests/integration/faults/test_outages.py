@@ -309,7 +309,10 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
         chaos.join(timeout=120)
         reading.set()
         reader.join(timeout=60)
-        assert reads[500] == 0 and reads[503] > 0, reads  # 503 in the outage, never a 500
+        # Never a 500 from the reporting API through the outage. Whether one of its reads lands
+        # inside the 3 s outage (503) or waits it out (200) depends on the machine's load: CI saw
+        # Counter({200: 405}) once on a saturated machine, so only the 500 rule is asserted here.
+        assert reads[500] == 0 and sum(reads.values()) > 0, reads
         assert not load.errors, load.errors[:5]
         assert len(load.acked) == COMMANDS
         assert load.statuses[503] > 0, "the PostgreSQL outage was not seen by any request"
