@@ -2,7 +2,7 @@
 unit's accountability report and the caucus report in the portal layout, axe-core finds no
 serious or critical violation, and the figures on the page are the JSON API's of the same
 report; a bad as-of date is refused beside its field; a unit's officer is refused the caucus
-report."""
+report but reaches their own unit's from "Việc cần làm"."""
 
 from __future__ import annotations
 
@@ -85,4 +85,10 @@ def test_a_units_officer_is_refused_the_caucus_report(site: Any, open_page: Any)
     resp = page.goto(site.url + "/bao-cao/ban-can-su")
     assert resp is not None and resp.status == 403
     assert "Không có quyền" in page.inner_text("main")
+    page.goto(site.url + "/viec-can-lam")
+    page.click("text=Báo cáo trách nhiệm của đơn vị")
+    page.wait_for_url("**/bao-cao/don-vi/*")
+    assert "Mức cuối cùng" in page.inner_text("main")
+    # the head's ballots are the head's personal data: not shown to the unit's staff
+    assert "Người đứng đầu:" in page.inner_text("main")
     w.assert_clean(403)
