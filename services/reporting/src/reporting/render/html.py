@@ -39,3 +39,8 @@ def caucus_page(report: dict[str, Any], links: dict[str, str], chart_svg: str | 
 
 def dashboard_page(report: dict[str, Any], chart_svg: str | None, links: dict[str, str]) -> str:
     return render("dashboard.html", r=report, chart_svg=chart_svg, links=links)
+
+
+def fragment(template: str, **context: Any) -> str:
+    """The report's body only (no document, no styles): for the portal's own layout."""
+    return render(template, layout="fragment.html", links={}, **context)

@@ -27,6 +27,8 @@ from shared.identity import PUBLIC_ROLE
 from shared.web.pages import NavItem, Portal
 from shared.web.signin import current_viewer, require_viewer
 
+from .reports import include_report_pages
+
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 PUBLIC: Final = "/cong-khai"
 TODO: Final = "/viec-can-lam"
@@ -42,6 +44,7 @@ def province_name(tenant: str) -> str:
 def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
     portal.add_nav(NavItem(BOARD, "Bảng theo dõi", "Cycle board", frozenset()))
+    include_report_pages(app, portal)
 
     def public(
         request: Request,
