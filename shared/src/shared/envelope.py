@@ -73,6 +73,11 @@ class Envelope:
     hash: str | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def event_name(self) -> str:
+        """The event's own name: ``Consolidated`` of ``assessment.UnitAssessment.Consolidated``."""
+        return self.type.rsplit(".", 1)[-1]
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import unicodedata
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any
 
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import AfterValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.edge import EdgeGuard, internal_error
@@ -26,14 +24,6 @@ from shared.settings import HttpSettings
 log = logging.getLogger("congvu.http")
 
 ErrorTranslator = Callable[[Exception], AppError | None]
-
-
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
-
-
-NfcStr = Annotated[str, AfterValidator(_nfc)]
-"""Text from users: normalised to NFC (some Vietnamese keyboards send decomposed marks)."""
 
 
 class ProblemResponse(JSONResponse):

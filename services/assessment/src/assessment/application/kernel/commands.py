@@ -8,19 +8,15 @@ reach the aggregate as ISO strings (as the events store them), levels and steps 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, PlainSerializer
 
+from shared.text import NfcStr
 
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
-
-
-Text = Annotated[str, AfterValidator(_nfc)]
+Text = NfcStr
 """Text from users: NFC (some Vietnamese keyboards send decomposed marks), trimmed."""
 
 Day = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]

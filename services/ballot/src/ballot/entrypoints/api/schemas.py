@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.http import NfcStr
+from shared.text import NfcStr
 
 
 class PersonIn(BaseModel):

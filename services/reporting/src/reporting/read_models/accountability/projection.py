@@ -10,20 +10,12 @@ from typing import Any
 
 from reporting.adapters.db import Tx
 from reporting.read_models.accountability.schema import ASSESSMENTS, BALLOTS
+from reporting.read_models.collective_steps import STEP_OF_EVENT
 from reporting.read_models.rows import Row, Table, load_rows, store_rows
 from shared.envelope import Envelope
 
 log = logging.getLogger("congvu.reporting.accountability")
 
-STEP_OF_EVENT = {
-    "SectorReviewSubmitted": "sector_review",
-    "SelfAssessmentSubmitted": "self_assessment",
-    "MemberReviewSubmitted": "member_review",
-    "Consolidated": "consolidation",
-    "CaucusReviewed": "caucus_review",
-    "Recognised": "recognition",
-    "Published": "publication",
-}
 HISTORY_EVENTS = {"LevelAdjusted", "FlaggedPerfunctory", "StepReopened", "SectorReviewPublished"}
 KEPT = (
     "proposed_level",
@@ -41,14 +33,10 @@ KEPT = (
 )
 
 
-def _event(env: Envelope) -> str:
-    return env.type.rsplit(".", 1)[-1]
-
-
 def ref(env: Envelope) -> dict[str, Any]:
     """What a figure links to: the event's id, its aggregate and version, its business time."""
     return {
-        "event": _event(env),
+        "event": env.event_name,
         "event_id": env.event_id,
         "aggregate_id": env.aggregate_id,
         "version": env.aggregate_version,
@@ -58,7 +46,7 @@ def ref(env: Envelope) -> dict[str, Any]:
 
 
 def fold_assessment(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Opened":
         if row is not None:
             return None
@@ -106,7 +94,7 @@ def fold_assessment(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_ballot(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "ElectionCreated":
         if row is not None:
             return None

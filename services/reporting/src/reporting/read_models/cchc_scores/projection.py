@@ -26,17 +26,13 @@ STATUS_OF = {
 }
 
 
-def _event(env: Envelope) -> str:
-    return env.type.rsplit(".", 1)[-1]
-
-
 def _nodes(content: dict[str, Any]) -> list[dict[str, Any]]:
     keep = ("code", "level", "title", "max_points", "parent", "kind", "method")
     return [{k: n.get(k) for k in keep} for n in content.get("nodes", [])]
 
 
 def fold_set(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Drafted":
         if row is not None:
             return None
@@ -64,7 +60,7 @@ def fold_set(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_scoring(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Opened":
         if row is not None:
             return None
@@ -110,7 +106,7 @@ def fold_scoring(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_ranking(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Decided":
         if row is not None:
             return None

@@ -13,31 +13,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from reporting.adapters.db import Tx
+from reporting.read_models.collective_steps import STEP_OF_EVENT
 from reporting.read_models.cycle_board.schema import BOARDS, CYCLES, UNITS
 from reporting.read_models.rows import Row, Table, load_rows, store_rows
 from shared.envelope import Envelope
 
 log = logging.getLogger("congvu.reporting.board")
 
-STEP_OF_EVENT = {
-    "SectorReviewSubmitted": "sector_review",
-    "SelfAssessmentSubmitted": "self_assessment",
-    "MemberReviewSubmitted": "member_review",
-    "Consolidated": "consolidation",
-    "CaucusReviewed": "caucus_review",
-    "Recognised": "recognition",
-    "Published": "publication",
-}
 MULTI_SOURCE = {"sector_review", "member_review"}
-
-
-def _event(env: Envelope) -> str:
-    return env.type.rsplit(".", 1)[-1]
 
 
 def fold_unit(row: Row | None, env: Envelope) -> Row | None:
     """The unit row after ``env``, or None when ``env`` changes nothing."""
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Registered":
         if row is not None:
             return None
@@ -72,7 +60,7 @@ def fold_unit(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_cycle(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Planned":
         if row is not None:
             return None
@@ -98,7 +86,7 @@ def fold_cycle(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_board(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Opened":
         if row is not None:
             return None

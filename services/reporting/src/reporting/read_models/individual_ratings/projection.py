@@ -24,10 +24,6 @@ STEP_OF_EVENT = {
 }
 
 
-def _event(env: Envelope) -> str:
-    return env.type.rsplit(".", 1)[-1]
-
-
 def _fresh(row: Row | None, env: Envelope, created: str) -> Row | None:
     """The row to change, or None if ``env`` is already reflected or comes too early."""
     if row is None:
@@ -35,7 +31,7 @@ def _fresh(row: Row | None, env: Envelope, created: str) -> Row | None:
             "%s %s: %s before %s; skipped",
             env.aggregate_type,
             env.aggregate_id,
-            _event(env),
+            env.event_name,
             created,
         )
         return None
@@ -45,7 +41,7 @@ def _fresh(row: Row | None, env: Envelope, created: str) -> Row | None:
 
 
 def fold_person(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Registered":
         if row is not None:
             return None
@@ -71,7 +67,7 @@ def fold_person(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_rating(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Opened":
         if row is not None:
             return None
@@ -149,7 +145,7 @@ def fold_rating(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_quota(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Opened":
         if row is not None:
             return None
@@ -181,7 +177,7 @@ def fold_quota(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_settings(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if event == "Created":
         if row is not None:
             return None

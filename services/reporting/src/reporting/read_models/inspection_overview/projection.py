@@ -19,16 +19,12 @@ from shared.envelope import Envelope
 log = logging.getLogger("congvu.reporting.inspection")
 
 
-def _event(env: Envelope) -> str:
-    return env.type.rsplit(".", 1)[-1]
-
-
 def _stale(row: Row | None, env: Envelope) -> bool:
     return row is not None and env.aggregate_version <= row["version"]
 
 
 def fold_register(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if _stale(row, env):
         return None
     if event == "Opened":
@@ -53,7 +49,7 @@ def fold_register(row: Row | None, env: Envelope) -> Row | None:
 
 
 def fold_inspection(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if _stale(row, env):
         return None
     if event == "Decided":
@@ -103,7 +99,7 @@ def _plan_status(row: Row) -> str:
 
 
 def fold_plan(row: Row | None, env: Envelope) -> Row | None:
-    p, event = env.payload, _event(env)
+    p, event = env.payload, env.event_name
     if _stale(row, env):
         return None
     if event == "Opened":
