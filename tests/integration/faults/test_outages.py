@@ -12,6 +12,7 @@ Kafka topic holds each event once (read_committed), and the outage answers were 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import signal
@@ -86,7 +87,10 @@ class Servers:
         subprocess.run(cmd, check=True, capture_output=True, timeout=60)
 
     def _alt_roots(self) -> list[Path]:
-        return [p / "data" for p in Path("/tmp").glob("congvu-pg-*")]
+        # This pair's own cluster, named as infra.sh names it (sha256 of the var/ path): a glob
+        # of /tmp/congvu-pg-* picked another clone's cluster, so PostgreSQL was never stopped.
+        digest = hashlib.sha256(str(self.var.resolve()).encode()).hexdigest()[:12]
+        return [Path(f"/tmp/congvu-pg-{digest}") / "data"]
 
     def kill_kafka(self) -> None:
         pid = int((self.var / "kafka" / "kafka.pid").read_text().strip())
@@ -309,10 +313,7 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
         chaos.join(timeout=120)
         reading.set()
         reader.join(timeout=60)
-        # Never a 500 from the reporting API through the outage. Whether one of its reads lands
-        # inside the 3 s outage (503) or waits it out (200) depends on the machine's load: CI saw
-        # Counter({200: 405}) once on a saturated machine, so only the 500 rule is asserted here.
-        assert reads[500] == 0 and sum(reads.values()) > 0, reads
+        assert reads[500] == 0 and reads[503] > 0, reads  # 503 in the outage, never a 500
         assert not load.errors, load.errors[:5]
         assert len(load.acked) == COMMANDS
         assert load.statuses[503] > 0, "the PostgreSQL outage was not seen by any request"
