@@ -258,3 +258,12 @@ def test_the_heads_individual_rating_stands_beside_the_units_level(
     summary = dict(openpyxl.load_workbook(book)["Tổng quan"].iter_rows(values_only=True))
     assert summary["Xếp loại cá nhân người đứng đầu"] == "Hoàn thành tốt nhiệm vụ"
     assert report_for(demo, cycle_id, "SYT")["head_rating"] is None
+
+
+def test_steps_nobody_submits_are_worded_for_the_step(demo: Embedded, cycle_id: str) -> None:
+    """Issue 9 item 4: recognition and publication are never "Chưa nộp" (no unit submits them)."""
+    report = report_for(demo, cycle_id, "BVDK")  # consolidated, not recognised, not published
+    labels = {s["step"]: s["status_label"] for s in report["unit"]["steps"]}
+    assert labels["publication"] == "Chưa công bố"
+    assert labels["recognition"] in {"Chưa công nhận", "Quá hạn, chưa công nhận"}
+    assert "nộp" not in labels["recognition"] + labels["publication"]

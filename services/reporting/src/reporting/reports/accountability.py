@@ -109,7 +109,7 @@ def unit_entry(
                 "step": step,
                 "label": labels.STEPS[step],
                 "status": st["status"],
-                "status_label": labels.STATUSES[st["status"]],
+                "status_label": labels.status(step, st["status"]),
                 "deadline": st.get("deadline"),
                 "submitted_at": st.get("submitted_at"),
                 "late_by_days": st.get("late_by_days", 0),

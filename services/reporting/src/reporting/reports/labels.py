@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-LEVELS = {
-    "hoan_thanh_xuat_sac": "Hoàn thành xuất sắc nhiệm vụ",  # excellent
-    "hoan_thanh_tot": "Hoàn thành tốt nhiệm vụ",  # good
-    "hoan_thanh": "Hoàn thành nhiệm vụ",  # completed
-    "khong_hoan_thanh": "Không hoàn thành nhiệm vụ",  # not completed
-}
+from shared.web import terms
+
+LEVELS = {code: term.vi for code, term in terms.LEVELS.items()}  # the one term list
 RANK = {"hoan_thanh_xuat_sac": 3, "hoan_thanh_tot": 2, "hoan_thanh": 1, "khong_hoan_thanh": 0}
 STEPS = {
     "sector_review": "Bước 1: Cơ quan chuyên ngành nhận xét",
@@ -32,7 +29,12 @@ SIGNALS = {
 
 
 def level(code: str | None) -> str:
-    return LEVELS.get(code or "", "—")
+    return terms.level(code) if code in LEVELS else "—"
+
+
+def status(step: str, code: str) -> str:
+    """A step's status worded for that step ("Chưa công nhận", "Quá hạn, chưa công bố")."""
+    return terms.status(step, code)
 
 
 def signal(code: str) -> str:
