@@ -77,8 +77,12 @@ def create_app(
         owned = module is None
         if owned:
             from ballot.bootstrap import build_ballot
+            from ballot.config import BallotSettings
+            from shared.logging import configure_logging
 
-            app.state.ballot = build_ballot()
+            settings = BallotSettings()
+            configure_logging(settings.log_level, settings.log_json)
+            app.state.ballot = build_ballot(settings)
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
         try:
