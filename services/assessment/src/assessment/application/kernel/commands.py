@@ -19,8 +19,24 @@ from shared.text import NfcStr
 Text = NfcStr
 """Text from users: NFC (some Vietnamese keyboards send decomposed marks), trimmed."""
 
-Day = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
-"""A calendar day: validated as a date, handed to the aggregate as ``YYYY-MM-DD``."""
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def _bounded(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(
+            f"Ngày phải trong khoảng {FIRST_DAY:%d/%m/%Y}–{LAST_DAY:%d/%m/%Y} / "
+            f"the date must lie between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+        )
+    return value
+
+
+Day = Annotated[
+    date, AfterValidator(_bounded), PlainSerializer(lambda d: d.isoformat(), return_type=str)
+]
+"""A calendar day, bounded to 1900–2100 (a deadline of 9999-12-31 is a typing slip, refused
+the same way at creation and at change), handed to the aggregate as ``YYYY-MM-DD``."""
 
 LevelCode = Literal["hoan_thanh_xuat_sac", "hoan_thanh_tot", "hoan_thanh", "khong_hoan_thanh"]
 
