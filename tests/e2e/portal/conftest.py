@@ -145,11 +145,11 @@ def check_axe(axe_source: str) -> Callable[[Any, str], list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def shoot() -> Callable[[Any, str], Path]:
-    def take(page: Any, name: str) -> Path:
+def shoot() -> Callable[..., Path]:
+    def take(page: Any, name: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         out = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(out), full_page=True)
+        page.screenshot(path=str(out), full_page=full_page)
         return out
 
     return take
