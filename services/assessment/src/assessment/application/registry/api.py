@@ -106,4 +106,3 @@ def units_valid_in(read: Read, year: int) -> list[dict[str, Any]]:
             break
         start = page[-1].id
     return sorted(found, key=lambda u: (u["kind"], u["code"]))
-

@@ -73,6 +73,7 @@ class SelfAssessmentDraftSaved(TenantAggregate.Event):
             "by": self.actor,
         }
 
+
 class SelfAssessmentWithdrawn(TenantAggregate.Event):
     TOPIC = "assessment.UnitAssessment.SelfAssessmentWithdrawn"
     reason: str
@@ -99,6 +100,7 @@ class SelfAssessmentWithdrawn(TenantAggregate.Event):
             },
         ]
 
+
 class SupplementRequested(TenantAggregate.Event):
     TOPIC = "assessment.UnitAssessment.SupplementRequested"
     request_id: str
@@ -119,6 +121,7 @@ class SupplementRequested(TenantAggregate.Event):
                 "answer": None,
             },
         ]
+
 
 class SupplementAnswered(TenantAggregate.Event):
     TOPIC = "assessment.UnitAssessment.SupplementAnswered"

@@ -49,6 +49,7 @@ class UnitAssessment(TenantAggregate, exchanges.UnitExchanges):
 
     class Event(TenantAggregate.Event):
         TOPIC = "assessment.UnitAssessment.Event"
+
     # drafts, withdrawals, supplements (``exchanges``): named here so their topics register
     SelfAssessmentDraftSaved = exchanges.SelfAssessmentDraftSaved
     SelfAssessmentWithdrawn = exchanges.SelfAssessmentWithdrawn
