@@ -160,7 +160,6 @@ class UnitExchanges:
     SelfAssessmentWithdrawn: type[TenantAggregate.Event]
     SupplementRequested: type[TenantAggregate.Event]
     SupplementAnswered: type[TenantAggregate.Event]
-    id: UUID
     self_assessment: dict[str, Any] | None
     consolidation: dict[str, Any] | None
     recognition: dict[str, Any] | None
@@ -241,7 +240,8 @@ class UnitExchanges:
             raise ValidationFailed("hạn bổ sung phải là ngày YYYY-MM-DD") from None
         if due < occurred_at.astimezone(VN_TZ).date():
             raise ValidationFailed("hạn bổ sung không thể trước hôm nay")
-        request_id = str(uuid.uuid5(self.id, f"supplement/{len(self.supplements)}"))
+        own_id: UUID = getattr(self, "id")  # noqa: B009 - the aggregate's read-only id
+        request_id = str(uuid.uuid5(own_id, f"supplement/{len(self.supplements)}"))
         self._trigger(
             self.SupplementRequested,
             actor=actor,

@@ -123,9 +123,9 @@ def include_exchange_pages(
             except ValidationError:
                 errors["text"] = "Nội dung bổ sung không hợp lệ."
         if cmd is None:
-            state = {"errors": errors, "values": values}
+            refused = {"errors": errors, "values": values}
             status = 413 if too_big else 422
-            return render_form(request, viewer, year, status_code=status, replies={key: state})
+            return render_form(request, viewer, year, status_code=status, replies={key: refused})
         application: AssessmentApplication = request.app.state.assessment
         spec = application.catalogue.commands["answer_supplement"]
         try:

@@ -240,15 +240,18 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         except ValidationError as exc:
             for k, v in field_messages(exc).items():
                 errors.setdefault(k, v)
-        again = {"form": "han", "values": values}
         if cmd is None or errors:
-            return render_cycle(request, viewer, year, errors=errors, status_code=422, **again)
+            return render_cycle(
+                request, viewer, year, form="han", values=values, errors=errors, status_code=422
+            )
         try:
             cycle_id = cycle_id_for(viewer.caller.tenant, year)
             application.execute(spec, ctx(viewer), cmd, {"cycle_id": cycle_id})
         except (DomainError, AppError) as exc:
             text, status = problem_text(exc)
-            return render_cycle(request, viewer, year, message=text, status_code=status, **again)
+            return render_cycle(
+                request, viewer, year, form="han", values=values, message=text, status_code=status
+            )
         return portal.redirect(request, f"{PLAN}/{year}?xong=change_deadline", 303)
 
     @app.post(f"{PLAN}/{{year}}/don-vi", include_in_schema=False)
