@@ -15,6 +15,7 @@ from assessment.application.kernel.permissions import Scope
 from assessment.domain.kernel.errors import ValidationFailed
 from assessment.domain.registry.assignment import Assignments, assignments_id_for
 from assessment.domain.registry.unit import Unit, unit_id_for
+from assessment.domain.registry.values import UNIT_KIND_LABELS, UnitKind
 
 
 def unit_id(tenant: str, code: str) -> UUID:
@@ -106,3 +107,8 @@ def units_valid_in(read: Read, year: int) -> list[dict[str, Any]]:
             break
         start = page[-1].id
     return sorted(found, key=lambda u: (u["kind"], u["code"]))
+
+
+def unit_kinds() -> list[tuple[str, str]]:
+    """The kinds of units with their Vietnamese labels, in the registry's order."""
+    return [(kind.value, UNIT_KIND_LABELS[kind]) for kind in UnitKind]

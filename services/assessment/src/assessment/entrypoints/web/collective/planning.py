@@ -23,10 +23,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from assessment.application.registry.api import unit_kinds
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.domain.collective.cycle import DEADLINE_STEPS, cycle_id_for
 from assessment.domain.kernel.errors import DomainError
-from assessment.domain.registry.values import UNIT_KIND_LABELS, UnitKind
 from assessment.entrypoints.api.errors import translate
 from shared.problems import AppError
 from shared.web import formats
@@ -139,8 +139,7 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
                 status_code=status,
             )
         groups = [
-            (kind.value, UNIT_KIND_LABELS[kind], [u for u in units if u["kind"] == kind.value])
-            for kind in UnitKind
+            (kind, label, [u for u in units if u["kind"] == kind]) for kind, label in unit_kinds()
         ]
         return portal.render(
             request,
