@@ -171,3 +171,70 @@ class ReopenStep(StepCommand):
 
     step: StepCode
     reason: Text = Field(min_length=1, max_length=5000)
+
+
+# ------------------------------------------------------------ drafts, withdrawal, supplements
+class DraftGroupIn(Data):
+    results: Text = ""
+    limitations: Text = ""
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=200)
+
+
+class SaveSelfAssessmentDraft(StepCommand):
+    route: ClassVar = at_step(
+        "/self-assessment/draft",
+        "Bước 2: lưu nháp tự đánh giá / Save a self-assessment draft",
+        created=False,
+    )
+
+    groups: dict[str, DraftGroupIn] = Field(default_factory=dict, max_length=20)
+    proposed_level: LevelCode | None = None
+
+
+class WithdrawSelfAssessment(StepCommand):
+    route: ClassVar = at_step(
+        "/self-assessment/withdrawal",
+        "Bước 2: rút báo cáo tự đánh giá trước hạn / Withdraw the self-assessment",
+    )
+
+    reason: Text = Field(default="", max_length=2000)
+
+
+class AskForSupplement(StepCommand):
+    route: ClassVar = at_step(
+        "/supplement-requests", "Yêu cầu đơn vị bổ sung, giải trình / Request a supplement"
+    )
+
+    reason: Text = Field(min_length=1, max_length=5000)
+    due_date: Day
+
+
+class AnswerSupplement(StepCommand):
+    route: ClassVar = at_step(
+        "/supplement-requests/{request_id}/answer",
+        "Đơn vị trả lời yêu cầu bổ sung / Answer a supplement request",
+    )
+
+    text: Text = Field(min_length=1)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)
+
+
+# ------------------------------------------------------------ one decision for many units
+class UnitLevelIn(Data):
+    unit_id: UUID
+    level: LevelCode
+
+
+class RecogniseUnits(Command):
+    """One recognition decision for a list of units: all are recognised, or none is."""
+
+    route: ClassVar = Route(
+        "/cycles/{cycle_id}/recognitions",
+        "Bước 5: công nhận nhiều đơn vị bằng một quyết định / Recognise a list of units",
+        "assessments",
+    )
+
+    decision_number: Text = Field(min_length=1, max_length=100, examples=["130/QĐ-UBND"])
+    decision_date: Day
+    signer: Text = Field(min_length=1, max_length=200)
+    units: list[UnitLevelIn] = Field(min_length=1, max_length=2000)

@@ -13,6 +13,8 @@ from uuid import UUID
 
 from assessment.application.collective.commands import (
     AdjustLevel,
+    AnswerSupplement,
+    AskForSupplement,
     ChangeDeadline,
     Consolidate,
     EnrolUnits,
@@ -21,19 +23,22 @@ from assessment.application.collective.commands import (
     Publish,
     PublishSectorReview,
     Recognise,
+    RecogniseUnits,
     ReopenStep,
     ReviewByCaucus,
+    SaveSelfAssessmentDraft,
     SubmitMemberReview,
     SubmitSectorReview,
     SubmitSelfAssessment,
+    WithdrawSelfAssessment,
 )
 from assessment.application.kernel.catalogue import Outcome, saved
 from assessment.application.kernel.executor import Run
-from assessment.application.registry.api import require_active_in
+from assessment.application.registry.api import require_active_in, unit_name
 from assessment.domain.collective.cycle import Cycle, cycle_id_for
 from assessment.domain.collective.unit_assessment import UnitAssessment, unit_assessment_id_for
 from assessment.domain.collective.values import Step
-from assessment.domain.kernel.errors import AlreadyExists
+from assessment.domain.kernel.errors import AlreadyExists, DomainError, ValidationFailed
 
 
 # ------------------------------------------------------------ cycles
@@ -171,3 +176,60 @@ def reopen_step(run: Run, cmd: ReopenStep, cycle_id: UUID, unit_id: UUID) -> Out
     at = at_step(run, cycle_id, unit_id)
     at.ua.reopen(**at.by, **cmd.fields())
     return at.done()
+
+
+# ------------------------------------------------------------ drafts, withdrawal, supplements
+def save_self_assessment_draft(
+    run: Run, cmd: SaveSelfAssessmentDraft, cycle_id: UUID, unit_id: UUID
+) -> Outcome:
+    at = at_step(run, cycle_id, unit_id)
+    groups = at.cycle.content_group_codes()
+    at.ua.save_self_assessment_draft(**at.by, group_codes=groups, **cmd.fields())
+    return at.done()
+
+
+def withdraw_self_assessment(
+    run: Run, cmd: WithdrawSelfAssessment, cycle_id: UUID, unit_id: UUID
+) -> Outcome:
+    at = at_step(run, cycle_id, unit_id, Step.SELF_ASSESSMENT)
+    at.ua.withdraw_self_assessment(**at.by, **cmd.fields())
+    return saved(at.ua)
+
+
+def ask_for_supplement(run: Run, cmd: AskForSupplement, cycle_id: UUID, unit_id: UUID) -> Outcome:
+    at = at_step(run, cycle_id, unit_id)
+    request_id = at.ua.request_supplement(**at.by, **cmd.fields())
+    return saved(at.ua, request_id=request_id)
+
+
+def answer_supplement(
+    run: Run, cmd: AnswerSupplement, cycle_id: UUID, unit_id: UUID, request_id: UUID
+) -> Outcome:
+    at = at_step(run, cycle_id, unit_id)
+    fields = cmd.fields()
+    at.ua.answer_supplement(
+        **at.by, request_id=str(request_id), text_=fields["text"], evidence=fields["evidence"]
+    )
+    return saved(at.ua)
+
+
+# ------------------------------------------------------------ one decision for many units
+def recognise_units(run: Run, cmd: RecogniseUnits, cycle_id: UUID) -> Outcome:
+    """Every unit of the list recognised by the one decision, in one transaction: the first
+    unit refused refuses the whole list (its name in the message), and nothing is stored."""
+    ids = [u.unit_id for u in cmd.units]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed("một đơn vị xuất hiện hai lần trong danh sách công nhận")
+    decision = cmd.fields(exclude={"units"})
+    recognised: list[UnitAssessment] = []
+    cycle = run.load(Cycle, cycle_id, "kỳ đánh giá")
+    for item in cmd.units:
+        at = at_step(run, cycle_id, item.unit_id, Step.RECOGNITION)
+        try:
+            at.ua.recognise(**at.by, **decision, level=item.level)
+        except DomainError as exc:
+            name = unit_name(run, item.unit_id, at.cycle.year)
+            raise type(exc)(f"{name}: {exc.detail}") from None
+        recognised.append(at.ua)
+    items = [{"unit_id": str(a.unit_id), "id": str(a.id), "version": a.version} for a in recognised]
+    return recognised, {"id": str(cycle.id), "version": cycle.version, "items": items}

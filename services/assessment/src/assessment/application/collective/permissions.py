@@ -21,4 +21,10 @@ ROWS: Rows = {
     "recognise": {"chairman": T},
     "publish": {"home_affairs": T},
     "reopen_step": {"home_affairs": T},
+    "save_self_assessment_draft": {"unit_officer": OWN, "unit_head": OWN},
+    "withdraw_self_assessment": {"unit_officer": OWN, "unit_head": OWN},
+    "ask_for_supplement": {"sector_reviewer": MANAGED, "home_affairs": T},
+    "answer_supplement": {"unit_officer": OWN, "unit_head": OWN},
+    "recognise_units": {"chairman": T},
+    "read_self_assessment_draft": {"unit_officer": OWN, "unit_head": OWN},
 }

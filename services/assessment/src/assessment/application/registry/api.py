@@ -15,6 +15,7 @@ from assessment.application.kernel.permissions import Scope
 from assessment.domain.kernel.errors import ValidationFailed
 from assessment.domain.registry.assignment import Assignments, assignments_id_for
 from assessment.domain.registry.unit import Unit, unit_id_for
+from assessment.domain.registry.values import UNIT_KIND_LABELS, UnitKind
 
 
 def unit_id(tenant: str, code: str) -> UUID:
@@ -73,3 +74,41 @@ def unit_of_code(read: Read, code: str) -> dict[str, Any]:
         "parent_code": parent_code,
         "valid_to": unit.valid_to,
     }
+
+
+def units_valid_in(read: Read, year: int) -> list[dict[str, Any]]:
+    """The tenant's units valid at some time in ``year`` (begun by its end, not ended before
+    it starts), by kind and code: the candidates for a cycle's enrolment. Read from the log of
+    registrations (one topic), each unit loaded as the tenant's."""
+    recorder: Any = read.app.recorder
+    found: list[dict[str, Any]] = []
+    start: int | None = None
+    while True:
+        page = recorder.select_notifications(
+            start, 500, topics=["assessment.Unit.Registered"], inclusive_of_start=start is None
+        )
+        for notification in page:
+            unit: Any = read.app.repository.get(notification.originator_id)
+            if not isinstance(unit, Unit) or not unit.belongs_to(read.tenant):
+                continue  # another tenant's unit is not listed
+            if unit.valid_to is not None and unit.valid_to < f"{year}-01-01":
+                continue
+            if unit.valid_from is not None and unit.valid_from > f"{year}-12-31":
+                continue
+            found.append(
+                {
+                    "id": str(unit.id),
+                    "code": unit.code,
+                    "name": unit.name_on(date(year, 12, 31)),
+                    "kind": unit.kind.value,
+                }
+            )
+        if len(page) < 500:
+            break
+        start = page[-1].id
+    return sorted(found, key=lambda u: (u["kind"], u["code"]))
+
+
+def unit_kinds() -> list[tuple[str, str]]:
+    """The kinds of units with their Vietnamese labels, in the registry's order."""
+    return [(kind.value, UNIT_KIND_LABELS[kind]) for kind in UnitKind]

@@ -67,6 +67,8 @@ def parse_deadlines(year: int, raw: dict[str, str] | None) -> dict[str, str]:
 
 class Cycle(TenantAggregate):
     TOPIC = "assessment.Cycle"
+    deadline_changes: list[dict[str, Any]] | tuple[()] = ()
+    """Each deadline change with its reason (copied on write; a class default for old state)."""
 
     class Event(TenantAggregate.Event):
         TOPIC = "assessment.Cycle.Event"
@@ -86,6 +88,17 @@ class Cycle(TenantAggregate):
         reason: str
 
         def apply(self, aggregate: Any) -> None:
+            aggregate.deadline_changes = [
+                *aggregate.deadline_changes,
+                {
+                    "step": self.step,
+                    "from": aggregate.deadlines.get(self.step),
+                    "to": self.deadline,
+                    "reason": self.reason,
+                    "at": self.occurred_at.isoformat(),
+                    "by": self.actor,
+                },
+            ]
             aggregate.deadlines[self.step] = self.deadline
 
     class UnitsEnrolled(Event):

@@ -1,6 +1,4 @@
-"""One unit's collective evaluation in one cycle: the five steps of seed 001.
-
-Rules kept here (and only here):
+"""One unit's collective evaluation in one cycle: the five steps of seed 001. Its rules:
 - a step accepts one submission per source (each sector agency, each PC member, the unit);
   a second one is refused as ``assessment.step_closed`` until the step is reopened;
 - consolidation needs the self-assessment; caucus review needs consolidation; recognition
@@ -8,7 +6,8 @@ Rules kept here (and only here):
 - consolidation closes steps 1–3; recognition closes the level adjustment;
 - a submission after its deadline is accepted and marked late, by how many seconds;
 - reopening needs a reason, clears the step and every step that consumed it, and keeps the
-  history: the earlier submissions stay in the event log (seed 002: redo, never erase).
+  history: the earlier submissions stay in the event log (seed 002: redo, never erase);
+- drafts, withdrawal and supplements: ``exchanges``.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from assessment.domain.collective import exchanges
 from assessment.domain.collective.rules import (
     checked_self_assessment,
     decision_day,
@@ -44,11 +44,17 @@ def unit_assessment_id_for(cycle_id: UUID, unit_id: UUID) -> UUID:
     return uuid.uuid5(ASSESSMENT_NAMESPACE, f"{cycle_id}/{unit_id}")
 
 
-class UnitAssessment(TenantAggregate):
+class UnitAssessment(TenantAggregate, exchanges.UnitExchanges):
     TOPIC = "assessment.UnitAssessment"
 
     class Event(TenantAggregate.Event):
         TOPIC = "assessment.UnitAssessment.Event"
+
+    # drafts, withdrawals, supplements (``exchanges``): named here so their topics register
+    SelfAssessmentDraftSaved = exchanges.SelfAssessmentDraftSaved
+    SelfAssessmentWithdrawn = exchanges.SelfAssessmentWithdrawn
+    SupplementRequested = exchanges.SupplementRequested
+    SupplementAnswered = exchanges.SupplementAnswered
 
     class Opened(Event, TenantAggregate.Created):
         TOPIC = "assessment.UnitAssessment.Opened"

@@ -16,7 +16,13 @@ from shared.envelope import Envelope
 
 log = logging.getLogger("congvu.reporting.accountability")
 
-HISTORY_EVENTS = {"LevelAdjusted", "FlaggedPerfunctory", "StepReopened", "SectorReviewPublished"}
+HISTORY_EVENTS = {
+    "LevelAdjusted",
+    "FlaggedPerfunctory",
+    "StepReopened",
+    "SectorReviewPublished",
+    "SelfAssessmentWithdrawn",
+}
 KEPT = (
     "proposed_level",
     "level",
@@ -82,7 +88,7 @@ def fold_assessment(row: Row | None, env: Envelope) -> Row | None:
         kept = [e for e in sources.get(step, []) if e["source"] != entry["source"]]
         sources[step] = [*kept, entry]
     elif event in HISTORY_EVENTS:
-        if event == "StepReopened":
+        if event in ("StepReopened", "SelfAssessmentWithdrawn"):
             for cleared in p.get("cleared_steps", []):
                 sources.pop(cleared, None)
         history.append(entry)

@@ -137,6 +137,7 @@ def board_rows(
             "perfunctory_flags": flags.get("perfunctory", []),
             "perfunctory_signals": flags.get("signals", []),
             "reopenings": flags.get("reopenings", []),
+            "supplements": flags.get("supplements", []),
             "version": r[9],
             "updated_at": r[10],
         }

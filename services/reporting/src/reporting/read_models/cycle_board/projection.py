@@ -150,6 +150,28 @@ def fold_board(row: Row | None, env: Envelope) -> Row | None:
         levels["adjusted"] = p["to_level"]
     elif event == "FlaggedPerfunctory":
         flags.setdefault("perfunctory", []).append({"reason": p["reason"], "at": env.occurred_at})
+    elif event == "SupplementRequested":
+        flags["supplements"] = [
+            *flags.get("supplements", []),
+            {
+                "id": p["request_id"],
+                "reason": p["reason"],
+                "due_date": p["due_date"],
+                "requested_at": env.occurred_at,
+                "by": env.actor.get("subject"),
+                "by_role": env.actor.get("role"),
+                "answered_at": None,
+            },
+        ]
+    elif event == "SupplementAnswered":
+        flags["supplements"] = [
+            {**s, "answered_at": env.occurred_at} if s["id"] == p["request_id"] else s
+            for s in flags.get("supplements", [])
+        ]
+    elif event == "SelfAssessmentWithdrawn":
+        steps.pop("self_assessment", None)
+        levels.pop("self_assessment", None)
+        flags["signals"] = []
     elif event == "StepReopened":
         for cleared in p["cleared_steps"]:
             steps.pop(cleared, None)

@@ -30,6 +30,7 @@ ROLE_STEPS: dict[str, list[tuple[str, str | None]]] = {
     "chairman": [("member_review", None), ("recognition", "caucus_review")],
 }
 OWN_UNIT_ROLES = frozenset({"unit_officer", "unit_head"})
+SUPPLEMENT_ROLES = frozenset({"home_affairs", "sector_reviewer"})  # who ask for supplements
 WATCH_ROLES = frozenset({"inspector", "auditor"})
 
 
@@ -50,6 +51,19 @@ class Todo:
     done: list[TodoItem] = field(default_factory=list)
     late: list[TodoItem] = field(default_factory=list)
     perfunctory: list[str] = field(default_factory=list)
+    supplements: list[Supplement] = field(default_factory=list)
+    """Units: requests waiting for the unit's answer. Reviewers: their requests, answered or
+    still open."""
+
+
+@dataclass(frozen=True)
+class Supplement:
+    unit_code: str
+    unit_name: str
+    reason: str
+    due_date: str
+    requested_at: str
+    answered_at: str | None
 
 
 def todo_for(db: Database, caller: Caller, now: datetime | None = None) -> Todo:
@@ -79,6 +93,20 @@ def todo_for(db: Database, caller: Caller, now: datetime | None = None) -> Todo:
                 st.get("submitted_at"),
             )
             (todo.items if st["status"] in ("missing", "overdue") else todo.done).append(item)
+        for sup in row.get("supplements", []):
+            mine = caller.role in SUPPLEMENT_ROLES and sup.get("by") == caller.subject
+            waiting = caller.role in OWN_UNIT_ROLES and not sup.get("answered_at")
+            if mine or waiting:
+                todo.supplements.append(
+                    Supplement(
+                        row["unit_code"],
+                        name,
+                        sup["reason"],
+                        sup["due_date"],
+                        sup["requested_at"],
+                        sup.get("answered_at"),
+                    )
+                )
         if caller.role in WATCH_ROLES or caller.role == "home_affairs":
             for step in row["late_steps"]:
                 st = row["steps"][step]
@@ -95,4 +123,5 @@ def todo_for(db: Database, caller: Caller, now: datetime | None = None) -> Todo:
             if row["perfunctory_signals"] and not row["perfunctory"]:
                 todo.perfunctory.append(name)
     todo.items.sort(key=lambda i: (i.deadline or "9999", i.unit_code))
+    todo.supplements.sort(key=lambda s: (s.answered_at is not None, s.due_date, s.unit_code))
     return todo

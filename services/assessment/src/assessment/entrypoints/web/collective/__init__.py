@@ -7,10 +7,13 @@
   hashed; the form is validated by the JSON API's command model (``SubmitSelfAssessment``, its
   errors shown beside the fields) and run by the same executor (``app.execute``); only then
   are the bytes stored by their hash. A refused form comes back
-  with the Vietnamese message beside the field and stores nothing.
+  with the Vietnamese message beside the field and stores nothing. The same form saves a draft
+  (``hanh_dong=nhap``, ``SaveSelfAssessmentDraft``: nothing required); the draft fills the form
+  again, and its files go with the report when it is submitted.
+- Withdrawal and the answers to supplement requests: ``exchanges``.
 - ``GET /ho-so/{year}/{unit_code}/minh-chung/{sha256}``: an evidence file, to those allowed to
   read the unit's file (the same authorisation as the API's read), only if the file is recorded
-  in that unit's self-assessment.
+  in that unit's self-assessment or a supplement answer (draft files: the unit's own only).
 """
 
 from __future__ import annotations
@@ -23,21 +26,26 @@ from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 
 from assessment.adapters.evidence_store import (
     EvidenceStore,
-    StoredEvidence,
     build_evidence_store,
     check_evidence,
 )
-from assessment.application.collective.commands import SubmitSelfAssessment
+from assessment.application.collective.commands import (
+    SaveSelfAssessmentDraft,
+    SubmitSelfAssessment,
+)
 from assessment.application.registry.api import unit_id as unit_id_for
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.domain.collective.cycle import cycle_id_for
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.api.errors import translate
+from assessment.entrypoints.web.collective.exchanges import include_exchange_pages
+from assessment.entrypoints.web.collective.planning import include_planning_pages, latest_year
+from assessment.entrypoints.web.collective.recognition import include_recognition_pages
 from assessment.entrypoints.web.collective.unit_file import include_unit_file
+from assessment.entrypoints.web.collective.uploads import read_groups
 from shared.problems import AppError
 from shared.web import terms
 from shared.web.pages import NavItem, Portal, Viewer
@@ -96,9 +104,11 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         values: dict[str, Any] | None = None,
         status_code: int = 200,
         message: str | None = None,
+        replies: dict[str, dict[str, Any]] | None = None,
     ) -> Response:
         code = viewer.caller.acting_for or ""
-        cycle, ua, problem = _load(request.app.state.assessment, viewer, year, code)
+        application: AssessmentApplication = request.app.state.assessment
+        cycle, ua, problem = _load(application, viewer, year, code)
         if problem is not None:
             return portal.render(
                 request,
@@ -108,11 +118,22 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
                 title="Tự đánh giá",
                 status_code=problem.status,
             )
+        draft = None
+        if viewer.role in UNIT_ROLES and code:
+            ids = {
+                "cycle_id": cycle_id_for(viewer.caller.tenant, year),
+                "unit_id": unit_id_for(viewer.caller.tenant, code),
+            }
+            draft = _draft(application, viewer, ids)
+        if values is None and draft and ua and not ua.get("self_assessment"):
+            values = draft_values(draft)
         return portal.render(
             request,
             "self_assessment.html",
             {
                 "problem": None,
+                "draft": draft,
+                "replies": replies or {},
                 "year": year,
                 "cycle": cycle,
                 "ua": ua,
@@ -122,7 +143,7 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
                 "message": message,
                 "levels": terms.LEVELS,
                 "can_submit": viewer.role in UNIT_ROLES,
-                "done": request.query_params.get("da-nop") == "1",
+                "done": request.query_params.get("da-nop"),
             },
             viewer=viewer,
             title="Tự đánh giá",
@@ -134,7 +155,7 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
     @app.get(f"{PREFIX}/tu-danh-gia", include_in_schema=False)
     async def latest(request: Request) -> Response:
         viewer = await require_viewer(request)
-        year = _latest_year(request, viewer)
+        year = latest_year(request, viewer)
         return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia", 303)
 
     @app.get(f"{PREFIX}/{{year}}/tu-danh-gia", include_in_schema=False)
@@ -146,6 +167,7 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
     async def submit(
         request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]
     ) -> Response:
+        """Submit (``hanh_dong=nop``) or save a draft (``hanh_dong=nhap``): the same form."""
         viewer = await require_viewer(request)
         if viewer.role not in UNIT_ROLES or not viewer.caller.acting_for:
             return render_form(
@@ -161,47 +183,41 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
             return render_form(request, viewer, year)
         form = await request.form(max_files=MAX_FILES_PER_GROUP * 10, max_fields=200)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        errors: dict[str, str] = {}
-        groups: dict[str, dict[str, Any]] = {}
-        files: list[tuple[StoredEvidence, bytes]] = []
-        for group in cycle["content_groups"]:
-            gc = group["code"]
-            results = str(form.get(f"{gc}.results") or "").strip()
-            limitations = str(form.get(f"{gc}.limitations") or "").strip()
-            evidence = []
-            for upload in form.getlist(f"{gc}.evidence"):
-                if not isinstance(upload, UploadFile) or not upload.filename:
-                    continue
-                data = await upload.read()
-                try:
-                    limit = portal.settings.upload_max_bytes
-                    checked = check_evidence(upload.filename, data, limit)
-                except AppError as exc:
-                    errors[f"{gc}.evidence"] = exc.detail or exc.title
-                    if exc.status == 413:
-                        return render_form(
-                            request, viewer, year, errors=errors, values=values, status_code=413
-                        )
-                    continue
-                files.append((checked, data))
-                evidence.append(
-                    {"name": checked.name, "sha256": checked.sha256, "size": checked.size}
-                )
-            groups[gc] = {"results": results, "limitations": limitations, "evidence": evidence}
-        body = {"groups": groups, "proposed_level": str(form.get("proposed_level") or "")}
-        # the JSON API's own command model validates the form (ADR 0002): no second copy
-        spec = application.catalogue.commands["submit_self_assessment"]
-        cmd: SubmitSelfAssessment | None = None
-        try:
-            cmd = SubmitSelfAssessment.model_validate(body)
-        except ValidationError as exc:
-            errors.update(field_errors(exc))
-        if cmd is None or errors:
-            return render_form(request, viewer, year, errors=errors, values=values, status_code=422)
+        as_draft = form.get("hanh_dong") == "nhap"
+        groups, files, errors, too_big = await read_groups(form, cycle, portal)
+        if too_big:
+            return render_form(request, viewer, year, errors=errors, values=values, status_code=413)
         ids = {
             "cycle_id": cycle_id_for(viewer.caller.tenant, year),
             "unit_id": unit_id_for(viewer.caller.tenant, viewer.caller.acting_for),
         }
+        draft = _draft(application, viewer, ids)
+        if not as_draft and draft:  # files kept with the draft go with the report
+            for gc, group in groups.items():
+                kept = (draft.get("groups", {}).get(gc) or {}).get("evidence", [])
+                names = {e["name"] for e in group["evidence"]}
+                group["evidence"] = [e for e in kept if e["name"] not in names] + group["evidence"]
+        if as_draft:
+            groups = {
+                gc: g
+                for gc, g in groups.items()
+                if g["results"] or g["limitations"] or g["evidence"]
+            }
+        body = {"groups": groups, "proposed_level": str(form.get("proposed_level") or "") or None}
+        model = SaveSelfAssessmentDraft if as_draft else SubmitSelfAssessment
+        if not as_draft:
+            body["proposed_level"] = body["proposed_level"] or ""
+        # the JSON API's own command model validates the form (ADR 0002): no second copy
+        spec = application.catalogue.commands[
+            "save_self_assessment_draft" if as_draft else "submit_self_assessment"
+        ]
+        cmd: Any = None
+        try:
+            cmd = model.model_validate(body)
+        except ValidationError as exc:
+            errors.update(field_errors(exc))
+        if cmd is None or errors:
+            return render_form(request, viewer, year, errors=errors, values=values, status_code=422)
         try:
             application.execute(spec, _ctx(viewer), cmd, ids)
         except (DomainError, AppError) as exc:
@@ -217,7 +233,8 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         evidence_store = store(request)
         for checked, data in files:  # the command succeeded: now keep the bytes by their hash
             evidence_store.put(viewer.caller.tenant, checked.name, data)
-        return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia?da-nop=1", 303)
+        done = "nhap" if as_draft else "1"
+        return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia?da-nop={done}", 303)
 
     @app.get(f"{PREFIX}/{{year}}/{{unit_code}}/minh-chung/{{sha256}}", include_in_schema=False)
     async def evidence(
@@ -229,11 +246,16 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         viewer = await require_viewer(request)
         _, ua, problem = _load(request.app.state.assessment, viewer, year, unit_code)
         recorded = None
-        if problem is None and ua is not None and ua.get("self_assessment"):
-            for group in ua["self_assessment"]["groups"].values():
-                for item in group.get("evidence", []):
-                    if item["sha256"] == sha256:
-                        recorded = item
+        if problem is None and ua is not None:
+            listed = recorded_evidence(ua)
+            if viewer.caller.acting_for == unit_code:  # the unit's own draft files
+                draft = _draft(
+                    request.app.state.assessment,
+                    viewer,
+                    {"cycle_id": ua["cycle_id"], "unit_id": ua["unit_id"]},
+                )
+                listed += recorded_evidence({"self_assessment": draft})
+            recorded = next((e for e in listed if e["sha256"] == sha256), None)
         data = store(request).get(viewer.caller.tenant, sha256) if recorded else None
         if recorded is None or data is None:
             status = problem.status if problem is not None and problem.status == 403 else 404
@@ -253,7 +275,41 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
             },
         )
 
+    include_exchange_pages(app, portal, render_form, store)
+    include_planning_pages(app, portal)
+    include_recognition_pages(app, portal)
     include_unit_file(app, portal)  # after the routes above: /ho-so/{year}/{unit_code}
+
+
+def _draft(
+    application: AssessmentApplication, viewer: Viewer, ids: dict[str, Any]
+) -> dict[str, Any] | None:
+    try:
+        found: dict[str, Any] | None = application.get_self_assessment_draft(
+            _ctx(viewer), ids["cycle_id"], ids["unit_id"]
+        )
+    except (DomainError, AppError):
+        return None
+    return found
+
+
+def draft_values(draft: dict[str, Any]) -> dict[str, str]:
+    """A draft as the form's values."""
+    values = {"proposed_level": draft.get("proposed_level") or ""}
+    for gc, group in (draft.get("groups") or {}).items():
+        values[f"{gc}.results"] = group.get("results", "")
+        values[f"{gc}.limitations"] = group.get("limitations", "")
+    return values
+
+
+def recorded_evidence(ua: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every file a unit's file records: its self-assessment's and its supplement answers'."""
+    out: list[dict[str, Any]] = []
+    for group in ((ua.get("self_assessment") or {}).get("groups") or {}).values():
+        out += group.get("evidence", [])
+    for sup in ua.get("supplements") or []:
+        out += (sup.get("answer") or {}).get("evidence", [])
+    return out
 
 
 FIELD_MESSAGES: Final = {
@@ -279,17 +335,3 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name, safe="")
-
-
-def _latest_year(request: Request, viewer: Viewer) -> int:
-    db = getattr(request.app.state, "reporting_db", None)
-    if db is not None:
-        with db.transaction() as tx:
-            row = tx.fetchone(
-                "SELECT max(year) FROM rm_cycle WHERE tenant = %s", (viewer.caller.tenant,)
-            )
-        if row is not None and row[0]:
-            return int(row[0])
-    from datetime import date
-
-    return date.today().year

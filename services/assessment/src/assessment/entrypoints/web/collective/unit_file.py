@@ -2,9 +2,10 @@
 
 Every signed-in official who may read it sees each step as recorded (who, when, what, the
 evidence files); below, the forms of the commands the viewer's role has a row for in the one
-permission matrix (Home Affairs: consolidate, flag perfunctory, adjust a level, publish,
-reopen; the caucus: its review; the chairman: recognition and member reviews; members and
-sector agencies: their reviews). Each form is derived from the JSON API's command model — its
+permission matrix (Home Affairs: ask for a supplement, consolidate, flag perfunctory, adjust a
+level, publish, reopen; the caucus: its review; the chairman: recognition and member reviews;
+members and sector agencies: their reviews, sector agencies also ask for supplements). Each
+form is derived from the JSON API's command model — its
 fields, their kinds (text, level, day, yes/no) — validated by that model and run by the same
 executor (``app.execute``); errors come back beside the fields, in Vietnamese.
 ``POST /ho-so/{year}/{unit_code}/{command}`` runs one.
@@ -37,6 +38,7 @@ from shared.web.signin import require_viewer
 ACTIONS: Final = (
     "submit_sector_review",
     "submit_member_review",
+    "ask_for_supplement",
     "consolidate",
     "flag_perfunctory",
     "review_by_caucus",
@@ -58,6 +60,7 @@ LABELS: Final = {
     "signer": "Người ký",
     "channel": "Nơi công bố",
     "step": "Bước",
+    "due_date": "Hạn bổ sung (dd/mm/yyyy)",
 }
 MESSAGES: Final = {
     "missing": "Trường này là bắt buộc.",
