@@ -59,7 +59,10 @@ SELF_LEVEL = {"SNV": 3, "BVDK": 3, "STC": 2, "SYT": 2, "UBND-BIENHOA": 2, "UBND-
 # the last official level: recognised (SNV adjusted to excellent then recognised, STC good),
 # else the caucus's (BVDK good), else Home Affairs' (SYT good)
 FINAL_LEVEL = {"SNV": 3, "STC": 2, "BVDK": 2, "SYT": 2}
-FLAGGED_OR_THIN = {"UBND-LONGKHANH"}  # flagged by Home Affairs; no limitations, no evidence
+FLAGGED_OR_THIN = {"UBND-LONGKHANH"}
+# units a sector agency is assigned to (demo.py: SYT → BVDK, SNV → the two towns, STC → SYT);
+# step 1 of any other unit is owed by nobody, so it is never missing (issue 9, item 4)
+MANAGED = {"BVDK", "UBND-BIENHOA", "UBND-LONGKHANH", "SYT"}  # flagged by Home Affairs; no limitations, no evidence
 
 
 def expected() -> dict[str, set[str]]:
@@ -71,7 +74,13 @@ def expected() -> dict[str, set[str]]:
         for c, steps in SUBMITTED.items()
         if any(date.fromisoformat(d) > deadlines[s] for s, d in steps.items())
     }
-    missing = {c for c in enrolled if any(s not in SUBMITTED[c] for s in deadlines)}
+    missing = {
+        c
+        for c in enrolled
+        if any(
+            s not in SUBMITTED[c] and (s != "sector_review" or c in MANAGED) for s in deadlines
+        )
+    }
     inflated = {c for c, lv in FINAL_LEVEL.items() if SELF_LEVEL[c] - lv >= 1}
     return {"late": late, "missing": missing, "perfunctory": FLAGGED_OR_THIN, "inflated": inflated}
 
