@@ -18,7 +18,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from assessment.domain.collective.errors import RecognitionReasonRequired
 from assessment.domain.collective.rules import (
+    check_decision_day,
     checked_self_assessment,
     decision_day,
     lateness,
@@ -146,16 +148,22 @@ class UnitAssessment(TenantAggregate):
 
     class Recognised(Event):
         TOPIC = "assessment.UnitAssessment.Recognised"
+        class_version = 2
         decision_number: str
         decision_date: str
         signer: str
         level: str
         deadline: str | None
         late_by_seconds: int
+        reason: str | None  # why the level differs from the one put forward (v2)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.recognition = submitted(
-                self, "decision_number", "decision_date", "signer", "level"
+                self, "decision_number", "decision_date", "signer", "level", "reason"
             )
 
     class Published(Event):
@@ -438,11 +446,20 @@ class UnitAssessment(TenantAggregate):
         decision_date: str,
         signer: str,
         level: str,
+        reason: str | None = None,
     ) -> None:
         if self.recognition is not None:
             raise StepClosed("đơn vị đã được công nhận; cần mở lại bước có lý do")
         self._need(self.caucus_review is not None, Step.RECOGNITION, Step.CAUCUS_REVIEW)
         day = decision_day(decision_date, self.year)
+        check_decision_day(day, occurred_at, str(self.caucus_review["submitted_at"]))
+        chosen = Level.parse(level).value
+        put_forward = self.current_level  # last adjustment, else Home Affairs' level
+        why = (reason or "").strip()
+        if put_forward is not None and chosen != put_forward and not why:
+            raise RecognitionReasonRequired(
+                f"mức công nhận khác mức đã điều chỉnh/đề xuất ({put_forward}): cần nêu lý do"
+            )
         self._trigger(
             self.Recognised,
             actor=actor,
@@ -450,7 +467,8 @@ class UnitAssessment(TenantAggregate):
             decision_number=text(decision_number, "decision_number"),
             decision_date=day.isoformat(),
             signer=text(signer, "signer"),
-            level=Level.parse(level).value,
+            level=chosen,
+            reason=text(why, "reason") if why else None,
             **lateness(occurred_at, deadline),
         )
 
