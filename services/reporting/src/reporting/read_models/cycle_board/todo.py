@@ -65,9 +65,7 @@ def todo_for(db: Database, caller: Caller, now: datetime | None = None) -> Todo:
         rows = [r for r in rows if r["unit_code"] == caller.acting_for]
     elif caller.role == "sector_reviewer":  # the units its agency manages (assignments)
         rows = [
-            r
-            for r in rows
-            if any(a["code"] == caller.acting_for for a in r["sector_agencies"])
+            r for r in rows if any(a["code"] == caller.acting_for for a in r["sector_agencies"])
         ]
     elif caller.role == "pc_member":  # the units the chairman's decision gives this member
         rows = [r for r in rows if caller.subject in r["pc_members"]]
