@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from assessment.domain.collective.errors import DecisionBeforeCaucusReview, DecisionDateInFuture
+from assessment.domain.collective.errors import (
+    DecisionBeforeCaucusReview,
+    DecisionDateInFuture,
+    RecognitionReasonRequired,
+)
 from assessment.domain.kernel.errors import ValidationFailed
 from assessment.domain.kernel.values import EvidenceFile, Level
 
@@ -95,6 +99,23 @@ def check_decision_day(day: date, now: datetime, caucus_reviewed_at: str) -> Non
             f"ngày quyết định {day.strftime('%d/%m/%Y')} trước ngày Ban cán sự Đảng nhận xét "
             f"({reviewed_day.strftime('%d/%m/%Y')})"
         )
+
+
+def recognition_terms(
+    ua: Any, decision_date: str, now: datetime, level: str, reason: str | None
+) -> tuple[date, str, str | None]:
+    """A recognition's day (bounded as above), level and reason: a level other than the one
+    put forward (the last adjustment, else Home Affairs' level) needs a reason."""
+    day = decision_day(decision_date, ua.year)
+    check_decision_day(day, now, str(ua.caucus_review["submitted_at"]))
+    chosen = Level.parse(level).value
+    put_forward = ua.current_level
+    why = (reason or "").strip()
+    if put_forward is not None and chosen != put_forward and not why:
+        raise RecognitionReasonRequired(
+            f"mức công nhận khác mức đã điều chỉnh/đề xuất ({put_forward}): cần nêu lý do"
+        )
+    return day, chosen, text(why, "reason") if why else None
 
 
 def decision_day(value: str, year: int) -> date:

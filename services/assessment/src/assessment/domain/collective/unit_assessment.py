@@ -18,13 +18,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from assessment.domain.collective.errors import RecognitionReasonRequired
 from assessment.domain.collective.rules import (
-    check_decision_day,
     checked_self_assessment,
-    decision_day,
     lateness,
     level_or_none,
+    recognition_terms,
     submitted,
     text,
 )
@@ -148,18 +146,13 @@ class UnitAssessment(TenantAggregate):
 
     class Recognised(Event):
         TOPIC = "assessment.UnitAssessment.Recognised"
-        class_version = 2
         decision_number: str
         decision_date: str
         signer: str
         level: str
         deadline: str | None
         late_by_seconds: int
-        reason: str | None  # why the level differs from the one put forward (v2)
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["reason"] = None
+        reason: str | None = None  # why the level differs from the one put forward
 
         def apply(self, aggregate: Any) -> None:
             aggregate.recognition = submitted(
@@ -451,15 +444,7 @@ class UnitAssessment(TenantAggregate):
         if self.recognition is not None:
             raise StepClosed("đơn vị đã được công nhận; cần mở lại bước có lý do")
         self._need(self.caucus_review is not None, Step.RECOGNITION, Step.CAUCUS_REVIEW)
-        day = decision_day(decision_date, self.year)
-        check_decision_day(day, occurred_at, str(self.caucus_review["submitted_at"]))
-        chosen = Level.parse(level).value
-        put_forward = self.current_level  # last adjustment, else Home Affairs' level
-        why = (reason or "").strip()
-        if put_forward is not None and chosen != put_forward and not why:
-            raise RecognitionReasonRequired(
-                f"mức công nhận khác mức đã điều chỉnh/đề xuất ({put_forward}): cần nêu lý do"
-            )
+        day, chosen, why = recognition_terms(self, decision_date, occurred_at, level, reason)
         self._trigger(
             self.Recognised,
             actor=actor,
@@ -468,7 +453,7 @@ class UnitAssessment(TenantAggregate):
             decision_date=day.isoformat(),
             signer=text(signer, "signer"),
             level=chosen,
-            reason=text(why, "reason") if why else None,
+            reason=why,
             **lateness(occurred_at, deadline),
         )
 
