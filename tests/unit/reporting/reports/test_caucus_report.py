@@ -59,10 +59,10 @@ SELF_LEVEL = {"SNV": 3, "BVDK": 3, "STC": 2, "SYT": 2, "UBND-BIENHOA": 2, "UBND-
 # the last official level: recognised (SNV adjusted to excellent then recognised, STC good),
 # else the caucus's (BVDK good), else Home Affairs' (SYT good)
 FINAL_LEVEL = {"SNV": 3, "STC": 2, "BVDK": 2, "SYT": 2}
-FLAGGED_OR_THIN = {"UBND-LONGKHANH"}
+FLAGGED_OR_THIN = {"UBND-LONGKHANH"}  # flagged by Home Affairs; no limitations, no evidence
 # units a sector agency is assigned to (demo.py: SYT → BVDK, SNV → the two towns, STC → SYT);
 # step 1 of any other unit is owed by nobody, so it is never missing (issue 9, item 4)
-MANAGED = {"BVDK", "UBND-BIENHOA", "UBND-LONGKHANH", "SYT"}  # flagged by Home Affairs; no limitations, no evidence
+MANAGED = {"BVDK", "UBND-BIENHOA", "UBND-LONGKHANH", "SYT"}
 
 
 def expected() -> dict[str, set[str]]:
