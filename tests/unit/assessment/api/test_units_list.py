@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assessment.application.service import AssessmentApplication
 from assessment.bootstrap import build_application
 from assessment.entrypoints.api.app import create_app
 from helpers import TEST_ISSUER, MutableClock, headers

@@ -77,9 +77,7 @@ def expected() -> dict[str, set[str]]:
     missing = {
         c
         for c in enrolled
-        if any(
-            s not in SUBMITTED[c] and (s != "sector_review" or c in MANAGED) for s in deadlines
-        )
+        if any(s not in SUBMITTED[c] and (s != "sector_review" or c in MANAGED) for s in deadlines)
     }
     inflated = {c for c, lv in FINAL_LEVEL.items() if SELF_LEVEL[c] - lv >= 1}
     return {"late": late, "missing": missing, "perfunctory": FLAGGED_OR_THIN, "inflated": inflated}
