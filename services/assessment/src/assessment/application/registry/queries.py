@@ -67,7 +67,7 @@ def _tenant_units(read: Read) -> list[Unit]:
         for note in notes:
             event = read.app.mapper.to_domain_event(note)
             if getattr(event, "tenant", None) == read.tenant:
-                ids.append(note.originator_id)
+                ids.append(UUID(str(note.originator_id)))
         position = int(notes[-1].id)
     return [read.load(Unit, ident, "đơn vị") for ident in ids]
 
