@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from assessment.adapters.evidence_store import DiskEvidenceStore
-from assessment.adapters.history import iter_envelopes
+from assessment.adapters.history import iter_envelopes, with_chain
 from assessment.adapters.relay import ApplicationSource, BusTarget, Relay
 from assessment.adapters.sealer import Sealer
 from assessment.application.service import AssessmentApplication, Clock
@@ -117,7 +117,8 @@ def create_embedded_app(
         app.state.reporting_db = emb.db
         app.state.evidence = DiskEvidenceStore(data_dir / "evidence")
         # reports as of a past moment replay the store's published events
-        app.state.report_history = lambda: iter_envelopes(emb.assessment)
+        # (with their audit chain fields where sealed, for the auditor's timeline)
+        app.state.report_history = lambda: with_chain(emb.sealer, iter_envelopes(emb.assessment))
         if demo:
             loaded = await asyncio.to_thread(load_demo, emb.assessment)
             if loaded:

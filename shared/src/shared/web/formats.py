@@ -46,13 +46,13 @@ def vn_long_date(value: date | datetime | str | None) -> str:
 
 
 def vn_datetime(value: datetime | str | None, lang: str = "vi") -> str:
-    """``15:00 04/12/2013`` in Vietnam time."""
+    """``04/12/2013 15:00`` in Vietnam time (Asia/Ho_Chi_Minh, UTC+7)."""
     if value is None or value == "":
         return "—"
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VN_TZ)
-    return format_datetime(moment.astimezone(VN_TZ), "HH:mm dd/MM/yyyy", locale=_locale(lang))
+    return format_datetime(moment.astimezone(VN_TZ), "dd/MM/yyyy HH:mm", locale=_locale(lang))
 
 
 def vn_number(value: float | int | Decimal | None, digits: int | None = None) -> str:

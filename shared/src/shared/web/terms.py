@@ -68,6 +68,8 @@ STATUSES: Final = _table(
     Term("overdue", "Quá hạn, chưa nộp", "Overdue"),
     Term("on_time", "Đúng hạn", "On time"),
     Term("late", "Trễ hạn", "Late"),
+    # step 1 of a unit no sector agency manages: nobody owes it, so never overdue
+    Term("not_required", "Không có cơ quan chuyên ngành", "No sector agency assigned"),
 )
 
 ROLES: Final = _table(

@@ -60,6 +60,9 @@ SELF_LEVEL = {"SNV": 3, "BVDK": 3, "STC": 2, "SYT": 2, "UBND-BIENHOA": 2, "UBND-
 # else the caucus's (BVDK good), else Home Affairs' (SYT good)
 FINAL_LEVEL = {"SNV": 3, "STC": 2, "BVDK": 2, "SYT": 2}
 FLAGGED_OR_THIN = {"UBND-LONGKHANH"}  # flagged by Home Affairs; no limitations, no evidence
+# units a sector agency is assigned to (demo.py: SYT → BVDK, SNV → the two towns, STC → SYT);
+# step 1 of any other unit is owed by nobody, so it is never missing (issue 9, item 4)
+MANAGED = {"BVDK", "UBND-BIENHOA", "UBND-LONGKHANH", "SYT"}
 
 
 def expected() -> dict[str, set[str]]:
@@ -71,7 +74,11 @@ def expected() -> dict[str, set[str]]:
         for c, steps in SUBMITTED.items()
         if any(date.fromisoformat(d) > deadlines[s] for s, d in steps.items())
     }
-    missing = {c for c in enrolled if any(s not in SUBMITTED[c] for s in deadlines)}
+    missing = {
+        c
+        for c in enrolled
+        if any(s not in SUBMITTED[c] and (s != "sector_review" or c in MANAGED) for s in deadlines)
+    }
     inflated = {c for c, lv in FINAL_LEVEL.items() if SELF_LEVEL[c] - lv >= 1}
     return {"late": late, "missing": missing, "perfunctory": FLAGGED_OR_THIN, "inflated": inflated}
 

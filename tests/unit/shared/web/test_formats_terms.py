@@ -16,7 +16,7 @@ def test_dates_are_dd_mm_yyyy_in_vietnam_time() -> None:
     assert formats.vn_date("2013-12-04") == "04/12/2013"
     # 20:00 UTC on 9 January is already 10 January in Vietnam
     assert formats.vn_date(datetime(2014, 1, 9, 20, 0, tzinfo=UTC)) == "10/01/2014"
-    assert formats.vn_datetime("2013-12-05T08:00:00+00:00") == "15:00 05/12/2013"
+    assert formats.vn_datetime("2013-12-05T08:00:00+00:00") == "05/12/2013 15:00"
     assert formats.vn_long_date("2012-12-04") == "ngày 04 tháng 12 năm 2012"
     assert formats.vn_date(None) == "—"
 

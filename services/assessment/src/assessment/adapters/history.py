@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -39,6 +39,21 @@ def iter_envelopes(
             if is_published(note.topic):
                 yield to_envelope(app.mapper, note)
         position = int(notes[-1].id)
+
+
+def with_chain(sealer: Sealer | None, envelopes: Iterator[Envelope]) -> list[Envelope]:
+    """The envelopes with their chain fields where the sealer has chained them already (the
+    newest may not be yet: they stay as they are), for readers that show the chain's status."""
+    out = list(envelopes)
+    if sealer is None or not out:
+        return out
+    links = sealer.links(out[0].global_position - 1, out[-1].global_position)
+    return [
+        replace(e, prev_hash=lk.prev_hash, hash=lk.hash)
+        if (lk := links.get(e.global_position)) is not None
+        else e
+        for e in out
+    ]
 
 
 def cycle_aggregate_ids(app: Any, tenant: str, cycle_id: str) -> set[str]:

@@ -20,6 +20,7 @@ STATUSES = {
     "overdue": "Quá hạn, chưa nộp",  # due, missing
     "on_time": "Đúng hạn",
     "late": "Trễ hạn",
+    "not_required": terms.STATUSES["not_required"].vi,  # step 1 with no sector agency assigned
 }
 SIGNALS = {
     "no_limitations": "không nêu hạn chế",

@@ -203,6 +203,7 @@ def test_full_cycle_through_the_application(
     app.consolidate(ctx(), c, u, summary="Tổng hợp", proposed_level="hoan_thanh_tot")
     clock.set("2014-01-05T10:00+07:00")
     app.review_by_caucus(ctx(role="party_caucus"), c, u, comment="Đồng ý", proposed_level=None)
+    clock.set("2014-01-09T10:00+07:00")  # a decision is never dated in the future
     app.recognise(
         ctx(role="chairman"),
         c,

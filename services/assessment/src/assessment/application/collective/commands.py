@@ -150,6 +150,12 @@ class Recognise(StepCommand):
     decision_date: Day
     signer: Text = Field(min_length=1, max_length=200)
     level: LevelCode
+    reason: Text | None = Field(
+        default=None,
+        max_length=2000,
+        description="bắt buộc khi mức công nhận khác mức đã điều chỉnh / required when the "
+        "recognised level differs from the adjusted one",
+    )
 
 
 class Publish(StepCommand):

@@ -14,6 +14,7 @@ from assessment.application.kernel.executor import ContextApplication, Read
 from assessment.application.kernel.permissions import Scope
 from assessment.domain.kernel.errors import ValidationFailed
 from assessment.domain.registry.assignment import Assignments, assignments_id_for
+from assessment.domain.registry.errors import UnitNotYetValid
 from assessment.domain.registry.unit import Unit, unit_id_for
 from assessment.domain.registry.values import UNIT_KIND_LABELS, UnitKind
 
@@ -48,9 +49,16 @@ def covered(
 
 
 def require_active_in(read: Read, unit_ids: list[UUID], year: int) -> None:
-    """Each unit exists for the tenant and had not ended before ``year``."""
+    """Each unit exists for the tenant, was valid by the end of ``year`` and had not ended
+    before it."""
     for ident in unit_ids:
         unit = read.load(Unit, ident, "đơn vị")
+        if unit.valid_from is not None and unit.valid_from > f"{year}-12-31":
+            raise UnitNotYetValid(
+                f"đơn vị '{unit.code}' có hiệu lực từ "
+                f"{date.fromisoformat(unit.valid_from).strftime('%d/%m/%Y')}, sau năm {year}: "
+                "không thể đưa vào kỳ đánh giá này"
+            )
         if unit.valid_to is not None and unit.valid_to < f"{year}-01-01":
             raise ValidationFailed(
                 f"đơn vị '{unit.code}' đã ngừng hoạt động từ {unit.valid_to}, trước năm {year}"

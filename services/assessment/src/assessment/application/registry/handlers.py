@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from assessment.application.kernel.catalogue import Outcome, saved
@@ -16,6 +17,7 @@ from assessment.application.registry.commands import (
 )
 from assessment.domain.kernel.errors import AlreadyExists
 from assessment.domain.registry.assignment import Assignments, assignments_id_for
+from assessment.domain.registry.errors import ChangeBeforeEnrolledCycle
 from assessment.domain.registry.unit import Unit, unit_id_for
 
 
@@ -39,8 +41,24 @@ def rename_unit(run: Run, cmd: RenameUnit, unit_id: UUID) -> Outcome:
     return saved(unit)
 
 
+def _not_before_an_enrolled_cycle(run: Run, unit: Unit, effective_date: date, what: str) -> None:
+    """A merger or dissolution effective before a cycle the unit is enrolled in would leave
+    that cycle evaluating a unit that no longer exists: refused (issue 9, item 5)."""
+    from assessment.application.collective.api import enrolled_years_after
+
+    years = enrolled_years_after(run, unit.id, effective_date.year)  # each starts after it
+    if years:
+        listed = ", ".join(str(y) for y in years)
+        raise ChangeBeforeEnrolledCycle(
+            f"{what} đơn vị '{unit.code}' có hiệu lực {effective_date.strftime('%d/%m/%Y')}, "
+            f"trước kỳ đánh giá năm {listed} mà đơn vị đang tham gia; chọn ngày hiệu lực "
+            "không sớm hơn 01/01 của năm đó"
+        )
+
+
 def merge_unit(run: Run, cmd: MergeUnit, unit_id: UUID) -> Outcome:
     unit = run.load(Unit, unit_id, "đơn vị")
+    _not_before_an_enrolled_cycle(run, unit, cmd.effective_date, "sáp nhập")
     successor = run.load(Unit, cmd.successor_id, "đơn vị tiếp nhận")
     unit.merge_into(**run.by, successor=successor, **cmd.fields(exclude={"successor_id"}))
     return saved(unit)
@@ -48,6 +66,7 @@ def merge_unit(run: Run, cmd: MergeUnit, unit_id: UUID) -> Outcome:
 
 def dissolve_unit(run: Run, cmd: DissolveUnit, unit_id: UUID) -> Outcome:
     unit = run.load(Unit, unit_id, "đơn vị")
+    _not_before_an_enrolled_cycle(run, unit, cmd.effective_date, "giải thể")
     unit.dissolve(**run.by, **cmd.fields())
     return saved(unit)
 

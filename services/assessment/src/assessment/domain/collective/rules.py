@@ -3,11 +3,18 @@ of a self-assessment with its perfunctory signals (seed 000)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from assessment.domain.collective.errors import (
+    DecisionBeforeCaucusReview,
+    DecisionDateInFuture,
+    RecognitionReasonRequired,
+)
 from assessment.domain.kernel.errors import ValidationFailed
 from assessment.domain.kernel.values import EvidenceFile, Level
+
+VN_TZ = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 
 MAX_TEXT = 20_000
 PERFUNCTORY_MIN_CHARS = 80
@@ -73,6 +80,42 @@ def submitted(event: Any, *names: str) -> dict[str, Any]:
         "late_by_seconds": event.late_by_seconds,
         "by": event.actor,
     }
+
+
+def check_decision_day(day: date, now: datetime, caucus_reviewed_at: str) -> None:
+    """A recognition decision is not dated in the future (Vietnam time) nor before the caucus
+    reviewed the unit (issue 9, item 5)."""
+    if day > now.astimezone(VN_TZ).date():
+        raise DecisionDateInFuture(
+            f"ngày quyết định {day.strftime('%d/%m/%Y')} ở tương lai (hôm nay "
+            f"{now.astimezone(VN_TZ).strftime('%d/%m/%Y')})"
+        )
+    reviewed = datetime.fromisoformat(caucus_reviewed_at)
+    reviewed_day = (reviewed if reviewed.tzinfo else reviewed.replace(tzinfo=VN_TZ)).astimezone(
+        VN_TZ
+    )
+    if day < reviewed_day.date():
+        raise DecisionBeforeCaucusReview(
+            f"ngày quyết định {day.strftime('%d/%m/%Y')} trước ngày Ban cán sự Đảng nhận xét "
+            f"({reviewed_day.strftime('%d/%m/%Y')})"
+        )
+
+
+def recognition_terms(
+    ua: Any, decision_date: str, now: datetime, level: str, reason: str | None
+) -> tuple[date, str, str | None]:
+    """A recognition's day (bounded as above), level and reason: a level other than the one
+    put forward (the last adjustment, else Home Affairs' level) needs a reason."""
+    day = decision_day(decision_date, ua.year)
+    check_decision_day(day, now, str(ua.caucus_review["submitted_at"]))
+    chosen = Level.parse(level).value
+    put_forward = ua.current_level
+    why = (reason or "").strip()
+    if put_forward is not None and chosen != put_forward and not why:
+        raise RecognitionReasonRequired(
+            f"mức công nhận khác mức đã điều chỉnh/đề xuất ({put_forward}): cần nêu lý do"
+        )
+    return day, chosen, text(why, "reason") if why else None
 
 
 def decision_day(value: str, year: int) -> date:

@@ -20,9 +20,9 @@ from uuid import UUID
 from assessment.domain.collective import exchanges
 from assessment.domain.collective.rules import (
     checked_self_assessment,
-    decision_day,
     lateness,
     level_or_none,
+    recognition_terms,
     submitted,
     text,
 )
@@ -158,10 +158,11 @@ class UnitAssessment(TenantAggregate, exchanges.UnitExchanges):
         level: str
         deadline: str | None
         late_by_seconds: int
+        reason: str | None = None  # why the level differs from the one put forward
 
         def apply(self, aggregate: Any) -> None:
             aggregate.recognition = submitted(
-                self, "decision_number", "decision_date", "signer", "level"
+                self, "decision_number", "decision_date", "signer", "level", "reason"
             )
 
     class Published(Event):
@@ -444,11 +445,12 @@ class UnitAssessment(TenantAggregate, exchanges.UnitExchanges):
         decision_date: str,
         signer: str,
         level: str,
+        reason: str | None = None,
     ) -> None:
         if self.recognition is not None:
             raise StepClosed("đơn vị đã được công nhận; cần mở lại bước có lý do")
         self._need(self.caucus_review is not None, Step.RECOGNITION, Step.CAUCUS_REVIEW)
-        day = decision_day(decision_date, self.year)
+        day, chosen, why = recognition_terms(self, decision_date, occurred_at, level, reason)
         self._trigger(
             self.Recognised,
             actor=actor,
@@ -456,7 +458,8 @@ class UnitAssessment(TenantAggregate, exchanges.UnitExchanges):
             decision_number=text(decision_number, "decision_number"),
             decision_date=day.isoformat(),
             signer=text(signer, "signer"),
-            level=Level.parse(level).value,
+            level=chosen,
+            reason=why,
             **lateness(occurred_at, deadline),
         )
 

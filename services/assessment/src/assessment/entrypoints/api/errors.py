@@ -20,6 +20,12 @@ STATUS_BY_CODE = {
     "request.idempotency_key_reused": 422,
     "auth.forbidden": 403,
     "auth.outside_assignment": 403,
+    # registry and collective rules (issue 9, item 5)
+    "registry.unit_not_yet_valid": 422,
+    "registry.change_before_enrolled_cycle": 409,
+    "collective.decision_date_in_future": 422,
+    "collective.decision_before_caucus_review": 422,
+    "collective.recognition_reason_required": 422,
     # cchc context
     "cchc.rule_invalid": 422,
     "cchc.tree_invalid": 422,

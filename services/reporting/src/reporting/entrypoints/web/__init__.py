@@ -7,6 +7,9 @@
 - ``GET /bang-theo-doi?loc=&q=&trang=``: the cycle board (the JSON API's query) with filters
   (late, perfunctory, recognised), search and paging, deadlines beside each step's verdict.
 
+- ``/kiem-toan/dong-thoi-gian`` and ``/kiem-toan/tai-thoi-diem``: the auditor's timeline and
+  as-of views (:mod:`.audit`).
+
 Mount with :func:`include_reporting_pages` on an app that has ``app.state.reporting_db`` and a
 portal (``shared.web.signin.install_portal``).
 """
@@ -27,6 +30,7 @@ from shared.identity import PUBLIC_ROLE
 from shared.web.pages import NavItem, Portal
 from shared.web.signin import current_viewer, require_viewer
 
+from .audit import include_audit_pages
 from .reports import include_report_pages
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -45,6 +49,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
     portal.add_nav(NavItem(BOARD, "Bảng theo dõi", "Cycle board", frozenset()))
     include_report_pages(app, portal)
+    include_audit_pages(app, portal)
 
     def public(
         request: Request,

@@ -57,9 +57,43 @@ def _deadline_instant(day: str) -> datetime:
     return datetime(d.year, d.month, d.day, tzinfo=VN_TZ) + timedelta(days=1)
 
 
-def step_status(step: str, data: Any, deadline: str | None, now: datetime) -> dict[str, Any]:
-    """missing / overdue / on_time / late, with the dates behind it."""
+def _in_force(grant: dict[str, Any], year: int) -> bool:
+    """A grant in force at some point of ``year`` (revocation ends it early)."""
+    end = grant.get("valid_to")
+    revoked = grant.get("revoked")
+    if revoked is not None:
+        end = min(end, revoked["effective_date"]) if end else revoked["effective_date"]
+    return bool(grant["valid_from"] <= f"{year}-12-31" and (end is None or end >= f"{year}-01-01"))
+
+
+def assignments_in(tx: Tx, tenant: str, year: int) -> dict[str, dict[str, list[str]]]:
+    """Per unit id: the sector agencies (their unit ids) and PC members (subjects) assigned
+    to it in ``year``: ``{unit_id: {"sector_management": [...], "pc_oversight": [...]}}``."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for kind, holder, grants_json in tx.fetchall(
+        "SELECT kind, holder, grants FROM rm_assignment WHERE tenant = %s ORDER BY holder",
+        (tenant,),
+    ):
+        for grant in json.loads(grants_json).values():
+            if not _in_force(grant, year):
+                continue
+            for unit_id in grant["unit_ids"]:
+                holders = out.setdefault(str(unit_id), {}).setdefault(str(kind), [])
+                if holder not in holders:
+                    holders.append(str(holder))
+    return out
+
+
+def step_status(
+    step: str, data: Any, deadline: str | None, now: datetime, *, required: bool = True
+) -> dict[str, Any]:
+    """missing / overdue / on_time / late / not_required, with the dates behind it. A step
+    nobody is assigned to (step 1 of a unit with no managing sector agency) is not_required:
+    never overdue."""
     out: dict[str, Any] = {"deadline": deadline}
+    if not data and not required:
+        out["status"] = "not_required"
+        return out
     if not data:
         overdue = deadline is not None and now >= _deadline_instant(deadline)
         out["status"] = "overdue" if overdue else "missing"
@@ -90,7 +124,8 @@ def board_rows(
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]], int]:
     now = now or datetime.now(UTC)
     cyc = tx.fetchone(
-        "SELECT year, title, plan_reference, deadlines, content_groups FROM rm_cycle "
+        "SELECT year, title, plan_reference, deadlines, content_groups, deadline_changes "
+        "FROM rm_cycle "
         "WHERE cycle_id = %s AND tenant = %s",
         (cycle_id, tenant),
     )
@@ -104,7 +139,10 @@ def board_rows(
         "plan_reference": cyc[2],
         "deadlines": deadlines,
         "content_groups": json.loads(cyc[4]),
+        "deadline_changes": json.loads(cyc[5]) if cyc[5] else [],
     }
+    assigned = assignments_in(tx, tenant, int(cyc[0]))
+    codes = dict(tx.fetchall("SELECT unit_id, code FROM rm_unit WHERE tenant = %s", (tenant,)))
     rows = tx.fetchall(
         """SELECT b.unit_id, u.code, u.name, u.kind, b.steps, b.levels, b.recognised_level,
                   b.recognition, b.flags, b.version, b.updated_at, u.names, u.valid_to
@@ -115,7 +153,18 @@ def board_rows(
     out = []
     for r in rows:
         steps = json.loads(r[4])
-        statuses = {s: step_status(s, steps.get(s), deadlines.get(s), now) for s in STEP_ORDER}
+        mine = assigned.get(str(r[0]), {})
+        sector = mine.get("sector_management", [])
+        statuses = {
+            s: step_status(
+                s,
+                steps.get(s),
+                deadlines.get(s),
+                now,
+                required=s != "sector_review" or bool(sector),
+            )
+            for s in STEP_ORDER
+        }
         flags = json.loads(r[8])
         late_steps = [s for s, v in statuses.items() if v["status"] in ("late", "overdue")]
         item = {
@@ -138,6 +187,9 @@ def board_rows(
             "perfunctory_signals": flags.get("signals", []),
             "reopenings": flags.get("reopenings", []),
             "supplements": flags.get("supplements", []),
+            "adjustments": flags.get("adjustments", []),
+            "sector_agencies": [{"unit_id": a, "code": codes.get(a)} for a in sector],
+            "pc_members": mine.get("pc_oversight", []),
             "version": r[9],
             "updated_at": r[10],
         }

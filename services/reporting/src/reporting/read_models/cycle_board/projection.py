@@ -14,7 +14,7 @@ from typing import Any
 
 from reporting.adapters.db import Tx
 from reporting.read_models.collective_steps import STEP_OF_EVENT
-from reporting.read_models.cycle_board.schema import BOARDS, CYCLES, UNITS
+from reporting.read_models.cycle_board.schema import ASSIGNMENTS, BOARDS, CYCLES, UNITS
 from reporting.read_models.rows import Row, Table, load_rows, store_rows
 from shared.envelope import Envelope
 
@@ -72,6 +72,7 @@ def fold_cycle(row: Row | None, env: Envelope) -> Row | None:
             "plan_reference": p["plan_reference"],
             "deadlines": dict(p["deadlines"]),
             "content_groups": p["content_groups"],
+            "deadline_changes": [],
             "version": env.aggregate_version,
         }
     if row is None:
@@ -81,8 +82,55 @@ def fold_cycle(row: Row | None, env: Envelope) -> Row | None:
         return None
     row = dict(row, version=env.aggregate_version)
     if event == "DeadlineChanged":
+        before = row["deadlines"].get(p["step"])
         row["deadlines"] = {**row["deadlines"], p["step"]: p["deadline"]}
+        change = {
+            "step": p["step"],
+            "from": before,
+            "to": p["deadline"],
+            "reason": p.get("reason", ""),
+            "at": env.occurred_at,
+            "by": env.actor.get("subject"),
+        }
+        row["deadline_changes"] = [*(row.get("deadline_changes") or []), change]
     return row
+
+
+def fold_assignments(row: Row | None, env: Envelope) -> Row | None:
+    """Who reviews which units: each grant with its decision and dates, revocations kept."""
+    p, event = env.payload, env.event_name
+    if event == "Opened":
+        if row is not None:
+            return None
+        return {
+            "assignments_id": env.aggregate_id,
+            "tenant": env.tenant,
+            "kind": p["kind"],
+            "holder": p["holder"],
+            "grants": {},
+            "version": env.aggregate_version,
+        }
+    if row is None:
+        log.warning("assignments %s: %s before Opened; skipped", env.aggregate_id, event)
+        return None
+    if env.aggregate_version <= row["version"]:
+        return None
+    grants = {k: dict(v) for k, v in row["grants"].items()}
+    if event == "Granted":
+        grants[p["grant_id"]] = {
+            "unit_ids": list(p["unit_ids"]),
+            "decision_number": p["decision_number"],
+            "decision_date": p["decision_date"],
+            "valid_from": p["valid_from"],
+            "valid_to": p.get("valid_to"),
+            "revoked": None,
+        }
+    elif event == "Revoked" and p["grant_id"] in grants:
+        grants[p["grant_id"]]["revoked"] = {
+            "effective_date": p["effective_date"],
+            "reason": p.get("reason", ""),
+        }
+    return dict(row, grants=grants, version=env.aggregate_version)
 
 
 def fold_board(row: Row | None, env: Envelope) -> Row | None:
@@ -142,12 +190,22 @@ def fold_board(row: Row | None, env: Envelope) -> Row | None:
         if event == "Recognised":
             recognised = p["level"]
             recognition = {k: p[k] for k in ("decision_number", "decision_date", "signer")}
+            if p.get("reason"):
+                recognition["reason"] = p["reason"]
     elif event == "SectorReviewPublished":
         src = str(p["reviewer_unit_id"])
         if src in steps.get("sector_review", {}):
             steps["sector_review"][src] = {**steps["sector_review"][src], "published": True}
     elif event == "LevelAdjusted":
         levels["adjusted"] = p["to_level"]
+        flags.setdefault("adjustments", []).append(
+            {
+                "from": p.get("from_level") or None,
+                "to": p["to_level"],
+                "reason": p.get("reason", ""),
+                "at": env.occurred_at,
+            }
+        )
     elif event == "FlaggedPerfunctory":
         flags.setdefault("perfunctory", []).append({"reason": p["reason"], "at": env.occurred_at})
     elif event == "SupplementRequested":
@@ -178,6 +236,7 @@ def fold_board(row: Row | None, env: Envelope) -> Row | None:
             levels.pop(cleared, None)
             if cleared == "caucus_review":
                 levels.pop("adjusted", None)
+                flags["adjustments"] = []
             if cleared == "recognition":
                 recognised, recognition = None, None
             if cleared == "self_assessment":
@@ -201,6 +260,7 @@ FOLDS: dict[str, tuple[Table, Any]] = {
     "Unit": (UNITS, fold_unit),
     "Cycle": (CYCLES, fold_cycle),
     "UnitAssessment": (BOARDS, fold_board),
+    "Assignments": (ASSIGNMENTS, fold_assignments),
 }
 
 

@@ -93,3 +93,12 @@ def unit_history(db: Database, tenant: str, unit_id: str) -> dict[str, Any]:
         "predecessors": sorted(family - {unit_id}),
         "items": items,
     }
+
+
+def unit_choices(db: Database, tenant: str) -> list[dict[str, str]]:
+    """The tenant's units (id, code, current name), by code: for the auditor's filters."""
+    with db.transaction() as tx:
+        rows = tx.fetchall(
+            "SELECT unit_id, code, name FROM rm_unit WHERE tenant = %s ORDER BY code", (tenant,)
+        )
+    return [{"id": str(r[0]), "code": str(r[1]), "name": str(r[2])} for r in rows]

@@ -1,9 +1,8 @@
 """ "Việc cần làm": what waits for a signed-in official, read from the cycle board read model.
 
 Per role, the steps of seed 001 that are theirs and not done yet, with the deadline each is
-judged against. The board does not hold assignments (which agency reviews which unit), so
-reviewers and members see every unit still missing their step, and the unit's own file says
-whether they are assigned.
+judged against. Sector reviewers see the units their agency is assigned to manage, PC
+members the units the chairman's decision gives them (the board's assignments).
 """
 
 from __future__ import annotations
@@ -78,6 +77,12 @@ def todo_for(db: Database, caller: Caller, now: datetime | None = None) -> Todo:
     todo = Todo(cycle)
     if caller.role in OWN_UNIT_ROLES:
         rows = [r for r in rows if r["unit_code"] == caller.acting_for]
+    elif caller.role == "sector_reviewer":  # the units its agency manages (assignments)
+        rows = [
+            r for r in rows if any(a["code"] == caller.acting_for for a in r["sector_agencies"])
+        ]
+    elif caller.role == "pc_member":  # the units the chairman's decision gives this member
+        rows = [r for r in rows if caller.subject in r["pc_members"]]
     for row in rows:
         name = str(row["unit_name"] or row["unit_code"])
         for step, needs in ROLE_STEPS.get(caller.role, []):
