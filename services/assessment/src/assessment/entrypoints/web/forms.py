@@ -87,6 +87,16 @@ def lines(form: Mapping[str, Any], name: str) -> list[list[str]]:
     return [[p.strip() for p in row.split("|")] for row in rows if row.strip()]
 
 
+def compact(value: Any) -> Any:
+    """An empty field is a missing one: drop ``None`` from the body (the model then says
+    "required" or takes its default)."""
+    if isinstance(value, dict):
+        return {k: compact(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [compact(v) for v in value]
+    return value
+
+
 class Refused(Exception):
     """A form that did not run: errors by field and/or one message, with its status."""
 
@@ -111,7 +121,7 @@ def run_command(
     found = dict(errors or {})
     cmd = None
     try:
-        cmd = spec.model.model_validate(body)
+        cmd = spec.model.model_validate(compact(body))
     except ValidationError as exc:
         for key, message in field_errors(exc).items():
             found.setdefault(rename(key), message)

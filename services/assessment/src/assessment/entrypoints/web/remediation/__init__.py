@@ -21,7 +21,14 @@ from uuid import UUID
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
+from assessment.adapters.evidence_store import (
+    EvidenceStore,
+    StoredEvidence,
+    build_evidence_store,
+    check_evidence,
+)
 from assessment.application.service import AssessmentApplication
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.web.forms import (
@@ -80,8 +87,35 @@ def plan_body(command: str, form: Any) -> tuple[dict[str, Any], dict[str, str]]:
     return {"accepted": form.get("accepted") == "yes", "remark": text(form, "remark") or ""}, errors
 
 
+MAX_FILES: Final = 10
+
+
+async def evidence_of(
+    form: Any, limit: int, errors: dict[str, str]
+) -> list[tuple[StoredEvidence, bytes]]:
+    """The progress report's evidence files, checked by content and name (not yet stored)."""
+    out = []
+    for upload in form.getlist("evidence"):
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        data = await upload.read()
+        try:
+            out.append((check_evidence(upload.filename, data, limit), data))
+        except AppError as exc:
+            errors["evidence"] = exc.detail or exc.title
+    return out
+
+
 def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
+    portal.body_limits[PREFIX] = portal.settings.upload_max_bytes
+
+    def store(request: Request) -> EvidenceStore:
+        found: EvidenceStore | None = getattr(request.app.state, "evidence", None)
+        if found is None:  # production: the assessment database, built on first use
+            found = request.app.state.evidence = build_evidence_store()
+        return found
+
     portal.add_nav(NavItem(PREFIX, "Khắc phục hạn chế", "Remediation", ROLES))
 
     @app.get(PREFIX, include_in_schema=False)
@@ -220,9 +254,17 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
                 status_code=403,
                 message="Vai trò của bạn không được thực hiện thao tác này.",
             )
-        form = await request.form(max_files=0, max_fields=20)
+        form = await request.form(max_files=MAX_FILES, max_fields=20)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         body, errors = plan_body(command, form)
+        files: list[tuple[StoredEvidence, bytes]] = []
+        if command == "report_progress":
+            files = await evidence_of(form, portal.settings.upload_max_bytes, errors)
+            if body["done"] and not files:
+                errors.setdefault("evidence", "Báo cáo hoàn thành một mốc cần tài liệu minh chứng.")
+            body["evidence"] = [
+                {"name": f.name, "sha256": f.sha256, "size": f.size} for f, _ in files
+            ]
         ids: dict[str, UUID] = {"plan_id": plan_id}
         if command in ON_MILESTONE:
             try:
@@ -244,4 +286,6 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
                 message=r.message,
                 status_code=r.status,
             )
+        for checked, data in files:  # the command succeeded: now keep the bytes by their hash
+            store(request).put(viewer.caller.tenant, checked.name, data)
         return portal.redirect(request, f"{PREFIX}/{plan_id}?xong={command}", 303)
