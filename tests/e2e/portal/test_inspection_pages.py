@@ -31,7 +31,15 @@ from .test_signin import sign_in
 pytestmark = pytest.mark.e2e
 
 NUMBER = "77/QĐ-SNV"
-HEADER = ["Số, ký hiệu", "Trích yếu", "Lĩnh vực", "Người xử lý", "Ngày đến", "Hạn xử lý", "Ngày xử lý"]
+HEADER = [
+    "Số, ký hiệu",
+    "Trích yếu",
+    "Lĩnh vực",
+    "Người xử lý",
+    "Ngày đến",
+    "Hạn xử lý",
+    "Ngày xử lý",
+]
 PEOPLE = ("syt.thutruong", "syt.phogiamdoc")
 SECRETS = {"team": hashlib.sha256(b"doan").digest(), "unit": hashlib.sha256(b"don-vi").digest()}
 
@@ -41,8 +49,15 @@ def register(bad: bool = False) -> bytes:
     for i in range(40):
         handled = f"{10 + i % 5:02d}/03/2013 10:00"
         rows.append(
-            [f"{i + 1}/SYT", f"Hồ sơ {i + 1}", ("Y tế", "Dược")[i % 2], PEOPLE[i % 2],
-             f"0{1 + i % 5}/03/2013 08:00", "12/03/2013", handled]
+            [
+                f"{i + 1}/SYT",
+                f"Hồ sơ {i + 1}",
+                ("Y tế", "Dược")[i % 2],
+                PEOPLE[i % 2],
+                f"0{1 + i % 5}/03/2013 08:00",
+                "12/03/2013",
+                handled,
+            ]
         )
     if bad:
         rows[4][4] = "31/02/2013"  # no such day

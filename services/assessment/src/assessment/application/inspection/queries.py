@@ -89,7 +89,7 @@ def get_sampling_record(read: Read, inspection_id: UUID, unit_id: UUID) -> dict[
 def list_inspections(read: Read, year: int) -> dict[str, Any]:
     """The inspections decided in ``year`` (decision date), newest decision first."""
     listing = read.find(Listing, listing_id_for(read.tenant, "inspections", str(year)), "danh sách")
-    items = []
+    items: list[dict[str, Any]] = []
     for ident in listing.entries if listing is not None else {}:
         insp = read.load(Inspection, UUID(ident), "cuộc kiểm tra")
         items.append(

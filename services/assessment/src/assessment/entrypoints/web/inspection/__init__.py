@@ -87,7 +87,8 @@ def decision_body(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
         if len(parts) < 2:
             errors["members"] = f"Dòng {i}: cần 'tài khoản | họ tên | chức vụ'."
             continue
-        members.append({"subject": parts[0], "name": parts[1], "title": (parts[2:3] or [None])[0]})
+        title = parts[2] if len(parts) > 2 and parts[2] else None
+        members.append({"subject": parts[0], "name": parts[1], "title": title})
     body = {
         "decision": {
             "number": text(form, "decision.number"),

@@ -47,7 +47,7 @@ def include_register_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
     def figures(
         application: AssessmentApplication, viewer: Viewer, ids: dict[str, UUID], by: str
     ) -> dict[str, Any]:
-        cmd = ReadFigures(by=(by,))
+        cmd = ReadFigures.model_validate({"by": (by,)})
         return application.execute(READ_WORK_FIGURES, ctx_of(viewer), cmd, ids)
 
     def render(
