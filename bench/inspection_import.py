@@ -15,8 +15,8 @@ Measures, on one generated register (deterministic: ``--seed``) with Vietnamese 
 * with ``--store postgres`` (needs ``TEST_DATABASE_URL``; a private database, dropped after):
   the same items through the application — ``import_work_items`` commands of 20,000 items (model
   validation, the ``WorkRegister`` events in batches of 500, the figures it records, one
-  transaction) into PostgreSQL — and the per-person figures read back (``get_work_figures``:
-  load from the store and derive), items/s.
+  transaction) into PostgreSQL — and the per-person figures read back (the recorded read
+  ``READ_WORK_FIGURES``: load from the store, derive, record the read), items/s.
 
 BASELINE, same run, same items: a naive computation of the same per-person figures — one scan
 of all items per person and working days counted day by day with the calendar — checked to give
@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from assessment.adapters.inspection.register_files import read_register
+from assessment.application.inspection.reads import READ_WORK_FIGURES, ReadFigures
 from assessment.domain.inspection.calendar import WorkingCalendar
 from assessment.domain.inspection.work_items import (
     ItemStatus,
@@ -328,8 +329,11 @@ def store_stage(data: bytes, items: list[WorkItem], expected: dict[Any, Any]) ->
                 )
             t_store = time.perf_counter() - t0
             t0 = time.perf_counter()
-            figs = app.get_work_figures(
-                team, uuid.UUID(insp), uuid.UUID(unit), by=("person",), as_of=AS_OF
+            figs = app.execute(
+                READ_WORK_FIGURES,
+                team,
+                ReadFigures(by=("person",), as_of=AS_OF),
+                {"inspection_id": uuid.UUID(insp), "unit_id": uuid.UUID(unit)},
             )
             t_read = time.perf_counter() - t0
         finally:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import assessment.application.remediation.api as remediation
 from assessment.application.kernel.catalogue import query
 from assessment.application.kernel.executor import Read
 from assessment.application.registry.api import units_valid_in
 from assessment.domain.collective.cycle import Cycle
 from assessment.domain.collective.unit_assessment import UnitAssessment, unit_assessment_id_for
+from assessment.domain.kernel.values import VN_TZ
 
 
 @query()
@@ -53,6 +55,11 @@ def get_unit_assessment(read: Read, cycle_id: UUID, unit_id: UUID) -> dict[str, 
         "supplements": list(ua.supplements),
         "has_draft": ua.draft is not None,
         "current_level": ua.current_level,
+        # last year's shortcomings of this unit (or its persons) not yet remedied: they weigh
+        # on this year's evaluation (seed 002; 366-QĐ/TW for "excellent")
+        "carried_over": remediation.unremedied(
+            read, ua.unit_id, ua.year - 1, read.app.clock().astimezone(VN_TZ).date()
+        ),
     }
 
 

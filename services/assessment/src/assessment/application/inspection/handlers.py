@@ -40,6 +40,7 @@ from assessment.domain.inspection.work_items import WorkItem
 from assessment.domain.inspection.work_register import WorkRegister, work_register_id_for
 from assessment.domain.kernel.errors import AlreadyExists, NotFound, StepOrderViolation
 from assessment.domain.kernel.errors import ValidationFailed as Invalid
+from assessment.domain.kernel.listing import Listing, listing_id_for
 from assessment.domain.kernel.values import VN_TZ
 
 
@@ -69,10 +70,19 @@ def party_of(run: Run) -> str:
 
 
 # ------------------------------------------------------------ decision, plan, visits
+LISTING = "inspections"
+
+
 def decide_inspection(run: Run, cmd: DecideInspection) -> Outcome:
     if run.exists(inspection_id_for(run.tenant, cmd.decision.number)):
         raise AlreadyExists(f"quyết định {cmd.decision.number} đã có cuộc kiểm tra")
-    return saved(Inspection.decide(tenant=run.tenant, **run.by, **_json(cmd)))
+    insp = Inspection.decide(tenant=run.tenant, **run.by, **_json(cmd))
+    year = str(cmd.decision.date.year)  # the year's listing: the pages' list of inspections
+    listing = run.find(Listing, listing_id_for(run.tenant, LISTING, year), "danh sách")
+    if listing is None:
+        listing = Listing.open(tenant=run.tenant, **run.by, name=LISTING, key=year)
+    listing.add(**run.by, entry_id=str(insp.id), entry={"number": cmd.decision.number})
+    return saved(insp, listing)
 
 
 def plan_inspection(run: Run, cmd: PlanInspection, inspection_id: UUID) -> Outcome:

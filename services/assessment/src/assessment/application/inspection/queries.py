@@ -1,4 +1,7 @@
-"""Inspection queries: the inspection file, a unit's work-item figures, the sampling record."""
+"""Inspection queries: the inspection file, the sampling record, the inspections of a year.
+
+A unit's work-item figures are personal data: ``work_figures`` is not a query of its own but
+the body of the recorded read ``reads.READ_WORK_FIGURES``."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from assessment.domain.inspection.inspection import Inspection
 from assessment.domain.inspection.work_items import figures
 from assessment.domain.inspection.work_register import WorkRegister, work_register_id_for
 from assessment.domain.kernel.errors import ValidationFailed
+from assessment.domain.kernel.listing import Listing, listing_id_for
 
 
 @query("read_inspection")
@@ -46,8 +50,7 @@ def _tenant_calendar(read: Read) -> WorkingCalendar:
     return found.calendar() if found is not None else WorkingCalendar()
 
 
-@query("read_inspection")
-def get_work_figures(
+def work_figures(
     read: Read,
     inspection_id: UUID,
     unit_id: UUID,
@@ -59,7 +62,8 @@ def get_work_figures(
     moment = as_of or read.app.clock()
     if moment.tzinfo is None:
         raise ValidationFailed("as_of cần múi giờ")
-    groups = figures(register.items(), _tenant_calendar(read), moment, by=by)
+    items = register.items()
+    groups = figures(items, _tenant_calendar(read), moment, by=by)
     return {
         "inspection_id": str(insp.id),
         "unit_id": str(unit_id),
@@ -70,6 +74,7 @@ def get_work_figures(
             {"key": dict(zip(by, key, strict=True)), **f.to_dict()}
             for key, f in sorted(groups.items(), key=lambda kv: tuple(map(str, kv[0])))
         ],
+        "persons": sorted({i.person for i in items}),
     }
 
 
@@ -78,3 +83,25 @@ def get_sampling_record(read: Read, inspection_id: UUID, unit_id: UUID) -> dict[
     """The published record (SAMPLING.md §8): anyone may re-derive it with the CLI."""
     sample = read.load(CaseFileSample, sample_id_for(inspection_id, str(unit_id)), "mẫu hồ sơ")
     return sample.record()
+
+
+@query("read_inspection")
+def list_inspections(read: Read, year: int) -> dict[str, Any]:
+    """The inspections decided in ``year`` (decision date), newest decision first."""
+    listing = read.find(Listing, listing_id_for(read.tenant, "inspections", str(year)), "danh sách")
+    items: list[dict[str, Any]] = []
+    for ident in listing.entries if listing is not None else {}:
+        insp = read.load(Inspection, UUID(ident), "cuộc kiểm tra")
+        items.append(
+            {
+                "id": str(insp.id),
+                "title": insp.title,
+                "decision": insp.decision,
+                "mode": insp.mode,
+                "status": insp.status,
+                "units": list((insp.plan or {}).get("units", [])),
+                "findings": len(insp.findings),
+            }
+        )
+    items.sort(key=lambda i: (i["decision"]["date"], i["decision"]["number"]), reverse=True)
+    return {"year": year, "items": items}

@@ -11,6 +11,7 @@ from assessment.application.kernel.catalogue import Outcome, saved
 from assessment.application.kernel.executor import Run
 from assessment.application.kernel.permissions import role_scope
 from assessment.application.registry.api import require_active_in
+from assessment.application.remediation.api import LISTING
 from assessment.application.remediation.commands import (
     AddSolution,
     EscalatePlan,
@@ -21,6 +22,7 @@ from assessment.application.remediation.commands import (
     VerifyRemediation,
 )
 from assessment.domain.kernel.errors import AlreadyExists, ValidationFailed
+from assessment.domain.kernel.listing import Listing, listing_id_for
 from assessment.domain.remediation.plan import RemediationPlan, remediation_plan_id_for
 
 
@@ -74,7 +76,12 @@ def open_remediation_plan(run: Run, cmd: OpenRemediationPlan) -> Outcome:
         raised_by=raised_by,
         **fields,
     )
-    return saved(plan)
+    # the year's listing: the board and next year's evaluation walk it (remediation.api)
+    listing = run.find(Listing, listing_id_for(run.tenant, LISTING, str(year)), "danh sách")
+    if listing is None:
+        listing = Listing.open(tenant=run.tenant, **run.by, name=LISTING, key=str(year))
+    listing.add(**run.by, entry_id=str(plan.id), entry={"unit_id": str(cmd.subject_unit_id)})
+    return saved(plan, listing)
 
 
 def add_solution(run: Run, cmd: AddSolution, plan_id: UUID) -> Outcome:

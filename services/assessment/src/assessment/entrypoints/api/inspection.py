@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from assessment.adapters.inspection.register_files import read_register
 from assessment.application.inspection import CONTEXT
 from assessment.application.inspection.commands import AT_UNIT, ImportWorkItems
+from assessment.application.inspection.reads import READ_WORK_FIGURES, ReadFigures
 from assessment.entrypoints.api.commands import command_router
 from assessment.entrypoints.api.deps import AppDep, CtxDep
 from shared.problems import AppError
@@ -101,10 +102,18 @@ def get_inspection(inspection_id: UUID, app: AppDep, ctx: CtxDep) -> dict[str, A
     return app.get_inspection(ctx, inspection_id)
 
 
+@router.get("/inspections", tags=["inspections"], summary="Các cuộc kiểm tra của một năm / List")
+def list_inspections(
+    app: AppDep, ctx: CtxDep, year: Annotated[int, Query(ge=1990, le=2200)]
+) -> dict[str, Any]:
+    return app.list_inspections(ctx, year)
+
+
 @router.get(
     AT_UNIT + "/work-items/figures",
     tags=["inspections"],
-    summary="Số liệu đúng hạn / trễ hạn theo người, lĩnh vực / Work-item figures",
+    summary="Số liệu đúng hạn / trễ hạn theo người, lĩnh vực (mỗi lần xem được ghi lại) / "
+    "Work-item figures (every read recorded)",
 )
 def get_work_figures(
     inspection_id: UUID,
@@ -133,7 +142,9 @@ def get_work_figures(
                 ]
             },
         )
-    return app.get_work_figures(ctx, inspection_id, unit_id, by=dims, as_of=as_of)
+    cmd = ReadFigures.model_validate({"by": dims, "as_of": as_of})
+    ids = {"inspection_id": inspection_id, "unit_id": unit_id}
+    return app.execute(READ_WORK_FIGURES, ctx, cmd, ids)
 
 
 @router.get(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
+
+from fastapi import Query
 
 from assessment.application.remediation import CONTEXT
 from assessment.entrypoints.api.commands import command_router
@@ -22,3 +24,17 @@ def get_remediation_plan(
     plan_id: UUID, app: AppDep, ctx: CtxDep, as_of: date | None = None
 ) -> dict[str, Any]:
     return app.get_remediation_plan(ctx, plan_id, as_of=as_of)
+
+
+@router.get(
+    "/remediation-plans",
+    tags=["remediation"],
+    summary="Bảng theo dõi khắc phục của một năm / The remediation board of a year",
+)
+def list_remediation_plans(
+    app: AppDep,
+    ctx: CtxDep,
+    year: Annotated[int, Query(ge=1990, le=2200)],
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    return app.list_remediation_plans(ctx, year, as_of=as_of)

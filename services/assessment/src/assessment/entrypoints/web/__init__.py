@@ -3,6 +3,8 @@
 - :mod:`assessment.entrypoints.web.collective` — the unit's self-assessment (seed 001 step 2)
   with real evidence upload.
 - :mod:`assessment.entrypoints.web.registry` — the units list (``/don-vi``).
+- :mod:`assessment.entrypoints.web.inspection` — inspections, registers and figures, sampling.
+- :mod:`assessment.entrypoints.web.remediation` — the remediation board and plans.
 
 Mount with :func:`include_assessment_pages` on an app that has ``app.state.assessment``, an
 evidence store on ``app.state.evidence`` and a portal (``shared.web.signin.install_portal``).
@@ -14,6 +16,8 @@ from fastapi import FastAPI
 
 from assessment.entrypoints.web.collective import include_collective_pages
 from assessment.entrypoints.web.registry import include_registry_pages
+from assessment.entrypoints.web.inspection import include_inspection_pages
+from assessment.entrypoints.web.remediation import include_remediation_pages
 from shared.web.pages import Portal, WebSettings
 from shared.web.signin import build_portal, install_portal
 
@@ -21,6 +25,8 @@ from shared.web.signin import build_portal, install_portal
 def include_assessment_pages(app: FastAPI, portal: Portal) -> None:
     include_collective_pages(app, portal)
     include_registry_pages(app, portal)
+    include_inspection_pages(app, portal)
+    include_remediation_pages(app, portal)
 
 
 def mount_assessment_pages(app: FastAPI, settings: WebSettings | None = None) -> bool:
