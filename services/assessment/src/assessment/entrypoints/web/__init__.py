@@ -2,6 +2,8 @@
 
 - :mod:`assessment.entrypoints.web.collective` — the unit's self-assessment (seed 001 step 2)
   with real evidence upload.
+- :mod:`assessment.entrypoints.web.individual` — individual rating: a person's sheet and
+  self-assessment, the head's decisions with the quota, the meeting minutes, the person's file.
 
 Mount with :func:`include_assessment_pages` on an app that has ``app.state.assessment``, an
 evidence store on ``app.state.evidence`` and a portal (``shared.web.signin.install_portal``).
@@ -12,11 +14,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from assessment.entrypoints.web.collective import include_collective_pages
+from assessment.entrypoints.web.individual import include_individual_pages
 from shared.web.pages import Portal, WebSettings
 from shared.web.signin import build_portal, install_portal
 
 
 def include_assessment_pages(app: FastAPI, portal: Portal) -> None:
+    include_individual_pages(app, portal)  # first: /ho-so/{year}/{unit_code} is greedy
     include_collective_pages(app, portal)
 
 
