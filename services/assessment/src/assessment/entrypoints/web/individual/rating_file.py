@@ -192,7 +192,7 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
             return portal.render(
                 request,
                 "individual_person.html",
-                globals_for({"problem": problem}),
+                globals_for({"problem": problem, "p": None}),
                 viewer=viewer,
                 title="Hồ sơ cá nhân",
                 status_code=problem.status,
