@@ -137,8 +137,10 @@ def test_head_hits_the_quota_then_rates_two_people_within_it(
     # the decision list (reporting's read model)
     page.goto(site.url + "/xep-loai-ca-nhan")
     wait_until(
-        lambda: page.goto(site.url + "/xep-loai-ca-nhan") is not None
-        and "15/QĐ-SYT" in page.inner_text("main")
+        lambda: (
+            page.goto(site.url + "/xep-loai-ca-nhan") is not None
+            and "15/QĐ-SYT" in page.inner_text("main")
+        )
     )
     section = page.inner_text("main")
     assert "Quyết định số 15/QĐ-SYT — 10/12/2026" in section
@@ -179,8 +181,10 @@ def test_personnel_minutes_the_meeting(
     page = w.page
     sign_in(page, site.url, "syt.tccb", "/xep-loai-ca-nhan")
     wait_until(
-        lambda: page.goto(site.url + "/xep-loai-ca-nhan") is not None
-        and "Lập biên bản" in page.inner_text("main")
+        lambda: (
+            page.goto(site.url + "/xep-loai-ca-nhan") is not None
+            and "Lập biên bản" in page.inner_text("main")
+        )
     )
     page.get_by_role("button", name="Lập biên bản", exact=True).click()
     page.wait_for_url("**/ho-so/ca-nhan/bien-ban**")
@@ -209,9 +213,7 @@ def test_personnel_minutes_the_meeting(
     w.assert_clean(422)
 
 
-def test_forbidden_reads_are_refused(
-    site: Any, open_page: Any, check_axe: Any, shoot: Any
-) -> None:
+def test_forbidden_reads_are_refused(site: Any, open_page: Any, check_axe: Any, shoot: Any) -> None:
     # a person of another tenant, with the same code as one of Đồng Nai's
     qt = headers(tenant="quang-tri", role="home_affairs", unit="SNV-QT")
     ok = site.http.post(

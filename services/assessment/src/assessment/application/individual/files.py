@@ -8,6 +8,7 @@ Like ``reads``, they run through the executor (role, then the target's agency, t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -60,9 +61,11 @@ def quota_use(
     task_group: str,
     year: int,
     side: str,
-    pending: dict[str, str | None] | None = None,
+    pending: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
-    quota = read.find(ExcellentQuota, quota_id_for(read.tenant, agency_id, task_group, year, side), "tỷ lệ")
+    quota = read.find(
+        ExcellentQuota, quota_id_for(read.tenant, agency_id, task_group, year, side), "tỷ lệ"
+    )
     levels = dict(quota.levels) if quota is not None else {}
     for person, level in (pending or {}).items():
         if level is None:
@@ -119,7 +122,7 @@ def rating_file(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
 
 def preview_quota(run: Run, cmd: PreviewQuota) -> Outcome:
     reach(run, cmd.agency_id, cmd.year)
-    pending = {k: v for k, v in cmd.levels.items()}
+    pending: dict[str, str | None] = dict(cmd.levels)
     use = quota_use(
         run, settings_of(run), cmd.agency_id, cmd.task_group, cmd.year, cmd.side, pending
     )

@@ -42,7 +42,12 @@ def todo_items(db: Any, caller: Caller) -> list[dict[str, Any]]:
     agency's meeting (personnel), the decisions (the head)."""
     if caller.role == "official":
         return [
-            {"what": "self_assessment", "year": r["year"], "href": f"/ho-so/ca-nhan/xep-loai/{r['rating_id']}", "count": 1}
+            {
+                "what": "self_assessment",
+                "year": r["year"],
+                "href": f"/ho-so/ca-nhan/xep-loai/{r['rating_id']}",
+                "count": 1,
+            }
             for r in lists.own_ratings(db, caller.tenant, caller.subject)
             if r["stage"] == "self_assessment"
         ]
@@ -81,9 +86,13 @@ def include_individual_pages(app: FastAPI, portal: Portal) -> None:
             agency = co_quan
         else:
             agency = None
-        years = lists.rating_years(db, caller.tenant, agency if caller.role in AGENCY_ROLES else None)
+        years = lists.rating_years(
+            db, caller.tenant, agency if caller.role in AGENCY_ROLES else None
+        )
         year = nam if nam in years else (years[0] if years else None)
-        choices = lists.agencies(db, caller.tenant, year) if year and caller.role in OVERSIGHT else []
+        choices = (
+            lists.agencies(db, caller.tenant, year) if year and caller.role in OVERSIGHT else []
+        )
         if agency is None and choices:
             agency = choices[0]
         forbidden = caller.role not in AGENCY_ROLES | OVERSIGHT or (
@@ -115,7 +124,8 @@ def include_individual_pages(app: FastAPI, portal: Portal) -> None:
             if r["decided"] and r["decision"]:
                 number = r["decision"]["decision_number"]
                 entry = decisions.setdefault(
-                    number, {"number": number, "decided_on": r["decision"]["decided_on"], "rows": []}
+                    number,
+                    {"number": number, "decided_on": r["decision"]["decided_on"], "rows": []},
                 )
                 entry["rows"].append(r)
         return portal.render(

@@ -82,8 +82,7 @@ def own_ratings(db: Database, tenant: str, account: str) -> list[dict[str, Any]]
     """The ratings of the person whose account is ``account`` (none when no person has it)."""
     with db.transaction() as tx:
         rows = tx.fetchall(
-            f"SELECT {COLUMNS} WHERE r.tenant = %s AND p.account = %s"
-            " ORDER BY r.year DESC, r.side",
+            f"SELECT {COLUMNS} WHERE r.tenant = %s AND p.account = %s ORDER BY r.year DESC, r.side",
             (tenant, account),
         )
     return [_row(r) for r in rows]

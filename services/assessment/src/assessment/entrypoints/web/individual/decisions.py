@@ -92,8 +92,8 @@ def _scopes(
             pending[r["person_id"]] = chosen[r["id"]]
     out = []
     for (agency, group, year, side), levels in groups.items():
-        cmd = files.PreviewQuota(
-            agency_id=agency, task_group=group, year=year, side=side, levels=levels
+        cmd = files.PreviewQuota.model_validate(
+            {"agency_id": agency, "task_group": group, "year": year, "side": side, "levels": levels}
         )
         try:
             use = application.execute(files.PREVIEW_QUOTA, ctx_of(viewer), cmd, {})
@@ -188,7 +188,9 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
             level = parse_level(values.get(name, ""), errors, name)
             decisions.append({"rating_id": r["id"], "level": level})
         if not decisions:
-            errors.setdefault("decision_number", "Không còn người nào chờ quyết định trong danh sách.")
+            errors.setdefault(
+                "decision_number", "Không còn người nào chờ quyết định trong danh sách."
+            )
         cmd = None
         if not errors:
             body = {"decisions": decisions, "decision_number": number, "decided_on": day}
@@ -198,7 +200,12 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
                 errors["decision_number"] = "Quyết định không hợp lệ."
         if cmd is None or errors:
             return render(
-                request, viewer, ids, "individual_decide.html", values=values, errors=errors,
+                request,
+                viewer,
+                ids,
+                "individual_decide.html",
+                values=values,
+                errors=errors,
                 status_code=422,
             )
         application: AssessmentApplication = request.app.state.assessment
@@ -215,8 +222,14 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
                     if d["level"] == "hoan_thanh_xuat_sac":
                         errors[f"level.{d['rating_id']}"] = message_of(problem)
             return render(
-                request, viewer, ids, "individual_decide.html", values=values, errors=errors,
-                message=message_of(problem), status_code=problem.status,
+                request,
+                viewer,
+                ids,
+                "individual_decide.html",
+                values=values,
+                errors=errors,
+                message=message_of(problem),
+                status_code=problem.status,
             )
         query = "&".join(f"r={i}" for i in ids)
         return portal.redirect(request, f"{PREFIX}/quyet-dinh?{query}&xong=1", 303)
@@ -250,10 +263,15 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
                 continue
             name = f"level.{r['id']}"
             proposals.append(
-                {"rating_id": r["id"], "proposed_level": parse_level(values.get(name, ""), errors, name)}
+                {
+                    "rating_id": r["id"],
+                    "proposed_level": parse_level(values.get(name, ""), errors, name),
+                }
             )
         if not proposals:
-            errors.setdefault("minutes_number", "Không còn người nào chờ họp nhận xét trong danh sách.")
+            errors.setdefault(
+                "minutes_number", "Không còn người nào chờ họp nhận xét trong danh sách."
+            )
         cmd = None
         if not errors:
             body = {
@@ -276,7 +294,12 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
                     errors.setdefault(name, "Giá trị không hợp lệ.")
         if cmd is None or errors:
             return render(
-                request, viewer, ids, "individual_round.html", values=values, errors=errors,
+                request,
+                viewer,
+                ids,
+                "individual_round.html",
+                values=values,
+                errors=errors,
                 status_code=422,
             )
         application: AssessmentApplication = request.app.state.assessment
@@ -289,8 +312,14 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
                 raise
             problem = problem_of(exc)
             return render(
-                request, viewer, ids, "individual_round.html", values=values, errors=errors,
-                message=message_of(problem), status_code=problem.status,
+                request,
+                viewer,
+                ids,
+                "individual_round.html",
+                values=values,
+                errors=errors,
+                message=message_of(problem),
+                status_code=problem.status,
             )
         query = "&".join(f"r={i}" for i in ids)
         return portal.redirect(request, f"{PREFIX}/bien-ban?{query}&xong=1", 303)

@@ -84,12 +84,15 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
                     "d": data,
                     "months": [(m, months.get(m)) for m in range(1, last + 1)],
                     "own": own,
-                    "can_self_assess": own and "self_assessment" not in rating["steps"]
+                    "can_self_assess": own
+                    and "self_assessment" not in rating["steps"]
                     and rating["decision"] is None,
                     "can_decide": viewer.role in MATRIX["decide_rating"]
-                    and rating["decision"] is None and "proposal" in rating["steps"],
+                    and rating["decision"] is None
+                    and "proposal" in rating["steps"],
                     "can_notify": viewer.role in MATRIX["notify_rating"]
-                    and rating["decision"] is not None and rating["notice"] is None,
+                    and rating["decision"] is not None
+                    and rating["notice"] is None,
                     "errors": errors or {},
                     "values": values or {},
                     "message": message,
@@ -127,9 +130,7 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         except ValidationError:
             errors.setdefault("ket_qua", "Nội dung tự đánh giá không hợp lệ.")
         if cmd is None or errors:
-            return render(
-                request, viewer, rating_id, errors=errors, values=values, status_code=422
-            )
+            return render(request, viewer, rating_id, errors=errors, values=values, status_code=422)
         return run(request, viewer, rating_id, "self_assess", cmd, values, "proposed_level")
 
     @app.post(f"{PREFIX}/xep-loai/{{rating_id}}/thong-bao", include_in_schema=False)
@@ -143,9 +144,7 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         if not channel:
             errors["channel"] = "Hãy ghi hình thức thông báo (văn bản, thư điện tử…)."
         if errors:
-            return render(
-                request, viewer, rating_id, errors=errors, values=values, status_code=422
-            )
+            return render(request, viewer, rating_id, errors=errors, values=values, status_code=422)
         cmd = NotifyRating(notified_on=day, channel=channel)  # type: ignore[arg-type]
         return run(request, viewer, rating_id, "notify_rating", cmd, values, "channel")
 
