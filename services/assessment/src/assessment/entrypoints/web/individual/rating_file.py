@@ -21,7 +21,11 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from assessment.application.individual import files, reads
-from assessment.application.individual.commands import NotifyRating, SelfAssess
+from assessment.application.individual.commands import (
+    AcknowledgeFindings,
+    NotifyRating,
+    SelfAssess,
+)
 from assessment.application.permissions import MATRIX
 from assessment.application.service import AssessmentApplication
 from assessment.entrypoints.web.individual.common import (
@@ -90,6 +94,7 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
                     "can_decide": viewer.role in MATRIX["decide_rating"]
                     and rating["decision"] is None
                     and "proposal" in rating["steps"],
+                    "can_acknowledge": viewer.role in MATRIX["acknowledge_findings"],
                     "can_notify": viewer.role in MATRIX["notify_rating"]
                     and rating["decision"] is not None
                     and rating["notice"] is None,
@@ -148,6 +153,20 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         cmd = NotifyRating(notified_on=day, channel=channel)  # type: ignore[arg-type]
         return run(request, viewer, rating_id, "notify_rating", cmd, values, "channel")
 
+    @app.post(f"{PREFIX}/xep-loai/{{rating_id}}/phat-hien", include_in_schema=False)
+    async def acknowledge(request: Request, rating_id: Id) -> Response:
+        viewer = await require_viewer(request)
+        form = await request.form(max_files=0, max_fields=10)
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        number = values.get("inspection_decision", "").strip()
+        if not number:
+            errors = {"inspection_decision": "Hãy ghi số quyết định kiểm tra."}
+            return render(request, viewer, rating_id, errors=errors, values=values, status_code=422)
+        cmd = AcknowledgeFindings(inspection_decision=number, note=values.get("note", "").strip())
+        return run(
+            request, viewer, rating_id, "acknowledge_findings", cmd, values, "inspection_decision"
+        )
+
     def run(
         request: Request,
         viewer: Viewer,
@@ -169,9 +188,9 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
                 request,
                 viewer,
                 rating_id,
-                errors={field: message_of(problem)} if problem.status == 422 else {},
+                errors={field: message_of(problem)} if problem.status in (404, 409, 422) else {},
                 values=values,
-                message=message_of(problem) if problem.status != 422 else None,
+                message=message_of(problem) if problem.status not in (404, 409, 422) else None,
                 status_code=problem.status,
             )
         return portal.redirect(request, f"{PREFIX}/xep-loai/{rating_id}?xong={name}", 303)
