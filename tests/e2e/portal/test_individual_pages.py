@@ -68,6 +68,9 @@ def test_official_self_assesses_under_decree_335_and_submits(
     sign_in(page, site.url, "syt.canbo", "/xep-loai-ca-nhan/cua-toi")
     wait_until(lambda: page.reload() is not None and "2026" in page.inner_text("main"))
     check_axe(page, "xep-loai-cua-toi")
+    page.goto(site.url + "/viec-can-lam")  # "Việc cần làm": their own self-assessment
+    assert "Tự đánh giá, xếp loại năm 2026" in page.inner_text("main")
+    page.click("text=Đánh giá của tôi")
     page.click(f"a[href='/ho-so/ca-nhan/xep-loai/{rid('SYT-CC01')}']")
     body = page.inner_text("main")
     assert "Nghị định 335/2025/NĐ-CP" in body and "Phiếu chấm điểm" in body
@@ -260,3 +263,33 @@ def test_forbidden_reads_are_refused(site: Any, open_page: Any, check_axe: Any, 
     assert "Lê Thị Cúc" not in w2.page.inner_text("main")
     w.assert_clean(403, 404)
     w2.assert_clean(403, 404)
+
+
+def test_the_rater_acknowledges_the_inspection_findings(
+    site: Any, open_page: Any, check_axe: Any, shoot: Any
+) -> None:
+    w = open_page()
+    page = w.page
+    sign_in(page, site.url, "syt.thutruong", f"/ho-so/ca-nhan/xep-loai/{rid('SYT-PGD01')}")
+    assert "Chưa ghi nhận phát hiện nào" in page.inner_text("#phat-hien + *")
+    page.fill("#inspection_decision", "99/QĐ-KHONG-CO")
+    page.click("text=Ghi nhận các phát hiện")
+    assert "không tồn tại" in page.inner_text("#inspection_decision-loi")
+    assert page.get_attribute("#inspection_decision", "aria-invalid") == "true"
+    page.fill("#inspection_decision", "88/QĐ-UBND")
+    page.fill("#note", "Đã xem xét khi đánh giá mức độ hoàn thành nhiệm vụ.")
+    page.click("text=Ghi nhận các phát hiện")
+    page.wait_for_url("**xong=acknowledge_findings")
+    section = page.inner_text("main")
+    assert "12 hồ sơ thẩm định quá hạn trong quý III" in section
+    assert "Quyết định kiểm tra 88/QĐ-UBND" in section
+    check_axe(page, "xep-loai-phat-hien")
+    shoot(page, "xep-loai-phat-hien")
+    # the person sees the same section on their sheet; the same findings are not taken twice
+    resp = site.http.post(
+        f"/v1/ratings/{rid('SYT-PGD01')}/inspection-findings",
+        json={"inspection_decision": "88/QĐ-UBND"},
+        headers=headers(role="unit_head", unit="SYT", subject="syt.thutruong"),
+    )
+    assert resp.status_code == 409, resp.text
+    w.assert_clean(404, 409)

@@ -13,11 +13,13 @@ The people, sheets and answers are constructed for the demo."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from assessment.application.service import AssessmentApplication
 from assessment.domain.individual.person import person_id_for
 from assessment.domain.individual.rating import rating_id_for
-from embedded.demo import TENANT, clock_at, ctx
+from assessment.domain.registry.unit import unit_id_for
+from embedded.demo import HOME_AFFAIRS, TENANT, clock_at, ctx
 
 YEAR = 2026
 GROUP = "chuyen_vien"
@@ -29,19 +31,27 @@ PEOPLE = [
     ("SYT-VC01", "Trần Thị Bình", "vien_chuc", "SYT", "syt.vienchuc"),
     ("SYT-CC02", "Lê Thị Cúc", "cong_chuc", "SYT", "syt.cc02"),
     ("STC-CC01", "Phạm Văn Dũng", "cong_chuc", "STC", "stc.canbo"),
+    ("SYT-PGD01", "Hồ Văn Phó", "cong_chuc", "SYT", "syt.phogiamdoc"),
 ]
-SHEETS = {"SYT-CC01": ("22", "2"), "SYT-CC02": ("10", "2")}  # general points, completed of 2
+INSPECTION = "88/QĐ-UBND"
+INSPECTOR = ctx("thanhtra", "inspector", "UBND-TINH")
+SHEETS = {
+    "SYT-CC01": ("22", "2"),
+    "SYT-CC02": ("10", "2"),
+    "SYT-PGD01": ("20", "2"),
+}  # general points, completed of 2
 
 
 def _person(code: str, name: str, category: str, agency: str, account: str) -> dict[str, Any]:
+    deputy = code.startswith("SYT-PGD")
     return {
         "code": code,
         "full_name": name,
         "category": category,
         "agency_id": agency,
-        "position": "staff",
+        "position": "deputy" if deputy else "staff",
         "job_position": "Chuyên viên" if category == "cong_chuc" else "Viên chức chuyên môn",
-        "task_group": GROUP,
+        "task_group": "lanh_dao" if deputy else GROUP,
         "employed_from": "2018-01-02",
         "account": account,
     }
@@ -81,6 +91,14 @@ def load_individual_demo(app: AssessmentApplication) -> dict[str, str] | None:
             person_codes=[c for c, *_, agency, _a in PEOPLE if agency == "SYT"],
         )
         app.open_ratings(PERSONNEL_STC, agency_id="STC", year=YEAR, person_codes=["STC-CC01"])
+    _inspection(app)
+    with clock_at(app, "2026-12-01T09:00:00+07:00"):
+        app.self_assess(
+            ctx("syt.phogiamdoc", "official", "SYT"),
+            rating_id_for(person_id_for(TENANT, "SYT-PGD01"), YEAR),
+            form="phieu_diem_335",
+            content={"ket_qua": "Chỉ đạo thẩm định hồ sơ của phòng đúng hạn."},
+        )
     ready = {"SYT-VC01": ("mau_03", "hoan_thanh_xuat_sac"), "SYT-CC02": ("phieu_diem_335", None)}
     with clock_at(app, "2026-12-01T10:00:00+07:00"):
         for code, (form, proposed) in ready.items():
@@ -107,3 +125,52 @@ def load_individual_demo(app: AssessmentApplication) -> dict[str, str] | None:
             summary="Tổng hợp ý kiến cuộc họp và của cấp ủy.",
         )
     return {"individual_year": str(YEAR)}
+
+
+def _inspection(app: AssessmentApplication) -> None:
+    """Seed 003: an inspection of Sở Y tế's deputy director with one finding on him."""
+    syt = unit_id_for(TENANT, "SYT")
+    with clock_at(app, "2026-10-01T09:00:00+07:00"):
+        made = app.decide_inspection(
+            HOME_AFFAIRS,
+            decision={
+                "number": INSPECTION,
+                "date": "2026-09-25",
+                "signer": "Đinh Quốc Thái",
+                "legal_basis": "Kế hoạch kiểm tra công vụ năm 2026 của UBND tỉnh",
+            },
+            title="Kiểm tra công vụ năm 2026 tại Sở Y tế",
+            mode="scheduled",
+            head={"subject": "thanhtra", "name": "Bùi Thanh Tra"},
+        )
+        inspection_id = UUID(made["id"])
+        app.plan_inspection(
+            INSPECTOR,
+            inspection_id,
+            scope="Thời gian giải quyết hồ sơ thẩm định",
+            period_from="2026-01-01",
+            period_to="2026-09-30",
+            units=[syt],
+            persons=[
+                {
+                    "subject": "syt.phogiamdoc",
+                    "name": "Hồ Văn Phó",
+                    "position": "deputy",
+                    "unit_id": syt,
+                }
+            ],
+        )
+        app.send_notice(
+            INSPECTOR, inspection_id, unit_id=syt, reference="TB 12/TTr", visit_on="2026-10-15"
+        )
+    with clock_at(app, "2026-10-15T09:00:00+07:00"):
+        app.start_visit(INSPECTOR, inspection_id, unit_id=syt, place="Trụ sở Sở Y tế")
+        app.record_finding(
+            INSPECTOR,
+            inspection_id,
+            unit_id=syt,
+            person="syt.phogiamdoc",
+            kind="late_handling",
+            severity="moderate",
+            description="12 hồ sơ thẩm định quá hạn trong quý III do chậm phân công.",
+        )
