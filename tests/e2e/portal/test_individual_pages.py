@@ -213,6 +213,14 @@ def test_personnel_minutes_the_meeting(
     assert steps["meeting"]["minutes_number"] == "02/BB-SYT"
     assert steps["proposal"]["proposed_level"] == EXCELLENT
     shoot(page, "xep-loai-bien-ban")
+    # the written notice of a decided rating
+    page.goto(site.url + f"/ho-so/ca-nhan/xep-loai/{rid('SYT-VC01')}")
+    page.fill("#notified_on", "11/12/2026")
+    page.fill("#channel", "Văn bản số 30/TB-SYT")
+    page.click("text=Ghi nhận thông báo")
+    page.wait_for_url("**xong=notify_rating")
+    assert "Đã thông báo ngày 11/12/2026 (Văn bản số 30/TB-SYT)" in page.inner_text("main")
+    check_axe(page, "xep-loai-thong-bao")
     w.assert_clean(422)
 
 
