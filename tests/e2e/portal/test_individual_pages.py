@@ -167,6 +167,10 @@ def test_the_person_sees_their_result(
     assert "Nghị định 90/2020/NĐ-CP" in body and "Mẫu số 03" in body
     check_axe(page, "xep-loai-ket-qua-ca-nhan")
     shoot(page, "xep-loai-ket-qua-ca-nhan")
+    page.goto(site.url + f"/ngon-ngu?lang=en&next=/ho-so/ca-nhan/xep-loai/{rid('SYT-VC01')}")
+    english = page.inner_text("main")
+    assert "Notice of your rating" in english and "Well completed" in english
+    assert "Decree 90/2020/ND-CP" in english and "Form 03 (public employees)" in english
     # their own read is not recorded; the head's read of their file is
     history = f"/v1/audit/aggregates/{log_id_for(person_id_for(TENANT, 'SYT-VC01'), YEAR)}/history"
     resp = site.http.get(history, headers=headers(role="auditor", unit=None))
