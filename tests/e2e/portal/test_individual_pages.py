@@ -115,11 +115,25 @@ def test_head_hits_the_quota_then_rates_two_people_within_it(
     assert page.inner_text("#han-muc .used") == "1"
     assert page.inner_text("#han-muc .allowed") == "0"
     check_axe(page, "xep-loai-quyet-dinh")
-    page.fill("#decision_number", "15/QĐ-SYT")
-    page.fill("#decided_on", "10/12/2026")
     before = quota_of(site)
-    page.get_by_role("button", name="Quyết định xếp loại", exact=True).click()
-    page.wait_for_load_state()
+    decide = page.get_by_role("button", name="Quyết định xếp loại", exact=True)
+    # out of range: a level outside the four and 31/02 — beside their fields, nothing stored
+    page.evaluate(
+        "id => { const s = document.getElementById(id); const o = new Option('x', 'muc_la');"
+        " s.add(o); s.value = 'muc_la'; }",
+        cuc,
+    )
+    page.fill("#decision_number", "15/QĐ-SYT")
+    page.fill("#decided_on", "31/02/2026")
+    with page.expect_navigation():
+        decide.click()
+    assert "không nằm trong bốn mức" in page.inner_text(f"[id='{cuc}-loi']")
+    assert "Ngày không hợp lệ" in page.inner_text("#decided_on-loi")
+    assert quota_of(site) == before
+    page.select_option(f"[id='{cuc}']", GOOD)
+    page.fill("#decided_on", "10/12/2026")
+    with page.expect_navigation():
+        decide.click()
     beside = page.locator(f"[id='{binh}-loi']")
     assert QUOTA_MESSAGE in beside.inner_text()
     assert page.get_attribute(f"[id='{binh}']", "aria-invalid") == "true"
@@ -131,7 +145,7 @@ def test_head_hits_the_quota_then_rates_two_people_within_it(
     # within the cap: both "good"
     page.select_option(f"[id='{binh}']", GOOD)
     wait_until(lambda: "vượt tỷ lệ" not in page.inner_text("#han-muc"))
-    page.get_by_role("button", name="Quyết định xếp loại", exact=True).click()
+    decide.click()
     page.wait_for_url("**xong=1")
     assert "Đã ghi nhận quyết định xếp loại" in page.inner_text("main")
     assert page.locator(f"[id='{binh}']").count() == 0  # decided: no input left
@@ -151,7 +165,7 @@ def test_head_hits_the_quota_then_rates_two_people_within_it(
     assert "Lê Thị Cúc (SYT-CC02): Hoàn thành tốt nhiệm vụ" in section
     check_axe(page, "xep-loai-danh-sach-quyet-dinh")
     shoot(page, "xep-loai-danh-sach-quyet-dinh")
-    w.assert_clean(409)
+    w.assert_clean(409, 422)
 
 
 def test_the_person_sees_their_result(
