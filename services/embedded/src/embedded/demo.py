@@ -46,6 +46,10 @@ DEMO_USERS = [
     ("chu-tich", "Đinh Quốc Thái", "chairman", "UBND-TINH"),
     ("thanhtra", "Bùi Thanh Tra", "inspector", "UBND-TINH"),
     ("kiemtoan", "Đỗ Kiểm Toán", "auditor", None),
+    # individual rating (issue 10): the staff of Sở Y tế and its personnel body
+    ("syt.canbo", "Nguyễn Văn An", "official", "SYT"),
+    ("syt.vienchuc", "Trần Thị Bình", "official", "SYT"),
+    ("syt.tccb", "Lý Thị Tổ Chức", "personnel", "SYT"),
 ]
 
 HOME_AFFAIRS = ctx("snv.tonghop", "home_affairs", "SNV")
@@ -235,4 +239,7 @@ def load_demo(app: AssessmentApplication) -> dict[str, str] | None:
     from embedded.demo_cchc import load_cchc_demo  # it builds on this demo's units
 
     cchc = load_cchc_demo(app) or {}
+    from embedded.demo_individual import load_individual_demo
+
+    load_individual_demo(app)
     return {"tenant": TENANT, "cycle_id": str(cycle_id), "cchc_set_id": cchc.get("set_id", "")}

@@ -85,6 +85,8 @@ ROLES: Final = _table(
     Term("ballot_organiser", "Tổ chức bỏ phiếu", "Ballot organiser"),
     Term("trustee", "Thành viên tổ kiểm phiếu", "Trustee"),
     Term("credential_authority", "Cấp mã bỏ phiếu", "Credential authority"),
+    Term("personnel", "Bộ phận tổ chức cán bộ", "Personnel body"),
+    Term("official", "Cán bộ, công chức, viên chức", "Official"),
 )
 
 

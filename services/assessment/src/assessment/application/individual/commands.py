@@ -319,6 +319,18 @@ class DecideRatings(Command):
     decided_on: Day
 
 
+class AcknowledgeFindings(OnTarget):
+    """The rater takes note of an inspection's findings on the person rated (seed 003), found
+    by the inspection's decision number."""
+
+    route: ClassVar = ratings(
+        "/{rating_id}/inspection-findings",
+        "Ghi nhận phát hiện của đoàn kiểm tra / Acknowledge inspection findings",
+    )
+    inspection_decision: Text = Field(min_length=1, max_length=100)
+    note: Text = Field(default="", max_length=2000)
+
+
 class NotifyRating(OnTarget):
     route: ClassVar = ratings("/{rating_id}/notice", "Thông báo cho cá nhân / Notify")
     notified_on: Day

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import assessment.application.inspection.api as inspection
 import assessment.application.registry.api as registry
 from assessment.application.individual import commands as c
 from assessment.application.individual.support import (
@@ -406,6 +407,20 @@ def decide_rating(run: Run, cmd: c.DecideRating, rating_id: UUID) -> Outcome:
 def decide_ratings(run: Run, cmd: c.DecideRatings) -> Outcome:
     batch = [(_rating_at(run, d.rating_id, at_authority=True), d.level) for d in cmd.decisions]
     return _decide(run, batch, cmd.decision_number, cmd.fields()["decided_on"])
+
+
+def acknowledge_findings(run: Run, cmd: c.AcknowledgeFindings, rating_id: UUID) -> Outcome:
+    rating = _rating_at(run, rating_id, at_authority=True)
+    p = person(run, rating.person_id)
+    found = inspection.findings_by_decision(run, cmd.inspection_decision, p.account or "")
+    rating.acknowledge_findings(
+        **run.by,
+        inspection_id=found["inspection_id"],
+        decision_number=cmd.inspection_decision,
+        findings=found["findings"],
+        note=cmd.note,
+    )
+    return saved(rating)
 
 
 def notify_rating(run: Run, cmd: c.NotifyRating, rating_id: UUID) -> Outcome:

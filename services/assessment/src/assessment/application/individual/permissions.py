@@ -40,6 +40,7 @@ ROWS: Rows = {
     "record_agency_round": {"personnel": OWN},
     "decide_rating": {"unit_head": OWN, "chairman": T},
     "decide_ratings": {"unit_head": OWN, "chairman": T},
+    "acknowledge_findings": {"unit_head": OWN, "chairman": T},
     "notify_rating": {"personnel": OWN},
     "publish_rating": {"personnel": OWN},
     "redo_rating": {"unit_head": OWN, "home_affairs": T},

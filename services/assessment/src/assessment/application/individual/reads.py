@@ -83,6 +83,7 @@ def rating_view(r: IndividualRating) -> dict[str, Any]:
         "notice": r.notice,
         "publication": r.publication,
         "history": r.history,
+        "findings_acknowledged": list(r.findings_acknowledged.values()),
         "version": r.version,
     }
 

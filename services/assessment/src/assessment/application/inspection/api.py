@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from assessment.application.kernel.executor import Read
-from assessment.domain.inspection.inspection import Inspection
+from assessment.domain.inspection.inspection import Inspection, inspection_id_for
 
 
 def finding_source(read: Read, inspection_id: UUID, finding_id: UUID) -> dict[str, Any]:
@@ -28,3 +28,19 @@ def finding_source(read: Read, inspection_id: UUID, finding_id: UUID) -> dict[st
 def findings_on(read: Read, inspection_id: UUID, person: str) -> list[dict[str, Any]]:
     insp = read.load(Inspection, inspection_id, "cuộc kiểm tra")
     return insp.findings_on(person)
+
+
+def findings_by_decision(read: Read, decision_number: str, person: str) -> dict[str, Any]:
+    """The findings on ``person`` (their account) of the inspection decided under
+    ``decision_number``, each with what a rater needs (NotFound when there is no such
+    inspection in the tenant)."""
+    insp = read.load(Inspection, inspection_id_for(read.tenant, decision_number), "cuộc kiểm tra")
+    keep = ("finding_id", "kind", "severity", "description", "explanation")
+    return {
+        "inspection_id": str(insp.id),
+        "title": insp.title,
+        "findings": [
+            {k: f.get(k) for k in keep} | {"recorded_at": f.get("recorded_at")}
+            for f in (insp.findings_on(person) if person else [])
+        ],
+    }

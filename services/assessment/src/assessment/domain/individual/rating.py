@@ -39,16 +39,8 @@ from assessment.domain.kernel.values import Level
 RATING_NAMESPACE = uuid.UUID("2b7e4c9d-6a1f-5b3e-8d2c-4f5a6b7c8d9e")
 SCORE_SHEET_FORM = "phieu_diem_335"
 PARTY_FORM = "kiem_diem_dang_vien"
-ENVELOPE = frozenset(
-    {
-        "originator_id",
-        "originator_version",
-        "originator_topic",
-        "timestamp",
-        "tenant",
-        "occurred_at",
-    }
-)
+_ENVELOPE = "originator_id originator_version originator_topic timestamp tenant occurred_at"
+ENVELOPE = frozenset(_ENVELOPE.split())
 REDONE_KEEPS = ("steps", "previous_opinions", "decision", "notice", "publication")
 STEPS = ("self_assessment", "meeting", "minutes_approved", "party_committee", "proposal")
 
@@ -173,6 +165,20 @@ class IndividualRating(TenantAggregate, SideSteps):
             if aggregate.finalised_on is None:
                 aggregate.finalised_on = self.decided_on
 
+    class FindingsAcknowledged(Event):
+        """The rater took note of an inspection's findings on the person (seed 003)."""
+
+        TOPIC = "assessment.IndividualRating.FindingsAcknowledged"
+        inspection_id: str
+        decision_number: str
+        findings: list[dict[str, Any]]
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            for f in self.findings:
+                at = self.occurred_at.isoformat()
+                aggregate.findings_acknowledged[f["finding_id"]] = {**payload(self), **f, "at": at}
+
     class Notified(Event):
         TOPIC = "assessment.IndividualRating.Notified"
         notified_on: str
@@ -251,6 +257,7 @@ class IndividualRating(TenantAggregate, SideSteps):
         self.publication: dict[str, str] | None = None
         self.finalised_on: str | None = None
         self.history: list[dict[str, Any]] = []
+        self.findings_acknowledged: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def open(

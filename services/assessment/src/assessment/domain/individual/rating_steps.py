@@ -29,12 +29,14 @@ class SideSteps:
     finalised_on: str | None
     previous_agencies: list[str]
     previous_opinions: dict[str, dict[str, Any]]
+    findings_acknowledged: dict[str, dict[str, Any]]
 
     if TYPE_CHECKING:
         Notified: Any
         Published: Any
         Redone: Any
         PreviousAgencyOpinionRecorded: Any
+        FindingsAcknowledged: Any
 
         def _require_undecided(self) -> None: ...
 
@@ -118,4 +120,31 @@ class SideSteps:
             occurred_at=occurred_at,
             reason=text(reason, "lý do"),
             basis=basis,
+        )
+
+    def acknowledge_findings(
+        self,
+        *,
+        actor: dict[str, Any],
+        occurred_at: datetime,
+        inspection_id: str,
+        decision_number: str,
+        findings: list[dict[str, Any]],
+        note: str = "",
+    ) -> None:
+        """The rater acknowledges an inspection's findings on the person (seed 003: findings
+        feed the rating); each finding once."""
+        new = [f for f in findings if f["finding_id"] not in self.findings_acknowledged]
+        if not findings:
+            raise InvalidInput("cuộc kiểm tra không có phát hiện nào về người này")
+        if not new:
+            raise StepAlreadyDone("các phát hiện của cuộc kiểm tra này đã được ghi nhận")
+        self._trigger(
+            self.FindingsAcknowledged,
+            actor=actor,
+            occurred_at=occurred_at,
+            inspection_id=inspection_id,
+            decision_number=text(decision_number, "số quyết định kiểm tra", limit=100),
+            findings=new,
+            note=text(note, "ghi chú", limit=2000) if note.strip() else "",
         )

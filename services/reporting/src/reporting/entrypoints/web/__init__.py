@@ -4,6 +4,8 @@
   year — unit, level, decision number and date — searchable and paged. Only units whose
   publication is on the board are shown; nothing unpublished ever is.
 - ``GET /viec-can-lam``: what waits for the signed-in official, with deadlines.
+- ``GET /xep-loai-ca-nhan``, ``GET /xep-loai-ca-nhan/cua-toi``: individual ratings
+  (``individual``).
 - ``GET /bang-theo-doi?loc=&q=&trang=``: the cycle board (the JSON API's query) with filters
   (late, perfunctory, recognised), search and paging, deadlines beside each step's verdict.
 
@@ -31,6 +33,7 @@ from shared.web.pages import NavItem, Portal
 from shared.web.signin import current_viewer, require_viewer
 
 from .audit import include_audit_pages
+from .individual import include_individual_pages, todo_items
 from .reports import include_report_pages
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -50,6 +53,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(BOARD, "Bảng theo dõi", "Cycle board", frozenset()))
     include_report_pages(app, portal)
     include_audit_pages(app, portal)
+    include_individual_pages(app, portal)
 
     def public(
         request: Request,
@@ -99,7 +103,11 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
         return portal.render(
             request,
             "todo.html",
-            {"todo": data, "province": province_name(viewer.caller.tenant)},
+            {
+                "todo": data,
+                "province": province_name(viewer.caller.tenant),
+                "individual": todo_items(request.app.state.reporting_db, viewer.caller),
+            },
             viewer=viewer,
             title="Việc cần làm",
         )
