@@ -27,6 +27,7 @@ from shared.identity import PUBLIC_ROLE
 from shared.web.pages import NavItem, Portal
 from shared.web.signin import current_viewer, require_viewer
 
+from .cchc import include_cchc_pages
 from .reports import include_report_pages
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -45,6 +46,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
     portal.add_nav(NavItem(BOARD, "Bảng theo dõi", "Cycle board", frozenset()))
     include_report_pages(app, portal)
+    include_cchc_pages(app, portal)
 
     def public(
         request: Request,
