@@ -11,6 +11,7 @@ is one command of the JSON API (``record_self_score``, ``flag_criterion``,
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -68,6 +69,19 @@ async def read_uploads(
     return files, None, 200
 
 
+def latest_year(app: AssessmentApplication, viewer: Viewer) -> int | None:
+    """The latest year the viewer's unit has a scoring file (ids are derived from tenant, year
+    and unit, so each year is one lookup through the application's query)."""
+    code = viewer.caller.acting_for
+    if not code:
+        return None
+    for year in range(date.today().year + 1, 2000 - 1, -1):
+        found, _ = load_view(app, viewer, year, code)
+        if found is not None:
+            return year
+    return None
+
+
 def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
     portal.add_nav(
@@ -115,9 +129,12 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
 
     @app.get(f"{PREFIX}/cham-diem", include_in_schema=False)
     async def latest(request: Request) -> Response:
-        await require_viewer(request)
+        viewer = await require_viewer(request)
         year = request.query_params.get("nam", "")
-        target = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else 2020
+        if year.isdigit() and 2000 <= int(year) <= 2100:
+            target = int(year)
+        else:
+            target = latest_year(request.app.state.assessment, viewer) or date.today().year
         return portal.redirect(request, f"{PREFIX}/{target}/cham-diem")
 
     @app.get(f"{PREFIX}/{{year}}/cham-diem", include_in_schema=False)
