@@ -19,6 +19,7 @@ from typing import Annotated, Final
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 
+from reporting.read_models.cchc_scores.todo import cchc_todo_for
 from reporting.read_models.cycle_board.board import STEP_ORDER
 from reporting.read_models.cycle_board.public_results import fold, published_results
 from reporting.read_models.cycle_board.queries import get_board, list_cycles
@@ -96,7 +97,11 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
         return portal.render(
             request,
             "todo.html",
-            {"todo": data, "province": province_name(viewer.caller.tenant)},
+            {
+                "todo": data,
+                "province": province_name(viewer.caller.tenant),
+                "cchc": cchc_todo_for(request.app.state.reporting_db, viewer.caller),
+            },
             viewer=viewer,
             title="Việc cần làm",
         )

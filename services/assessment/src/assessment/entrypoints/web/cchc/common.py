@@ -160,12 +160,12 @@ def option_codes(rule: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [(o["code"], o["label"], o["points"]) for o in rule.get("options", [])]
 
 
-FIELD_WORDS: Final = (
-    ("stt", ("stt", "mã", "trùng", "đứng trước", "cấp")),
-    ("max_points", ("điểm tối đa", "tổng", "cộng các", "bằng tổng", "điểm")),
-    ("kind", ("kiểu chấm",)),
-    ("rule", ("cách chấm", "khoảng", "mức", "bước")),
+FIELD_WORDS: Final = (  # the most precise phrases first: "loại điểm" before "điểm tối đa"
     ("point_kind", ("loại điểm",)),
+    ("kind", ("kiểu chấm",)),
+    ("rule", ("cách chấm", "khoảng", "bước")),
+    ("max_points", ("điểm tối đa", "tổng", "mục con")),
+    ("stt", ("stt", "mã", "trùng", "đứng trước", "cấp")),
     ("title", ("tên", "nội dung")),
 )
 
