@@ -109,9 +109,7 @@ def test_home_affairs_edits_imports_and_publishes_a_set(
 
     # a bad file: the first component's maximum raised by 1; its criterion no longer adds up
     ws = book["Bộ tiêu chí"]
-    bad_row = next(
-        r for r in range(1, ws.max_row + 1) if "." in str(ws.cell(r, 1).value or "")
-    )
+    bad_row = next(r for r in range(1, ws.max_row + 1) if "." in str(ws.cell(r, 1).value or ""))
     ws.cell(bad_row, 3).value = float(Decimal(str(ws.cell(bad_row, 3).value)) + 1)
     bad = tmp_path / "bo-tieu-chi-sai.xlsx"
     book.save(bad)
