@@ -42,3 +42,32 @@ def png(spec: dict[str, Any], scale: float = 2) -> bytes:
 
     out: bytes = vlc.vegalite_to_png(spec, scale=scale, format_locale=VI_NUMBERS)
     return out
+
+
+def cchc_fields_spec(
+    rows: list[dict[str, Any]], fields: list[dict[str, str]], title: str
+) -> dict[str, Any]:
+    """Per unit the sub-index of each field (points obtained ÷ applicable maximum × 100), as
+    grouped bars: the same figures as the ranking table beside it."""
+    import altair as alt
+
+    values = [
+        {"Đơn vị": r["name"], "Lĩnh vực": f["code"], "Chỉ số": float(r["fields"][f["code"]])}
+        for r in rows
+        for f in fields
+        if r["fields"].get(f["code"]) is not None
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=values), title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("Lĩnh vực:N", title="Lĩnh vực", sort=[f["code"] for f in fields]),
+            xOffset=alt.XOffset("Đơn vị:N"),
+            y=alt.Y("Chỉ số:Q", title="Chỉ số (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("Đơn vị:N", title="Đơn vị"),
+        )
+        .properties(width=max(360, 28 * len(values)), height=240)
+        .configure(font=FONT)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec

@@ -7,6 +7,7 @@
 - :mod:`assessment.entrypoints.web.remediation` — the remediation board and plans.
 - :mod:`assessment.entrypoints.web.individual` — individual rating: a person's sheet and
   self-assessment, the head's decisions with the quota, the meeting minutes, the person's file.
+- :mod:`assessment.entrypoints.web.cchc` — CCHC criteria sets, self-scoring, appraisal, council.
 
 Mount with :func:`include_assessment_pages` on an app that has ``app.state.assessment``, an
 evidence store on ``app.state.evidence`` and a portal (``shared.web.signin.install_portal``).
@@ -16,17 +17,19 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from assessment.entrypoints.web.cchc import include_cchc_pages
 from assessment.entrypoints.web.collective import include_collective_pages
-from assessment.entrypoints.web.registry import include_registry_pages
-from assessment.entrypoints.web.inspection import include_inspection_pages
-from assessment.entrypoints.web.remediation import include_remediation_pages
 from assessment.entrypoints.web.individual import include_individual_pages
+from assessment.entrypoints.web.inspection import include_inspection_pages
+from assessment.entrypoints.web.registry import include_registry_pages
+from assessment.entrypoints.web.remediation import include_remediation_pages
 from shared.web.pages import Portal, WebSettings
 from shared.web.signin import build_portal, install_portal
 
 
 def include_assessment_pages(app: FastAPI, portal: Portal) -> None:
     include_individual_pages(app, portal)  # first: /ho-so/{year}/{unit_code} is greedy
+    include_cchc_pages(app, portal)  # first: its /ho-so/cchc/… paths before /ho-so/{year}/…
     include_collective_pages(app, portal)
     include_registry_pages(app, portal)
     include_inspection_pages(app, portal)

@@ -24,6 +24,7 @@ from typing import Annotated, Final
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 
+from reporting.read_models.cchc_scores.todo import cchc_todo_for
 from reporting.read_models.cycle_board.board import STEP_ORDER
 from reporting.read_models.cycle_board.public_results import fold, published_results
 from reporting.read_models.cycle_board.queries import get_board, list_cycles
@@ -33,6 +34,7 @@ from shared.web.pages import NavItem, Portal
 from shared.web.signin import current_viewer, require_viewer
 
 from .audit import include_audit_pages
+from .cchc import include_cchc_pages
 from .individual import include_individual_pages, todo_items
 from .reports import include_report_pages
 
@@ -54,6 +56,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     include_report_pages(app, portal)
     include_audit_pages(app, portal)
     include_individual_pages(app, portal)
+    include_cchc_pages(app, portal)
 
     def public(
         request: Request,
@@ -107,6 +110,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
                 "todo": data,
                 "province": province_name(viewer.caller.tenant),
                 "individual": todo_items(request.app.state.reporting_db, viewer.caller),
+                "cchc": cchc_todo_for(request.app.state.reporting_db, viewer.caller),
             },
             viewer=viewer,
             title="Việc cần làm",

@@ -219,3 +219,120 @@ def index_history(db: Database, tenant: str, unit_id: str) -> dict[str, Any]:
                     }
                 )
     return {"unit_id": unit_id, "years": years, "criteria": criteria}
+
+
+def list_sets(
+    db: Database, tenant: str, *, year: int | None, block: str | None
+) -> list[dict[str, Any]]:
+    """Criteria sets of the tenant, newest year first, each block's versions in order."""
+    sql = (
+        "SELECT set_id, year, block, set_version, title, total_points, publication "
+        "FROM rm_cchc_set WHERE tenant = %s"
+    )
+    params: list[Any] = [tenant]
+    for column, value in (("year", year), ("block", block)):
+        if value is not None:
+            sql += f" AND {column} = %s"
+            params.append(value)
+    with db.transaction() as tx:
+        found = tx.fetchall(sql + " ORDER BY year DESC, block, set_version", params)
+    return [
+        {
+            "set_id": r[0],
+            "year": r[1],
+            "block": r[2],
+            "set_version": r[3],
+            "title": r[4],
+            "total_points": r[5],
+            "publication": json.loads(r[6]) if r[6] else None,
+        }
+        for r in found
+    ]
+
+
+def queue(db: Database, tenant: str, *, year: int) -> list[dict[str, Any]]:
+    """Every unit's scoring year: status, self and appraised totals, how many criteria still
+    wait for an appraised score (the appraisers' queue; submitted ones first)."""
+    with db.transaction() as tx:
+        units = {
+            r[0]: (r[1], r[2])
+            for r in tx.fetchall(
+                "SELECT unit_id, code, name FROM rm_unit WHERE tenant = %s", (tenant,)
+            )
+        }
+        sets = _sets(tx, tenant)
+        found = _scorings(tx, tenant, year, None, None)
+    order = {"submitted": 0, "appraising": 1, "reconciled": 2, "approved": 3, "draft": 4}
+    items = []
+    for sid, unit, yr, blk, set_id, status, raw in found:
+        data = json.loads(raw)
+        leaves = [
+            n for n in sets.get(set_id, {"nodes": []})["nodes"] if n.get("method") == "appraisal"
+        ]
+        mine = sum((Decimal(data.get(n["code"], {}).get("self") or 0) for n in leaves), ZERO)
+        theirs = sum((Decimal(data.get(n["code"], {}).get("appraised") or 0) for n in leaves), ZERO)
+        waiting = sum(
+            1
+            for n in leaves
+            if data.get(n["code"], {}).get("appraised") is None
+            and not data.get(n["code"], {}).get("excluded")
+        )
+        code, name = units.get(unit, ("", ""))
+        items.append(
+            {
+                "scoring_id": sid,
+                "unit_id": unit,
+                "unit_code": code,
+                "unit_name": name,
+                "year": yr,
+                "block": blk,
+                "set_id": set_id,
+                "status": status,
+                "self_points": _text(mine),
+                "appraised_points": _text(theirs),
+                "waiting": waiting,
+            }
+        )
+    items.sort(key=lambda i: (order.get(i["status"], 9), i["block"], i["unit_code"]))
+    return items
+
+
+def rankings(
+    db: Database, tenant: str, *, year: int | None, block: str | None
+) -> list[dict[str, Any]]:
+    """Ranking decisions, published or not (for signed-in officials; the public sees only
+    ``published_rankings``)."""
+    sql = (
+        "SELECT ranking_id, year, block, set_id, survey_held, decision, rows, published_at "
+        "FROM rm_cchc_ranking WHERE tenant = %s"
+    )
+    params: list[Any] = [tenant]
+    for column, value in (("year", year), ("block", block)):
+        if value is not None:
+            sql += f" AND {column} = %s"
+            params.append(value)
+    with db.transaction() as tx:
+        found = tx.fetchall(sql + " ORDER BY year DESC, block", params)
+        sets = _sets(tx, tenant)
+    out = []
+    for r in found:
+        nodes = sets.get(r[3], {"nodes": []})["nodes"]
+        fields = [
+            {"code": n["code"], "title": n["title"]}
+            for n in nodes
+            if n.get("level") == "field" and n.get("kind", "regular") == "regular"
+        ]
+        out.append(
+            {
+                "ranking_id": r[0],
+                "year": r[1],
+                "block": r[2],
+                "set_id": r[3],
+                "survey_held": bool(r[4]),
+                "decision": json.loads(r[5]),
+                "rows": json.loads(r[6]),
+                "published_at": r[7],
+                "fields": fields,
+            }
+        )
+    return out
