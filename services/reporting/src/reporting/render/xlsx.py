@@ -176,6 +176,9 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
             for c in report.get("cchc", [])
         ),
     )
+    insp = report.get("inspection") or {"findings": [], "remediation": []}
+    write_table(wb, "Phát hiện kiểm tra", FINDING_COLUMNS, finding_rows(insp))
+    write_table(wb, "Khắc phục", PLAN_COLUMNS, plan_rows(insp))
     write_table(
         wb,
         "Các năm trước",
@@ -184,6 +187,66 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
     )
     wb.close()
     return out.getvalue()  # type: ignore[attr-defined]
+
+
+FINDING_COLUMNS = [
+    Column("Năm", 8, "int"),
+    Column("Cuộc kiểm tra", 36),
+    Column("Người", 24),
+    Column("Loại", 28),
+    Column("Mức độ", 18),
+    Column("Nội dung", 60),
+    Column("Ngày ghi nhận", 14, "date"),
+    Column("Đã giải trình", 12),
+    Column("Mã sự kiện", 38),
+    Column("Phiên bản", 10, "int"),
+]
+PLAN_COLUMNS = [
+    Column("Kế hoạch", 40),
+    Column("Đối tượng", 24),
+    Column("Tình trạng", 24),
+    Column("Số mốc", 8, "int"),
+    Column("Mốc đã xong", 10, "int"),
+    Column("Số mốc quá hạn", 12, "int"),
+    Column("Quá hạn nhiều nhất (ngày)", 14, "int"),
+    Column("Ngày hoàn thành", 14, "date"),
+    Column("Mã sự kiện", 38),
+    Column("Phiên bản", 10, "int"),
+]
+
+
+def finding_rows(insp: dict[str, Any]) -> Iterable[list[Any]]:
+    for f in insp["findings"]:
+        ref = f["ref"] or {}
+        yield [
+            f["year"],
+            f["inspection_title"],
+            f["person_name"] or f["person"] or "Đơn vị",
+            f["kind_label"],
+            f["severity_label"],
+            f["description"],
+            f["at"],
+            "có" if f["explained"] else "không",
+            ref.get("event_id"),
+            ref.get("version"),
+        ]
+
+
+def plan_rows(insp: dict[str, Any]) -> Iterable[list[Any]]:
+    for p in insp["remediation"]:
+        ref = p["ref"] or {}
+        yield [
+            p["title"],
+            f"Cá nhân: {p['subject_id']}" if p["subject_kind"] == "person" else "Đơn vị",
+            p["status_label"],
+            p["milestones"],
+            p["milestones_done"],
+            len(p["overdue"]),
+            max((m["days_overdue"] for m in p["overdue"]), default=None),
+            p["closed_on"],
+            ref.get("event_id"),
+            ref.get("version"),
+        ]
 
 
 CAUCUS_COLUMNS = [

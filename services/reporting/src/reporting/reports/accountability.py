@@ -13,6 +13,7 @@ from reporting.adapters.db import Tx
 from reporting.read_models.cycle_board.board import STEP_ORDER, board_rows, name_on
 from reporting.reports import labels
 from reporting.reports.inspection import inspection_for, persons_named
+from shared.envelope import event_id_for
 
 LEVEL_STEPS = ("self_assessment", "consolidation", "caucus_review")
 
@@ -188,6 +189,16 @@ def unit_entry(
     }
 
 
+def _ref_of(aggregate_id: str, version: int) -> dict[str, Any]:
+    """A read model row's aggregate and version as the event that made it (event ids are
+    derived from both, ``shared.envelope.event_id_for``)."""
+    return {
+        "event_id": event_id_for(aggregate_id, version),
+        "aggregate_id": aggregate_id,
+        "version": version,
+    }
+
+
 def _ref(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry[k] for k in ("event_id", "aggregate_id", "version")}
 
@@ -265,7 +276,7 @@ def cchc_for(tx: Tx, tenant: str, unit_id: str, year: int) -> list[dict[str, Any
                         "band": row.get("band_label"),
                         "decision": json.loads(decision),
                         "published_at": published_at,
-                        "ref": {"aggregate_id": ranking_id, "version": version},
+                        "ref": _ref_of(ranking_id, version),
                     }
                 )
     return out
@@ -294,7 +305,7 @@ def head_rating_for(tx: Tx, tenant: str, unit_code: str | None, year: int) -> di
         "score": row[4],
         "unit_level": row[5],
         "rule_set": row[6],
-        "ref": {"aggregate_id": row[0], "version": row[1]},
+        "ref": _ref_of(row[0], row[1]),
     }
 
 

@@ -43,6 +43,7 @@ def signal(code: str) -> str:
     text = SIGNALS.get(what, what)
     return f"{group}: {text}" if group else text
 
+
 # inspection findings (seed 003) and remediation plans (seed 002)
 FINDING_KINDS = {
     "late_handling": "Chậm xử lý, tham mưu",

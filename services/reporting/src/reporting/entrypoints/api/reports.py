@@ -107,12 +107,21 @@ def accountability(
     as_of: Annotated[datetime | None, Query()] = None,
 ) -> Response:
     _may_read_unit(request, caller, str(unit_id))
+    if person is not None and caller.role == "unit_officer":
+        raise _forbidden("báo cáo về người đứng đầu là dữ liệu cá nhân, không cho cán bộ đơn vị")
     report = _build(
         request,
         caller.tenant,
         as_of,
         lambda tx, now: unit_report(
-            tx, caller.tenant, str(cycle_id), str(unit_id), now=now, person_id=person
+            tx,
+            caller.tenant,
+            str(cycle_id),
+            str(unit_id),
+            now=now,
+            person_id=person,
+            reader_role=caller.role,
+            reader_subject=caller.subject,
         ),
     )
     if report is None:
