@@ -189,7 +189,7 @@ def unit_entry(
     }
 
 
-def _ref_of(aggregate_id: str, version: int) -> dict[str, Any]:
+def ref_of(aggregate_id: str, version: int) -> dict[str, Any]:
     """A read model row's aggregate and version as the event that made it (event ids are
     derived from both, ``shared.envelope.event_id_for``)."""
     return {
@@ -276,7 +276,7 @@ def cchc_for(tx: Tx, tenant: str, unit_id: str, year: int) -> list[dict[str, Any
                         "band": row.get("band_label"),
                         "decision": json.loads(decision),
                         "published_at": published_at,
-                        "ref": _ref_of(ranking_id, version),
+                        "ref": ref_of(ranking_id, version),
                     }
                 )
     return out
@@ -305,7 +305,7 @@ def head_rating_for(tx: Tx, tenant: str, unit_code: str | None, year: int) -> di
         "score": row[4],
         "unit_level": row[5],
         "rule_set": row[6],
-        "ref": _ref_of(row[0], row[1]),
+        "ref": ref_of(row[0], row[1]),
     }
 
 

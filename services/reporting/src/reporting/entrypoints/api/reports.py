@@ -243,6 +243,5 @@ def dashboard_route(
     if report is None:
         raise not_found("kỳ đánh giá", str(cycle_id))
     if format == "html":
-        spec = charts.levels_spec(report["levels"], f"Mức xếp loại năm {report['cycle']['year']}")
-        return HTMLResponse(html.dashboard_page(report, charts.svg(spec), {}))
+        return HTMLResponse(html.dashboard_page(report, None, {}, charts.dashboard_svgs(report)))
     return JSONResponse(report)

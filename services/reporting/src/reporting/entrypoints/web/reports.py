@@ -153,9 +153,8 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         def make(viewer: Viewer, cycle_id: UUID, moment: datetime | None) -> Any:
             resp = api.dashboard_route(cycle_id, request, viewer.caller, "json", moment)
             report = _json(resp)
-            year = report["cycle"]["year"]
-            spec = charts.levels_spec(report["levels"], f"Mức xếp loại năm {year}")
-            return html.fragment("dashboard.html", r=report, chart_svg=charts.svg(spec)), ()
+            drawn = charts.dashboard_svgs(report)
+            return html.fragment("dashboard.html", r=report, chart_svg=None, charts=drawn), ()
 
         return await run(request, "Tiến độ đánh giá", nam, ngay, gio, make)
 
