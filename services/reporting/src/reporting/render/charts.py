@@ -67,16 +67,14 @@ def cchc_spec(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
     """The CCHC index of each unit of a block, in rank order (the index is a decimal string)."""
     import altair as alt
 
-    values = [
-        {"Đơn vị": f"{r['rank']}. {r['unit_name']}", "Chỉ số CCHC": float(r["index"])}
-        for r in rows
-        if r.get("index") is not None
-    ]
+    names = [f"{r['rank']}. {r['unit_name']}" for r in rows if r.get("index") is not None]
+    indexes = [float(r["index"]) for r in rows if r.get("index") is not None]
+    values = [{"Đơn vị": n, "Chỉ số CCHC": i} for n, i in zip(names, indexes, strict=True)]
     chart = (
         alt.Chart(alt.Data(values=values), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("Đơn vị:N", sort=[v["Đơn vị"] for v in values], title=None),
+            y=alt.Y("Đơn vị:N", sort=names, title=None),
             x=alt.X(
                 "Chỉ số CCHC:Q",
                 title="Chỉ số CCHC (%)",
