@@ -121,6 +121,8 @@ def test_the_heads_report_and_who_may_see_the_findings_on_the_head(
     assert [f["person"] for f in caucus["inspection"]["findings"]] == [None]
     assert [p["subject_kind"] for p in caucus["inspection"]["remediation"]] == ["unit"]
     assert caucus["inspection"]["withheld"] == 2
+    assert caucus["inspection"]["persons"] == {}  # who was inspected: personal data too
+    assert set(own["inspection"]["persons"]) == {HEAD}
     assert LATE not in html.unit_page(caucus, {})
     assert report_for(demo, cycle_id, person_id="nobody.here") is None
     other = report_for(demo, cycle_id, "SNV")  # another unit: none of Sở Y tế's findings

@@ -157,7 +157,8 @@ def inspection_for(
         "withheld": (len(findings) - len(shown_f)) + (len(plans) - len(shown_p)),
         "open_plans": sum(1 for p in shown_p if p["status"] != "closed"),
         "overdue_plans": sum(1 for p in shown_p if p["overdue"]),
-        "persons": people,  # subject → name, position (head/deputy), as the inspections name them
+        # subject → name, position (head/deputy), as the inspections name them
+        "persons": {k: v for k, v in people.items() if may_see(k)},
     }
 
 
