@@ -251,11 +251,13 @@ def main() -> None:
             return exports.write_board(chosen, "xlsx", out)
 
         def constant_memory_run() -> int:
-            with tempfile.TemporaryDirectory(prefix="bench-xlsx-") as where:
-                with open(Path(where) / "board.xlsx", "wb") as out:
-                    wb, _ = xlsx.workbook(out, large=True)
-                    n = xlsx.write_table(wb, "Bảng theo dõi", exports.BOARD_COLUMNS, iter(rows))
-                    wb.close()
+            with (
+                tempfile.TemporaryDirectory(prefix="bench-xlsx-") as where,
+                open(Path(where) / "board.xlsx", "wb") as out,
+            ):
+                wb, _ = xlsx.workbook(out, large=True)
+                n = xlsx.write_table(wb, "Bảng theo dõi", exports.BOARD_COLUMNS, iter(rows))
+                wb.close()
             return n
 
         def csv_run() -> int:
