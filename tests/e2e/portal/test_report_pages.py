@@ -44,7 +44,10 @@ def test_report_pages_show_the_reports_figures(
     page.click("nav >> text=Tiến độ")
     page.wait_for_url("**/bao-cao/tien-do")
     data = report_json(site, "dashboard")
-    assert page.locator("main svg").count() >= 1
+    assert page.locator("main svg").count() >= 2  # levels, remediation plans (the demo's)
+    plans = page.locator("table.plans tbody tr", has_text="Đang khắc phục").inner_text()
+    status = {r["label"]: r["count"] for r in data["inspection"]["plans_by_status"]}
+    assert plans.split("\t")[-1].strip() == str(status["Đang khắc phục"]) == "1"
     shown = level_counts(page)
     assert shown == {lv["label"]: lv["count"] for lv in data["levels"]}
     assert sum(shown.values()) > 0

@@ -237,9 +237,11 @@ def load_demo(app: AssessmentApplication) -> dict[str, str] | None:
     with clock_at(app, "2014-01-15T10:00:00+07:00"):
         app.publish(HOME_AFFAIRS, cycle_id, ids["SNV"], channel="Cổng thông tin điện tử tỉnh")
     from embedded.demo_cchc import load_cchc_demo  # it builds on this demo's units
+    from embedded.demo_inspection import load_inspection_demo
 
     cchc = load_cchc_demo(app) or {}
     from embedded.demo_individual import load_individual_demo
 
     load_individual_demo(app)
+    load_inspection_demo(app)
     return {"tenant": TENANT, "cycle_id": str(cycle_id), "cchc_set_id": cchc.get("set_id", "")}

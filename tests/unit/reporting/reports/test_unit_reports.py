@@ -22,6 +22,7 @@ from embedded.demo import TENANT, UNITS
 from reporting.render import html, pdf, xlsx
 from reporting.reports.accountability import unit_report
 from reporting.reports.as_of import replay_then
+from shared.envelope import event_id_for
 from unit.reporting.reports.conftest import HEAD, ballot_envelopes
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -189,7 +190,11 @@ def test_the_units_cchc_index_and_rank_stand_beside_its_rating(
     report = report_for(demo, cycle_id, "SYT")
     (cchc,) = report["cchc"]
     assert (cchc["index"], cchc["rank"], cchc["of"], cchc["band"]) == ("84.50", 2, 3, "Khá")
-    assert cchc["ref"] == {"aggregate_id": ranking, "version": 1}
+    assert cchc["ref"] == {
+        "event_id": event_id_for(ranking, 1),  # the Decided event: derived from both
+        "aggregate_id": ranking,
+        "version": 1,
+    }
     assert "84.50" in html.unit_page(report, {})
     words = " ".join(pdf_text(pdf.unit_pdf(report), tmp_path).split())
     assert "84.50 2/3 Khá 300/QĐ-UBND" in words
@@ -248,7 +253,7 @@ def test_the_heads_individual_rating_stands_beside_the_units_level(
     assert (hr["name"], hr["level"], hr["ref"]) == (
         "Trần Văn Đức",
         "hoan_thanh_tot",
-        {"aggregate_id": rating, "version": 5},
+        {"event_id": event_id_for(rating, 5), "aggregate_id": rating, "version": 5},
     )
     assert "Xếp loại cá nhân người đứng đầu" in html.unit_page(report, {})
     words = " ".join(pdf_text(pdf.unit_pdf(report), tmp_path).split())

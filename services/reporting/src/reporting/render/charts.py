@@ -44,6 +44,69 @@ def png(spec: dict[str, Any], scale: float = 2) -> bytes:
     return out
 
 
+def counts_spec(rows: list[dict[str, Any]], title: str, label_title: str) -> dict[str, Any]:
+    """Bars of ``{"label", "count"}`` rows in their order (plan statuses, finding kinds)."""
+    import altair as alt
+
+    data = alt.Data(values=[{label_title: r["label"], "Số lượng": r["count"]} for r in rows])
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{label_title}:N", sort=[r["label"] for r in rows], title=None),
+            x=alt.X("Số lượng:Q", title="Số lượng", axis=alt.Axis(tickMinStep=1)),
+        )
+        .properties(width=360, height=24 * max(1, len(rows)))
+        .configure(font=FONT)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def cchc_spec(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    """The CCHC index of each unit of a block, in rank order (the index is a decimal string)."""
+    import altair as alt
+
+    names = [f"{r['rank']}. {r['unit_name']}" for r in rows if r.get("index") is not None]
+    indexes = [float(r["index"]) for r in rows if r.get("index") is not None]
+    values = [{"Đơn vị": n, "Chỉ số CCHC": i} for n, i in zip(names, indexes, strict=True)]
+    chart = (
+        alt.Chart(alt.Data(values=values), title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Đơn vị:N", sort=names, title=None),
+            x=alt.X(
+                "Chỉ số CCHC:Q",
+                title="Chỉ số CCHC (%)",
+                scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(format=".2f"),
+            ),
+        )
+        .properties(width=360, height=24 * max(1, len(values)))
+        .configure(font=FONT)
+    )
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def dashboard_svgs(report: dict[str, Any]) -> dict[str, Any]:
+    """Every chart of the dashboard as inline SVG, drawn from the report's own rows."""
+    year = report["cycle"]["year"]
+    out: dict[str, Any] = {
+        "levels": svg(levels_spec(report["levels"], f"Mức xếp loại năm {year}")),
+        "cchc": [
+            svg(cchc_spec(r["rows"], f"Chỉ số CCHC năm {year}, khối {r['block']}"))
+            for r in report.get("cchc", [])
+        ],
+    }
+    insp = report.get("inspection")
+    if insp and any(r["count"] for r in insp["plans_by_status"]):
+        out["plans"] = svg(
+            counts_spec(insp["plans_by_status"], "Kế hoạch khắc phục theo tình trạng", "Tình trạng")
+        )
+    return out
+
+
 def cchc_fields_spec(
     rows: list[dict[str, Any]], fields: list[dict[str, str]], title: str
 ) -> dict[str, Any]:

@@ -37,8 +37,15 @@ def caucus_page(report: dict[str, Any], links: dict[str, str], chart_svg: str | 
     return render("caucus.html", r=report, links=links, chart_svg=chart_svg)
 
 
-def dashboard_page(report: dict[str, Any], chart_svg: str | None, links: dict[str, str]) -> str:
-    return render("dashboard.html", r=report, chart_svg=chart_svg, links=links)
+def dashboard_page(
+    report: dict[str, Any],
+    chart_svg: str | None,
+    links: dict[str, str],
+    drawn: dict[str, Any] | None = None,
+) -> str:
+    """``drawn``: every chart of the dashboard (``charts.dashboard_svgs``); ``chart_svg``, the
+    levels chart alone, for callers that draw only that one."""
+    return render("dashboard.html", r=report, chart_svg=chart_svg, links=links, charts=drawn)
 
 
 def fragment(template: str, **context: Any) -> str:

@@ -81,7 +81,42 @@ def unit_pdf(report: dict[str, Any]) -> bytes:
         for b in report["ballots"]
     ]
     data["cchc"] = [{**c, "band_text": c["band"] or "—"} for c in report.get("cchc", [])]
+    if report.get("inspection") is not None:
+        data["inspection"] = _inspection_texts(report["inspection"])
     return render("unit_report.typ", data)
+
+
+def _inspection_texts(insp: dict[str, Any]) -> dict[str, Any]:
+    """The inspection side's cells as text (typst tables take strings)."""
+    findings = [
+        {
+            **f,
+            "person_text": f["person_name"] or f["person"] or "Đơn vị",
+            "kind_text": f"{f['kind_label']}; {f['severity_label']}",
+            "explained_text": "Đã giải trình" if f["explained"] else "Chưa giải trình",
+            "refs": ", ".join(fmt.short_ref(r) for r in (f["ref"], f["explanation_ref"]) if r),
+        }
+        for f in insp["findings"]
+    ]
+    plans = [
+        {
+            **p,
+            "subject_text": f"Cá nhân: {p['subject_id']}"
+            if p["subject_kind"] == "person"
+            else "Đơn vị",
+            "status_text": p["status_label"]
+            + (f" ({fmt.vn_date(p['closed_on'])})" if p["closed_on"] else "")
+            + f"; mốc xong {p['milestones_done']}/{p['milestones']}",
+            "overdue_text": "; ".join(
+                f"{m['title']}: hạn {fmt.vn_date(m['due_on'])}, quá {m['days_overdue']} ngày"
+                for m in p["overdue"]
+            )
+            or "—",
+            "refs": fmt.short_ref(p["ref"]),
+        }
+        for p in insp["remediation"]
+    ]
+    return {**insp, "findings": findings, "remediation": plans}
 
 
 def caucus_pdf(report: dict[str, Any], *, chart_png: bytes | None = None) -> bytes:

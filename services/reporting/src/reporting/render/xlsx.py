@@ -26,6 +26,28 @@ def _sheet_name(name: str) -> str:
     return name[:31]
 
 
+_EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, 60 = Excel's phantom 29/02/1900
+_NO_LEAP_BUG_FROM = date(1900, 3, 1)
+
+
+def excel_day(value: object) -> int | None:
+    """A day as Excel's serial number (1900 date system), or None when there is none: an ISO
+    date or moment (its day in Vietnam time), a ``date`` or a ``datetime`` (its own day)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        when = fmt.moment(str(value))
+        if when is None:
+            return None
+        day = when.date()
+    serial = (day - _EXCEL_EPOCH).days
+    return serial if day >= _NO_LEAP_BUG_FROM else serial - 1
+
+
 def write_table(
     wb: Any,
     name: str,
@@ -34,42 +56,54 @@ def write_table(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> int:
+    """One sheet: the header row (bold, frozen, filters) and one ``write_row`` per data row.
+
+    The per-cell work is XlsxWriter's alone: a date column carries the dd/mm/yyyy format as
+    its column format (XlsxWriter gives it to every cell written without one) and its values
+    become Excel day numbers, each distinct value converted once; int columns are written as
+    they come, None and "" are left empty. ``strings_to_urls`` is off in :func:`workbook`, so
+    text is never turned into a link."""
     ws = wb.add_worksheet(_sheet_name(name))
     head = wb.add_format({"bold": True, "bg_color": "#DDE6F0", "text_wrap": True, "border": 1})
     as_date = wb.add_format({"num_format": "dd/mm/yyyy"})
+    dates = [c for c, col in enumerate(columns) if col.kind == "date"]
     for c, col in enumerate(columns):
-        ws.set_column(c, c, col.width)
+        ws.set_column(c, c, col.width, as_date if col.kind == "date" else None)
     ws.write_row(0, 0, [c.title for c in columns], head)
     ws.freeze_panes(1, 0)
+    width = len(columns)
+    days: dict[object, int | None] = {}
+    write_row = ws.write_row
     n = 0
     for n, row in enumerate(rows, start=1):
-        for c, (col, value) in enumerate(zip(columns, row, strict=True)):
-            if value is None or value == "":
-                ws.write_blank(n, c, None)
-            elif col.kind == "date":
-                when = value if isinstance(value, (date, datetime)) else fmt.moment(str(value))
-                if when is None:
-                    ws.write_blank(n, c, None)
-                else:
-                    day = when.date() if isinstance(when, datetime) else when
-                    ws.write_datetime(n, c, datetime(day.year, day.month, day.day), as_date)
-            elif col.kind == "int":
-                ws.write_number(n, c, int(value))
-            else:
-                ws.write_string(n, c, str(value))
+        if len(row) != width:
+            raise ValueError(f"row {n}: {len(row)} values for {width} columns")
+        if dates:
+            row = list(row)
+            for c in dates:
+                value = row[c]
+                key = value if isinstance(value, (str, date)) else str(value)
+                serial = days.get(key, -1)
+                if serial == -1:
+                    serial = days[key] = excel_day(value)
+                row[c] = serial
+        write_row(n, 0, row)
         if progress is not None and n % 1000 == 0:
             progress(n)
-    ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
+    ws.autofilter(0, 0, max(n, 1), width - 1)
     if progress is not None:
         progress(n)
     return n
 
 
 def workbook(out: IO[bytes] | None = None, *, large: bool = False) -> tuple[Any, IO[bytes]]:
+    """``large``: XlsxWriter's ``constant_memory`` mode (each row flushed to a temporary file
+    as the next begins; strings inline): memory stays flat for any number of rows."""
     import xlsxwriter
 
     target = out if out is not None else io.BytesIO()
-    wb = xlsxwriter.Workbook(target, {"in_memory": not large, "constant_memory": large})
+    options = {"in_memory": not large, "constant_memory": large, "strings_to_urls": False}
+    wb = xlsxwriter.Workbook(target, options)
     return wb, target
 
 
@@ -176,6 +210,9 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
             for c in report.get("cchc", [])
         ),
     )
+    insp = report.get("inspection") or {"findings": [], "remediation": []}
+    write_table(wb, "Phát hiện kiểm tra", FINDING_COLUMNS, finding_rows(insp))
+    write_table(wb, "Khắc phục", PLAN_COLUMNS, plan_rows(insp))
     write_table(
         wb,
         "Các năm trước",
@@ -184,6 +221,66 @@ def unit_xlsx(report: dict[str, Any]) -> bytes:
     )
     wb.close()
     return out.getvalue()  # type: ignore[attr-defined]
+
+
+FINDING_COLUMNS = [
+    Column("Năm", 8, "int"),
+    Column("Cuộc kiểm tra", 36),
+    Column("Người", 24),
+    Column("Loại", 28),
+    Column("Mức độ", 18),
+    Column("Nội dung", 60),
+    Column("Ngày ghi nhận", 14, "date"),
+    Column("Đã giải trình", 12),
+    Column("Mã sự kiện", 38),
+    Column("Phiên bản", 10, "int"),
+]
+PLAN_COLUMNS = [
+    Column("Kế hoạch", 40),
+    Column("Đối tượng", 24),
+    Column("Tình trạng", 24),
+    Column("Số mốc", 8, "int"),
+    Column("Mốc đã xong", 10, "int"),
+    Column("Số mốc quá hạn", 12, "int"),
+    Column("Quá hạn nhiều nhất (ngày)", 14, "int"),
+    Column("Ngày hoàn thành", 14, "date"),
+    Column("Mã sự kiện", 38),
+    Column("Phiên bản", 10, "int"),
+]
+
+
+def finding_rows(insp: dict[str, Any]) -> Iterable[list[Any]]:
+    for f in insp["findings"]:
+        ref = f["ref"] or {}
+        yield [
+            f["year"],
+            f["inspection_title"],
+            f["person_name"] or f["person"] or "Đơn vị",
+            f["kind_label"],
+            f["severity_label"],
+            f["description"],
+            f["at"],
+            "có" if f["explained"] else "không",
+            ref.get("event_id"),
+            ref.get("version"),
+        ]
+
+
+def plan_rows(insp: dict[str, Any]) -> Iterable[list[Any]]:
+    for p in insp["remediation"]:
+        ref = p["ref"] or {}
+        yield [
+            p["title"],
+            f"Cá nhân: {p['subject_id']}" if p["subject_kind"] == "person" else "Đơn vị",
+            p["status_label"],
+            p["milestones"],
+            p["milestones_done"],
+            len(p["overdue"]),
+            max((m["days_overdue"] for m in p["overdue"]), default=None),
+            p["closed_on"],
+            ref.get("event_id"),
+            ref.get("version"),
+        ]
 
 
 CAUCUS_COLUMNS = [

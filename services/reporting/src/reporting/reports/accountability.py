@@ -12,6 +12,8 @@ from typing import Any
 from reporting.adapters.db import Tx
 from reporting.read_models.cycle_board.board import STEP_ORDER, board_rows, name_on
 from reporting.reports import labels
+from reporting.reports.inspection import inspection_for, persons_named
+from shared.envelope import event_id_for
 
 LEVEL_STEPS = ("self_assessment", "consolidation", "caucus_review")
 
@@ -187,6 +189,16 @@ def unit_entry(
     }
 
 
+def ref_of(aggregate_id: str, version: int) -> dict[str, Any]:
+    """A read model row's aggregate and version as the event that made it (event ids are
+    derived from both, ``shared.envelope.event_id_for``)."""
+    return {
+        "event_id": event_id_for(aggregate_id, version),
+        "aggregate_id": aggregate_id,
+        "version": version,
+    }
+
+
 def _ref(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry[k] for k in ("event_id", "aggregate_id", "version")}
 
@@ -264,7 +276,7 @@ def cchc_for(tx: Tx, tenant: str, unit_id: str, year: int) -> list[dict[str, Any
                         "band": row.get("band_label"),
                         "decision": json.loads(decision),
                         "published_at": published_at,
-                        "ref": {"aggregate_id": ranking_id, "version": version},
+                        "ref": ref_of(ranking_id, version),
                     }
                 )
     return out
@@ -293,7 +305,7 @@ def head_rating_for(tx: Tx, tenant: str, unit_code: str | None, year: int) -> di
         "score": row[4],
         "unit_level": row[5],
         "rule_set": row[6],
-        "ref": {"aggregate_id": row[0], "version": row[1]},
+        "ref": ref_of(row[0], row[1]),
     }
 
 
@@ -305,21 +317,41 @@ def unit_report(
     *,
     now: datetime,
     person_id: str | None = None,
+    reader_role: str | None = None,
+    reader_subject: str | None = None,
 ) -> dict[str, Any] | None:
     """The unit's report (or, with ``person_id``, its head's), or None when the unit is not in
-    this tenant's cycle."""
+    this tenant's cycle or the person is named by none of its sources (ballots, the head's
+    rating, inspections). ``reader_role``/``reader_subject`` decide which findings on named
+    officials are shown (``reports.inspection``); None shows all (the CLI, tests)."""
     cycle, entries = cycle_entries(tx, tenant, cycle_id, now)
     entry = next((e for e in entries if e["unit_id"] == unit_id), None)
     if cycle is None or entry is None:
         return None
+    year = int(cycle["year"])
     ballots = ballots_for(tx, tenant, entry["unit_code"], unit_id)
     head = head_of(ballots)
+    head_rating = head_rating_for(tx, tenant, entry["unit_code"], year)
+    if head is None and head_rating is not None:
+        head = {"id": head_rating["person_id"], "name": head_rating["name"], "position": None}
+    if head is None:  # the head as the inspections of the unit name them
+        named = inspection_for(tx, tenant, unit_id, year, now=now)["persons"]
+        first = next((p for p in named.values() if p.get("position") == "head"), None)
+        if first is not None:
+            head = {"id": first["id"], "name": first["name"], "position": None}
     if person_id is not None:
         persons = {p.get("id"): p for b in ballots for p in b["persons"]}
-        if person_id not in persons:
+        everything = inspection_for(tx, tenant, unit_id, year, now=now, person_id=person_id)
+        if person_id in persons:
+            p = persons[person_id]
+            head = {"id": person_id, "name": p.get("name"), "position": p.get("position")}
+        elif head_rating is not None and head_rating["person_id"] == person_id:
+            head = {"id": person_id, "name": head_rating["name"], "position": None}
+        elif person_id in persons_named(everything):
+            named = everything["persons"].get(person_id) or {}
+            head = {"id": person_id, "name": named.get("name"), "position": None}
+        else:
             return None
-        p = persons[person_id]
-        head = {"id": person_id, "name": p.get("name"), "position": p.get("position")}
     return {
         "kind": "head" if person_id is not None else "unit",
         "tenant": tenant,
@@ -328,7 +360,19 @@ def unit_report(
         "unit": entry,
         "head": head,
         "ballots": ballot_lines(ballots, person_id),
-        "cchc": cchc_for(tx, tenant, unit_id, int(cycle["year"])),
-        "head_rating": head_rating_for(tx, tenant, entry["unit_code"], int(cycle["year"])),
-        "earlier_years": earlier_years(tx, tenant, unit_id, int(cycle["year"])),
+        "cchc": cchc_for(tx, tenant, unit_id, year),
+        "head_rating": head_rating
+        if person_id is None or (head_rating or {}).get("person_id") == person_id
+        else None,
+        "inspection": inspection_for(
+            tx,
+            tenant,
+            unit_id,
+            year,
+            now=now,
+            person_id=person_id,
+            reader_role=reader_role,
+            reader_subject=reader_subject,
+        ),
+        "earlier_years": earlier_years(tx, tenant, unit_id, year),
     }

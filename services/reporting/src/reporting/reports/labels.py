@@ -43,3 +43,27 @@ def signal(code: str) -> str:
     group, _, what = code.rpartition(":")
     text = SIGNALS.get(what, what)
     return f"{group}: {text}" if group else text
+
+
+# inspection findings (seed 003) and remediation plans (seed 002)
+FINDING_KINDS = {
+    "late_handling": "Chậm xử lý, tham mưu",
+    "poor_quality": "Chất lượng tham mưu chưa đạt",
+    "passing_on": "Đùn đẩy, né tránh trách nhiệm",
+    "not_proactive": "Chưa chủ động tham mưu",
+    "discipline": "Kỷ luật, kỷ cương hành chính",
+    "case_file": "Sai sót trong hồ sơ rút ngẫu nhiên",
+    "publicity": "Niêm yết, công khai thủ tục",
+    "other": "Khác",
+}
+SEVERITIES = {
+    "minor": "Nhắc nhở",
+    "moderate": "Cần khắc phục",
+    "serious": "Đề nghị xem xét xử lý",
+}
+PLAN_STATUSES = {
+    "open": "Đang khắc phục",
+    "escalated": "Đã báo cáo cấp trên",
+    "awaiting_verification": "Chờ xác nhận hoàn thành",
+    "closed": "Đã khắc phục xong",
+}

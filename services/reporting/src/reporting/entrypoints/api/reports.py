@@ -107,12 +107,21 @@ def accountability(
     as_of: Annotated[datetime | None, Query()] = None,
 ) -> Response:
     _may_read_unit(request, caller, str(unit_id))
+    if person is not None and caller.role == "unit_officer":
+        raise _forbidden("báo cáo về người đứng đầu là dữ liệu cá nhân, không cho cán bộ đơn vị")
     report = _build(
         request,
         caller.tenant,
         as_of,
         lambda tx, now: unit_report(
-            tx, caller.tenant, str(cycle_id), str(unit_id), now=now, person_id=person
+            tx,
+            caller.tenant,
+            str(cycle_id),
+            str(unit_id),
+            now=now,
+            person_id=person,
+            reader_role=caller.role,
+            reader_subject=caller.subject,
         ),
     )
     if report is None:
@@ -234,6 +243,5 @@ def dashboard_route(
     if report is None:
         raise not_found("kỳ đánh giá", str(cycle_id))
     if format == "html":
-        spec = charts.levels_spec(report["levels"], f"Mức xếp loại năm {report['cycle']['year']}")
-        return HTMLResponse(html.dashboard_page(report, charts.svg(spec), {}))
+        return HTMLResponse(html.dashboard_page(report, None, {}, charts.dashboard_svgs(report)))
     return JSONResponse(report)

@@ -6,12 +6,17 @@ as-of form (dd/mm/yyyy and hh:mm, Vietnam time). Role checks are the JSON API's.
 - ``GET /bao-cao/ban-can-su?nam=&ngay=&gio=&format=``: caucus report (oversight roles).
 - ``GET /bao-cao/don-vi/{code}?nam=&ngay=&gio=&format=``: a unit's report (oversight roles,
   and the unit's own head and officers).
+- ``GET /bao-cao/nguoi-dung-dau/{code}?person=&nam=&ngay=&gio=&format=``: the report on the
+  unit's head (``person``; empty: the head its sources name) — the API's ``person=`` report:
+  oversight roles and the unit's own head; never the unit's officers (the head's personal
+  data), and every read recorded by the API.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 from typing import Annotated, Any, Final, Literal
+from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import FastAPI, Query, Request
@@ -30,6 +35,7 @@ VN: Final = timezone(timedelta(hours=7))
 DASHBOARD: Final = "/bao-cao/tien-do"
 CAUCUS: Final = "/bao-cao/ban-can-su"
 UNIT: Final = "/bao-cao/don-vi"
+HEAD: Final = "/bao-cao/nguoi-dung-dau"
 Downloads = Annotated[Literal["pdf", "xlsx", "csv"] | None, Query()]
 
 
@@ -75,6 +81,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         downloads: dict[str, str] | None = None,
         status_code: int = 200,
         message: str = "",
+        related: dict[str, str] | None = None,
     ) -> Response:
         return portal.render(
             request,
@@ -85,6 +92,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
                 "gio": gio,
                 "errors": errors or {},
                 "downloads": downloads or {},
+                "related": related or {},
                 "message": message,
             },
             viewer=viewer,
@@ -92,12 +100,19 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
             status_code=status_code,
         )
 
-    def query(nam: int, ngay: str, gio: str, fmt: str) -> str:
+    def query(nam: int, ngay: str, gio: str, fmt: str, extra: dict[str, str] | None = None) -> str:
         q = f"?nam={nam}&format={fmt}"
-        return q + (f"&ngay={ngay}&gio={gio}" if ngay else "")
+        q += "".join(f"&{k}={quote(v)}" for k, v in (extra or {}).items())
+        return q + (f"&ngay={quote(ngay)}&gio={quote(gio)}" if ngay else "")
 
     async def run(
-        request: Request, title: str, nam: int | None, ngay: str, gio: str, make: Any
+        request: Request,
+        title: str,
+        nam: int | None,
+        ngay: str,
+        gio: str,
+        make: Any,
+        extra: dict[str, str] | None = None,
     ) -> Response:
         viewer = await require_viewer(request)
         moment, errors = parse_moment(ngay, gio)
@@ -121,9 +136,12 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
             )
         if isinstance(result, Response):
             return result
-        body, formats = result
-        links = {f.upper(): query(cycle["year"], ngay, gio, f) for f in formats}
-        return page(request, viewer, title, body, ngay=ngay, gio=gio, downloads=links)
+        body, formats, *more = result
+        links = {f.upper(): query(cycle["year"], ngay, gio, f, extra) for f in formats}
+        related = more[0] if more else None
+        return page(
+            request, viewer, title, body, ngay=ngay, gio=gio, downloads=links, related=related
+        )
 
     @app.get(DASHBOARD, include_in_schema=False)
     async def dashboard_page(
@@ -135,9 +153,8 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         def make(viewer: Viewer, cycle_id: UUID, moment: datetime | None) -> Any:
             resp = api.dashboard_route(cycle_id, request, viewer.caller, "json", moment)
             report = _json(resp)
-            year = report["cycle"]["year"]
-            spec = charts.levels_spec(report["levels"], f"Mức xếp loại năm {year}")
-            return html.fragment("dashboard.html", r=report, chart_svg=charts.svg(spec)), ()
+            drawn = charts.dashboard_svgs(report)
+            return html.fragment("dashboard.html", r=report, chart_svg=None, charts=drawn), ()
 
         return await run(request, "Tiến độ đánh giá", nam, ngay, gio, make)
 
@@ -162,6 +179,67 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
 
         return await run(request, "Báo cáo Ban cán sự Đảng", nam, ngay, gio, make)
 
+    def unit_id_of(request: Request, viewer: Viewer, code: str) -> UUID:
+        db = request.app.state.reporting_db
+        with db.transaction() as tx:
+            row = tx.fetchone(
+                "SELECT unit_id FROM rm_unit WHERE code = %s AND tenant = %s",
+                (code, viewer.caller.tenant),
+            )
+        if row is None:
+            raise AppError(
+                code="unit.not_found",
+                title="Không tìm thấy đơn vị",
+                title_en="Unit not found",
+                status=404,
+                detail=code,
+            )
+        return UUID(str(row[0]))
+
+    @app.get(HEAD + "/{code}", include_in_schema=False)
+    async def head_page(
+        request: Request,
+        code: str,
+        person: Annotated[str, Query(max_length=40)] = "",
+        nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
+        ngay: Annotated[str, Query(max_length=20)] = "",
+        gio: Annotated[str, Query(max_length=10)] = "",
+        format: Downloads = None,
+    ) -> Response:
+        chosen = {"person": person.strip()}
+
+        def make(viewer: Viewer, cycle_id: UUID, moment: datetime | None) -> Any:
+            c = viewer.caller
+            if c.role == "unit_officer":
+                raise AppError(
+                    code="auth.forbidden",
+                    title="Không có quyền thực hiện",
+                    title_en="Forbidden",
+                    status=403,
+                    detail="báo cáo về người đứng đầu là dữ liệu cá nhân",
+                )
+            unit_id = unit_id_of(request, viewer, code)
+            who = chosen["person"]
+            if not who:  # the head the unit's sources name (ballots, rating, inspections)
+                resp = api.accountability(cycle_id, unit_id, request, c, "json", None, moment)
+                who = (_json(resp).get("head") or {}).get("id") or ""
+                if not who:
+                    raise AppError(
+                        code="report.no_head",
+                        title="Chưa có dữ liệu về người đứng đầu đơn vị",
+                        title_en="No data on the unit's head yet",
+                        status=404,
+                        detail=code,
+                    )
+                chosen["person"] = who
+            if format:
+                return api.accountability(cycle_id, unit_id, request, c, format, who, moment)
+            resp = api.accountability(cycle_id, unit_id, request, c, "json", who, moment)
+            body = html.fragment("unit_report.html", r=_json(resp))
+            return body, ("pdf", "xlsx")
+
+        return await run(request, "Báo cáo về người đứng đầu", nam, ngay, gio, make, extra=chosen)
+
     @app.get(UNIT + "/{code}", include_in_schema=False)
     async def unit_page(
         request: Request,
@@ -172,27 +250,20 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         format: Downloads = None,
     ) -> Response:
         def make(viewer: Viewer, cycle_id: UUID, moment: datetime | None) -> Any:
-            db = request.app.state.reporting_db
-            with db.transaction() as tx:
-                row = tx.fetchone(
-                    "SELECT unit_id FROM rm_unit WHERE code = %s AND tenant = %s",
-                    (code, viewer.caller.tenant),
-                )
-            if row is None:
-                raise AppError(
-                    code="unit.not_found",
-                    title="Không tìm thấy đơn vị",
-                    title_en="Unit not found",
-                    status=404,
-                    detail=code,
-                )
-            unit_id = UUID(str(row[0]))
+            unit_id = unit_id_of(request, viewer, code)
             c = viewer.caller
             if format:
                 return api.accountability(cycle_id, unit_id, request, c, format, None, moment)
             resp = api.accountability(cycle_id, unit_id, request, c, "json", None, moment)
-            body = html.fragment("unit_report.html", r=_json(resp))
-            return body, ("pdf", "xlsx", "csv")
+            report = _json(resp)
+            body = html.fragment("unit_report.html", r=report)
+            related = {}
+            if report.get("head") and c.role != "unit_officer":
+                year = report["cycle"]["year"]
+                related["Báo cáo về người đứng đầu"] = (
+                    f"{HEAD}/{quote(code)}?nam={year}&person={quote(report['head']['id'])}"
+                )
+            return body, ("pdf", "xlsx", "csv"), related
 
         return await run(request, "Báo cáo trách nhiệm", nam, ngay, gio, make)
 

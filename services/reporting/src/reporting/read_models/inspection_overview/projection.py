@@ -23,6 +23,16 @@ def _stale(row: Row | None, env: Envelope) -> bool:
     return row is not None and env.aggregate_version <= row["version"]
 
 
+def _ref(env: Envelope) -> dict[str, Any]:
+    """The event a figure comes from, as the accountability report cites it."""
+    return {
+        "event_id": env.event_id,
+        "aggregate_id": env.aggregate_id,
+        "version": env.aggregate_version,
+        "at": env.occurred_at,
+    }
+
+
 def fold_register(row: Row | None, env: Envelope) -> Row | None:
     p, event = env.payload, env.event_name
     if _stale(row, env):
@@ -61,6 +71,7 @@ def fold_inspection(row: Row | None, env: Envelope) -> Row | None:
             "year": int(p["decision"]["date"][:4]),
             "status": "decided",
             "findings": {},
+            "persons": {},
             "version": env.aggregate_version,
         }
     if row is None:
@@ -69,6 +80,14 @@ def fold_inspection(row: Row | None, env: Envelope) -> Row | None:
     row = dict(row, version=env.aggregate_version, findings=dict(row["findings"]))
     if event == "Planned":
         row["year"], row["status"] = int(p["period_to"][:4]), "planned"
+        row["persons"] = {
+            str(x["subject"]): {
+                "name": x["name"],
+                "position": x["position"],
+                "unit_id": str(x["unit_id"]),
+            }
+            for x in p.get("persons", [])
+        }
     elif event == "VisitStarted":
         row["status"] = "in_progress"
     elif event == "FindingRecorded":
@@ -79,9 +98,12 @@ def fold_inspection(row: Row | None, env: Envelope) -> Row | None:
             "severity": p["severity"],
             "description": p["description"],
             "explained": False,
+            "ref": _ref(env),
         }
     elif event == "ExplanationGiven" and p["finding_id"] in row["findings"]:
-        row["findings"][p["finding_id"]] = dict(row["findings"][p["finding_id"]], explained=True)
+        row["findings"][p["finding_id"]] = dict(
+            row["findings"][p["finding_id"]], explained=True, explanation_ref=_ref(env)
+        )
     elif event == "Concluded":
         row["status"] = "concluded"
     elif event == "Reported":
@@ -96,6 +118,19 @@ def _plan_status(row: Row) -> str:
     if milestones and all(m["done_on"] for m in milestones):
         return "awaiting_verification"
     return "escalated" if row["escalated"] else "open"
+
+
+# the plan's events a report cites for its status (solutions and free-text reports aside)
+PLAN_HISTORY = frozenset(
+    {
+        "MilestoneScheduled",
+        "ProgressReported",
+        "MilestoneExtended",
+        "CompletionVerified",
+        "Escalated",
+        "Closed",
+    }
+)
 
 
 def fold_plan(row: Row | None, env: Envelope) -> Row | None:
@@ -115,6 +150,7 @@ def fold_plan(row: Row | None, env: Envelope) -> Row | None:
             "milestones": {},
             "escalated": 0,
             "closed_on": None,
+            "events": [{"event": event, **_ref(env)}],
             "version": env.aggregate_version,
         }
         return row
@@ -123,6 +159,12 @@ def fold_plan(row: Row | None, env: Envelope) -> Row | None:
         return None
     milestones: dict[str, Any] = {k: dict(v) for k, v in row["milestones"].items()}
     row = dict(row, version=env.aggregate_version, milestones=milestones)
+    if event in PLAN_HISTORY:
+        entry = {"event": event, **_ref(env)}
+        for key in ("milestone_id", "done", "accepted", "due_on", "escalated_to"):
+            if key in p:
+                entry[key] = p[key]
+        row["events"] = [*row["events"], entry]
     if event == "MilestoneScheduled":
         milestones[p["milestone_id"]] = {
             "title": p["title"],

@@ -5,7 +5,9 @@ from __future__ import annotations
 from reporting.adapters.db import Tx
 from reporting.read_models.rows import Table
 
-SCHEMA_VERSION = 1  # bump on any change: the read model is dropped and replayed
+# bump on any change: the read model is dropped and replayed (2: event refs on findings,
+# the plan's history of status events, the persons inspected)
+SCHEMA_VERSION = 2
 TABLES = ("rm_insp_register", "rm_insp_inspection", "rm_remediation_plan")
 INDEXES = {
     "rm_insp_register_tenant": ("rm_insp_register", "(tenant, unit_id)"),
@@ -20,12 +22,13 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS rm_insp_inspection (
         inspection_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, title TEXT NOT NULL,
         decision TEXT NOT NULL, year INTEGER NOT NULL, status TEXT NOT NULL,
-        findings TEXT NOT NULL, version INTEGER NOT NULL)""",
+        findings TEXT NOT NULL, persons TEXT NOT NULL, version INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS rm_remediation_plan (
         plan_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, title TEXT NOT NULL,
         source TEXT NOT NULL, subject TEXT NOT NULL, owner TEXT NOT NULL,
         follow_up_officer TEXT NOT NULL, status TEXT NOT NULL, milestones TEXT NOT NULL,
-        escalated INTEGER NOT NULL, closed_on TEXT, version INTEGER NOT NULL)""",
+        escalated INTEGER NOT NULL, closed_on TEXT, events TEXT NOT NULL,
+        version INTEGER NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS rm_insp_register_tenant ON rm_insp_register (tenant, unit_id)",
     "CREATE INDEX IF NOT EXISTS rm_insp_inspection_tenant ON rm_insp_inspection (tenant)",
     "CREATE INDEX IF NOT EXISTS rm_remediation_plan_tenant ON rm_remediation_plan (tenant, status)",
@@ -46,8 +49,18 @@ REGISTERS = Table(
 INSPECTIONS = Table(
     "rm_insp_inspection",
     "inspection_id",
-    ("inspection_id", "tenant", "title", "decision", "year", "status", "findings", "version"),
-    frozenset({"decision", "findings"}),
+    (
+        "inspection_id",
+        "tenant",
+        "title",
+        "decision",
+        "year",
+        "status",
+        "findings",
+        "persons",
+        "version",
+    ),
+    frozenset({"decision", "findings", "persons"}),
 )
 PLANS = Table(
     "rm_remediation_plan",
@@ -64,7 +77,8 @@ PLANS = Table(
         "milestones",
         "escalated",
         "closed_on",
+        "events",
         "version",
     ),
-    frozenset({"source", "subject", "milestones"}),
+    frozenset({"source", "subject", "milestones", "events"}),
 )
