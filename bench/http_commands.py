@@ -77,6 +77,11 @@ from shared.settings import AssessmentSettings
 TARGET_RATIO = 2.0  # ARCHITECTURE §10 (2026-12-01): ≥ 2× the in-process baseline of the same run
 ASSUMED_MAX_RATE = 700.0  # commands/s, only to size the pool of reviewer agencies
 TARGET_P99_MS = 100.0
+STACKS = {
+    "h11": ["--http", "h11", "--loop", "asyncio"],
+    "standard": ["--http", "httptools", "--loop", "uvloop"],
+}
+"""uvicorn's pure-Python stack, and ``uvicorn[standard]``'s (httptools parser, uvloop loop)."""
 
 
 # ------------------------------------------------------------------ in-process runs
@@ -174,9 +179,16 @@ class Server:
     """One or more uvicorn processes serving the assessment API on loopback."""
 
     def __init__(
-        self, database_url: str, layout: Layout, log_dir: Path, key_file: Path, group_commit: bool
+        self,
+        database_url: str,
+        layout: Layout,
+        log_dir: Path,
+        key_file: Path,
+        group_commit: bool,
+        stack: str = "standard",
     ) -> None:
         self.layout = layout
+        self.stack = stack
         self.ports = [free_port() for _ in range(layout.processes)]
         self.base_urls = [f"http://127.0.0.1:{port}" for port in self.ports]
         self.log_paths = [log_dir / f"uvicorn-{layout}-{port}.log" for port in self.ports]
@@ -205,6 +217,7 @@ class Server:
                 "--host", "127.0.0.1", "--port", str(port),
                 "--workers", str(self.layout.workers),
                 "--log-level", "warning", "--no-access-log",
+                *STACKS[self.stack],
             ]  # fmt: skip
             self.procs.append(
                 subprocess.Popen(  # own session: a stuck tree is killed by OUR group id
@@ -402,8 +415,11 @@ def run_http(
     tokens: dict[tuple[str, str], str],
     group_commit: bool,
     profile: Path | None = None,
+    stack: str = "standard",
 ) -> LatencyStats:
-    server = Server(database_url, layout, log_dir, issuer_key_file(log_dir), group_commit)
+    server = Server(
+        database_url, layout, log_dir, issuer_key_file(log_dir), group_commit, stack
+    )
     server.start()
     try:
         if warmup > 0:
@@ -442,7 +458,7 @@ def run_http(
         pg_cpu = (cpu_seconds_of(pg_pids) - pg_cpu0) / elapsed
         busy = meter()
         stats = LatencyStats.of(
-            f"HTTP {layout} {concurrency} in flight, group commit "
+            f"HTTP {layout} {stack} {concurrency} in flight, group commit "
             f"{'on' if group_commit else 'off'}, {client_kind}",
             latencies,
             elapsed,
@@ -575,6 +591,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="server runs with ASSESSMENT_GROUP_COMMIT true and/or false (default: both)",
     )
     p.add_argument(
+        "--stack",
+        choices=sorted(STACKS),
+        nargs="+",
+        default=["standard"],
+        help="uvicorn's HTTP parser and event loop, one run each: h11 = h11 + asyncio (pure "
+        "Python), standard = httptools + uvloop (uvicorn[standard], the default)",
+    )
+    p.add_argument(
         "--no-diagnostics", action="store_true", help="skip the in-process multi-thread run"
     )
     p.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
@@ -601,7 +625,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             t0 = time.perf_counter()
             http_runs = (
-                len(args.workers)
+                len(args.stack)
+                * len(args.workers)
                 * len(args.client)
                 * len(args.group_commit)
                 * len(args.concurrency)
@@ -630,15 +655,17 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(before)
             runs = [
-                (layout, gc, conc, kind)
+                (layout, gc, conc, kind, stack)
                 for layout in args.workers
                 for gc in args.group_commit
                 for conc in args.concurrency
                 for kind in args.client
+                for stack in args.stack
             ]
-            for layout, gc, conc, kind in runs:
+            for layout, gc, conc, kind, stack in runs:
                 print(
-                    f"HTTP: uvicorn {layout}, group commit {gc}, {conc} in flight, {kind} client …",
+                    f"HTTP: uvicorn {layout} ({stack}), group commit {gc}, {conc} in flight, "
+                    f"{kind} client …",
                     flush=True,
                 )
                 rows.append(
@@ -656,7 +683,10 @@ def main(argv: list[str] | None = None) -> int:
                         gc == "on",
                         None
                         if args.py_spy is None
-                        else args.py_spy.with_name(f"{args.py_spy.name}-{layout}-gc{gc}-{kind}"),
+                        else args.py_spy.with_name(
+                            f"{args.py_spy.name}-{layout}-{stack}-gc{gc}-{kind}"
+                        ),
+                        stack,
                     )
                 )
             if not args.no_diagnostics:
