@@ -417,9 +417,7 @@ def run_http(
     profile: Path | None = None,
     stack: str = "standard",
 ) -> LatencyStats:
-    server = Server(
-        database_url, layout, log_dir, issuer_key_file(log_dir), group_commit, stack
-    )
+    server = Server(database_url, layout, log_dir, issuer_key_file(log_dir), group_commit, stack)
     server.start()
     try:
         if warmup > 0:
@@ -594,9 +592,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--stack",
         choices=sorted(STACKS),
         nargs="+",
-        default=["standard"],
+        default=["h11"],
         help="uvicorn's HTTP parser and event loop, one run each: h11 = h11 + asyncio (pure "
-        "Python), standard = httptools + uvloop (uvicorn[standard], the default)",
+        "Python, the project's pins; default), standard = httptools + uvloop (uvicorn[standard]; "
+        "`pip install httptools uvloop` first: not pinned, not measured better on 2026-12-02)",
     )
     p.add_argument(
         "--no-diagnostics", action="store_true", help="skip the in-process multi-thread run"
@@ -618,6 +617,12 @@ def main(argv: list[str] | None = None) -> int:
     exit_on_sigterm()
     admin_url = need_env("TEST_DATABASE_URL")
     base_seconds = args.baseline_seconds or args.seconds
+    if "standard" in args.stack:
+        import importlib.util
+
+        missing = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m) is None]
+        if missing:
+            sys.exit(f"--stack standard needs {', '.join(missing)}: pip install httptools uvloop")
     print(f"http_commands · {machine_notes()}")
     rows: list[LatencyStats] = []
     with private_database(admin_url) as url, tempfile.TemporaryDirectory() as tmp:
@@ -764,9 +769,17 @@ def main(argv: list[str] | None = None) -> int:
                 met,
             )
             mine = f"client {x['client_cpu_cores']}, uvicorn {x['server_cpu_cores']}"
+            print(
+                f"    server CPU per command: {1000 * x['server_cpu_cores'] / r.rate:.2f} ms "
+                "(less sensitive to the machine's load than the rate)"
+            )
         else:
             print(f"{r.label}: {r.rate:.1f} cmds/s = {r.rate / baseline:.2f}× baseline")
             mine = f"bench process {x['bench_process_cpu_cores']}"
+            print(
+                f"    CPU per command in this process: "
+                f"{1000 * x['bench_process_cpu_cores'] / r.rate:.2f} ms"
+            )
             if x.get("group_commit_batches"):
                 per = x["group_commit_commands"] / x["group_commit_batches"]
                 mine += f" (group commit: {per:.1f} commands per transaction)"
