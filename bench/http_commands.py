@@ -185,7 +185,8 @@ class Server:
         log_dir: Path,
         key_file: Path,
         group_commit: bool,
-        stack: str = "standard",
+        stack: str = "h11",
+        token_cache: bool = True,
     ) -> None:
         self.layout = layout
         self.stack = stack
@@ -204,6 +205,8 @@ class Server:
             # The service's group commit (on by default in production): concurrent commands'
             # events share one store transaction.
             "ASSESSMENT_GROUP_COMMIT": "true" if group_commit else "false",
+            # the verified-token cache (shared.auth); 0 = every request checks its signature
+            "CONGVU_AUTH_CACHE_SIZE": "10000" if token_cache else "0",
         }
         for name in ("CONGVU_AUTH_JWKS_URL", "CONGVU_AUTH_ISSUER", "CONGVU_AUTH_AUDIENCE"):
             self.env.pop(name, None)
@@ -415,9 +418,12 @@ def run_http(
     tokens: dict[tuple[str, str], str],
     group_commit: bool,
     profile: Path | None = None,
-    stack: str = "standard",
+    stack: str = "h11",
+    token_cache: bool = True,
 ) -> LatencyStats:
-    server = Server(database_url, layout, log_dir, issuer_key_file(log_dir), group_commit, stack)
+    server = Server(
+        database_url, layout, log_dir, issuer_key_file(log_dir), group_commit, stack, token_cache
+    )
     server.start()
     try:
         if warmup > 0:
@@ -457,7 +463,8 @@ def run_http(
         busy = meter()
         stats = LatencyStats.of(
             f"HTTP {layout} {stack} {concurrency} in flight, group commit "
-            f"{'on' if group_commit else 'off'}, {client_kind}",
+            f"{'on' if group_commit else 'off'}, {client_kind}"
+            + ("" if token_cache else ", no token cache"),
             latencies,
             elapsed,
             errors=sum(errors.values()),
@@ -598,6 +605,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "`pip install httptools uvloop` first: not pinned, not measured better on 2026-12-02)",
     )
     p.add_argument(
+        "--token-cache",
+        choices=["on", "off"],
+        nargs="+",
+        default=["on"],
+        help="the server's verified-token cache (CONGVU_AUTH_CACHE_SIZE), one run each "
+        "(default: on)",
+    )
+    p.add_argument(
         "--no-diagnostics", action="store_true", help="skip the in-process multi-thread run"
     )
     p.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
@@ -631,6 +646,7 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             http_runs = (
                 len(args.stack)
+                * len(args.token_cache)
                 * len(args.workers)
                 * len(args.client)
                 * len(args.group_commit)
@@ -660,17 +676,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(before)
             runs = [
-                (layout, gc, conc, kind, stack)
+                (layout, gc, conc, kind, stack, tc)
                 for layout in args.workers
                 for gc in args.group_commit
                 for conc in args.concurrency
                 for kind in args.client
                 for stack in args.stack
+                for tc in args.token_cache
             ]
-            for layout, gc, conc, kind, stack in runs:
+            for layout, gc, conc, kind, stack, tc in runs:
                 print(
                     f"HTTP: uvicorn {layout} ({stack}), group commit {gc}, {conc} in flight, "
-                    f"{kind} client …",
+                    f"{kind} client, token cache {tc} …",
                     flush=True,
                 )
                 rows.append(
@@ -689,9 +706,10 @@ def main(argv: list[str] | None = None) -> int:
                         None
                         if args.py_spy is None
                         else args.py_spy.with_name(
-                            f"{args.py_spy.name}-{layout}-{stack}-gc{gc}-{kind}"
+                            f"{args.py_spy.name}-{layout}-{stack}-gc{gc}-{kind}-tc{tc}"
                         ),
                         stack,
+                        tc == "on",
                     )
                 )
             if not args.no_diagnostics:

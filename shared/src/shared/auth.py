@@ -31,6 +31,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.problems import AppError
@@ -74,6 +75,9 @@ class AuthSettings(BaseSettings):
     leeway_seconds: int = 30
     dev_key_file: Path | None = None
     allow_dev_issuer: bool = False  # production with the dev issuer: benchmarks only
+    # verified tokens remembered (0: none), each until its exp and at most cache_seconds
+    cache_size: int = Field(default=10_000, ge=0, le=1_000_000)
+    cache_seconds: float = Field(default=300.0, ge=0, le=3600)
 
 
 @dataclass(frozen=True)
@@ -375,6 +379,8 @@ def build_verifier(
             audience=settings.audience,
             leeway=settings.leeway_seconds,
             jwks_url=settings.jwks_url,
+            cache_size=settings.cache_size,
+            cache_seconds=settings.cache_seconds,
         )
     if dev_issuer is None:
         if settings.dev_key_file is None:
@@ -385,4 +391,6 @@ def build_verifier(
                 "(no new key is made)"
             )
         dev_issuer = DevIssuer.from_file(settings.dev_key_file, create=False)
-    return dev_issuer.verifier(settings.leeway_seconds)
+    verifier = dev_issuer.verifier(settings.leeway_seconds)
+    verifier.cache_size, verifier.cache_seconds = settings.cache_size, settings.cache_seconds
+    return verifier
