@@ -140,13 +140,13 @@ def board_rows(
 
     # Only what the filter needs is worked out for every row; the full item (names, levels,
     # successors: a query per row) only for the rows of the page asked for.
-    kept: list[tuple[Any, dict[str, dict[str, Any]] | None, dict[str, Any]]] = []
+    kept: list[tuple[Any, dict[str, dict[str, Any]] | None, dict[str, Any] | None]] = []
     for r in rows:
-        flags = json.loads(r[8])
+        flags = json.loads(r[8]) if status == "perfunctory" else None
         statuses = statuses_of(r) if status == "late" else None
         if status == "late" and statuses is not None and not _late_steps(statuses):
             continue
-        if status == "perfunctory" and not (flags.get("perfunctory") or flags.get("signals")):
+        if flags is not None and not (flags.get("perfunctory") or flags.get("signals")):
             continue
         if status == "recognised" and not r[6]:
             continue
@@ -156,6 +156,7 @@ def board_rows(
     out = []
     for r, statuses, flags in kept[offset : offset + limit]:
         statuses = statuses if statuses is not None else statuses_of(r)
+        flags = flags if flags is not None else json.loads(r[8])
         out.append(
             {
                 "unit_id": r[0],
