@@ -151,7 +151,7 @@ def test_an_agency_rated_under_decree_335(app: AssessmentApplication) -> None:
     assert len(out["items"]) == 12 * 12
     before = app.recorder.max_notification_id()
     with pytest.raises(AlreadyExists):  # one sheet of the period exists already: all refused
-        app.import_sheets(TCCB, year=2026, sheets=[sheet(list(ids)[0], 12, "10")])
+        app.import_sheets(TCCB, year=2026, sheets=[sheet(next(iter(ids)), 12, "10")])
     assert app.recorder.max_notification_id() == before
     opened = app.open_ratings(TCCB, agency_id="SNN", year=2026, person_codes=list(ids))
     rid = {code: uuid.UUID(i["id"]) for code, i in zip(ids, opened["items"], strict=True)}
