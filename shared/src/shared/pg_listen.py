@@ -81,7 +81,7 @@ class NotifyWakeup:
                         down_logged = False
                     backoff = 0.5
                     await self._listen(conn, stop)
-            except (psycopg.Error, OSError) as exc:
+            except Exception as exc:  # psycopg.Error, OSError, a bad setting: keep polling
                 if not down_logged:
                     log.error(
                         "relay: LISTEN connection lost (%s: %s); polling every %g s meanwhile",
