@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--only",
         nargs="+",
-        choices=["http", "relay", "pages", "ballot", "rebuild", "as_of"],
+        choices=["http", "relay", "relay_idle", "pages", "ballot", "rebuild", "as_of"],
         default=None,
         help="run only these benchmarks",
     )
@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             "--rate", str(args.rate), "--seconds", str(args.seconds), "--warmup", warmup,
             "--relay", "subprocess@0.05", "subprocess", "inprocess",
         ],
+        "relay_idle": [py, str(HERE / "relay_idle.py"), "--seconds", str(args.seconds)],
         "pages": [
             py, str(HERE / "pages_load.py"), "--seconds", str(args.seconds), "--users", "50",
         ],
