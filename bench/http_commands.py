@@ -77,6 +77,11 @@ from shared.settings import AssessmentSettings
 TARGET_RATIO = 2.0  # ARCHITECTURE §10 (2026-12-01): ≥ 2× the in-process baseline of the same run
 ASSUMED_MAX_RATE = 700.0  # commands/s, only to size the pool of reviewer agencies
 TARGET_P99_MS = 100.0
+STACKS = {
+    "h11": ["--http", "h11", "--loop", "asyncio"],
+    "standard": ["--http", "httptools", "--loop", "uvloop"],
+}
+"""uvicorn's pure-Python stack, and ``uvicorn[standard]``'s (httptools parser, uvloop loop)."""
 
 
 # ------------------------------------------------------------------ in-process runs
@@ -174,9 +179,17 @@ class Server:
     """One or more uvicorn processes serving the assessment API on loopback."""
 
     def __init__(
-        self, database_url: str, layout: Layout, log_dir: Path, key_file: Path, group_commit: bool
+        self,
+        database_url: str,
+        layout: Layout,
+        log_dir: Path,
+        key_file: Path,
+        group_commit: bool,
+        stack: str = "h11",
+        token_cache: bool = True,
     ) -> None:
         self.layout = layout
+        self.stack = stack
         self.ports = [free_port() for _ in range(layout.processes)]
         self.base_urls = [f"http://127.0.0.1:{port}" for port in self.ports]
         self.log_paths = [log_dir / f"uvicorn-{layout}-{port}.log" for port in self.ports]
@@ -192,6 +205,8 @@ class Server:
             # The service's group commit (on by default in production): concurrent commands'
             # events share one store transaction.
             "ASSESSMENT_GROUP_COMMIT": "true" if group_commit else "false",
+            # the verified-token cache (shared.auth); 0 = every request checks its signature
+            "CONGVU_AUTH_CACHE_SIZE": "10000" if token_cache else "0",
         }
         for name in ("CONGVU_AUTH_JWKS_URL", "CONGVU_AUTH_ISSUER", "CONGVU_AUTH_AUDIENCE"):
             self.env.pop(name, None)
@@ -205,6 +220,7 @@ class Server:
                 "--host", "127.0.0.1", "--port", str(port),
                 "--workers", str(self.layout.workers),
                 "--log-level", "warning", "--no-access-log",
+                *STACKS[self.stack],
             ]  # fmt: skip
             self.procs.append(
                 subprocess.Popen(  # own session: a stuck tree is killed by OUR group id
@@ -402,8 +418,12 @@ def run_http(
     tokens: dict[tuple[str, str], str],
     group_commit: bool,
     profile: Path | None = None,
+    stack: str = "h11",
+    token_cache: bool = True,
 ) -> LatencyStats:
-    server = Server(database_url, layout, log_dir, issuer_key_file(log_dir), group_commit)
+    server = Server(
+        database_url, layout, log_dir, issuer_key_file(log_dir), group_commit, stack, token_cache
+    )
     server.start()
     try:
         if warmup > 0:
@@ -442,8 +462,9 @@ def run_http(
         pg_cpu = (cpu_seconds_of(pg_pids) - pg_cpu0) / elapsed
         busy = meter()
         stats = LatencyStats.of(
-            f"HTTP {layout} {concurrency} in flight, group commit "
-            f"{'on' if group_commit else 'off'}, {client_kind}",
+            f"HTTP {layout} {stack} {concurrency} in flight, group commit "
+            f"{'on' if group_commit else 'off'}, {client_kind}"
+            + ("" if token_cache else ", no token cache"),
             latencies,
             elapsed,
             errors=sum(errors.values()),
@@ -575,6 +596,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="server runs with ASSESSMENT_GROUP_COMMIT true and/or false (default: both)",
     )
     p.add_argument(
+        "--stack",
+        choices=sorted(STACKS),
+        nargs="+",
+        default=["h11"],
+        help="uvicorn's HTTP parser and event loop, one run each: h11 = h11 + asyncio (pure "
+        "Python, the project's pins; default), standard = httptools + uvloop (uvicorn[standard]; "
+        "`pip install httptools uvloop` first: not pinned, not measured better on 2026-12-02)",
+    )
+    p.add_argument(
+        "--token-cache",
+        choices=["on", "off"],
+        nargs="+",
+        default=["on"],
+        help="the server's verified-token cache (CONGVU_AUTH_CACHE_SIZE), one run each "
+        "(default: on)",
+    )
+    p.add_argument(
         "--no-diagnostics", action="store_true", help="skip the in-process multi-thread run"
     )
     p.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
@@ -594,6 +632,12 @@ def main(argv: list[str] | None = None) -> int:
     exit_on_sigterm()
     admin_url = need_env("TEST_DATABASE_URL")
     base_seconds = args.baseline_seconds or args.seconds
+    if "standard" in args.stack:
+        import importlib.util
+
+        missing = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m) is None]
+        if missing:
+            sys.exit(f"--stack standard needs {', '.join(missing)}: pip install httptools uvloop")
     print(f"http_commands · {machine_notes()}")
     rows: list[LatencyStats] = []
     with private_database(admin_url) as url, tempfile.TemporaryDirectory() as tmp:
@@ -601,7 +645,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             t0 = time.perf_counter()
             http_runs = (
-                len(args.workers)
+                len(args.stack)
+                * len(args.token_cache)
+                * len(args.workers)
                 * len(args.client)
                 * len(args.group_commit)
                 * len(args.concurrency)
@@ -630,15 +676,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(before)
             runs = [
-                (layout, gc, conc, kind)
+                (layout, gc, conc, kind, stack, tc)
                 for layout in args.workers
                 for gc in args.group_commit
                 for conc in args.concurrency
                 for kind in args.client
+                for stack in args.stack
+                for tc in args.token_cache
             ]
-            for layout, gc, conc, kind in runs:
+            for layout, gc, conc, kind, stack, tc in runs:
                 print(
-                    f"HTTP: uvicorn {layout}, group commit {gc}, {conc} in flight, {kind} client …",
+                    f"HTTP: uvicorn {layout} ({stack}), group commit {gc}, {conc} in flight, "
+                    f"{kind} client, token cache {tc} …",
                     flush=True,
                 )
                 rows.append(
@@ -656,7 +705,11 @@ def main(argv: list[str] | None = None) -> int:
                         gc == "on",
                         None
                         if args.py_spy is None
-                        else args.py_spy.with_name(f"{args.py_spy.name}-{layout}-gc{gc}-{kind}"),
+                        else args.py_spy.with_name(
+                            f"{args.py_spy.name}-{layout}-{stack}-gc{gc}-{kind}-tc{tc}"
+                        ),
+                        stack,
+                        tc == "on",
                     )
                 )
             if not args.no_diagnostics:
@@ -734,9 +787,17 @@ def main(argv: list[str] | None = None) -> int:
                 met,
             )
             mine = f"client {x['client_cpu_cores']}, uvicorn {x['server_cpu_cores']}"
+            print(
+                f"    server CPU per command: {1000 * x['server_cpu_cores'] / r.rate:.2f} ms "
+                "(less sensitive to the machine's load than the rate)"
+            )
         else:
             print(f"{r.label}: {r.rate:.1f} cmds/s = {r.rate / baseline:.2f}× baseline")
             mine = f"bench process {x['bench_process_cpu_cores']}"
+            print(
+                f"    CPU per command in this process: "
+                f"{1000 * x['bench_process_cpu_cores'] / r.rate:.2f} ms"
+            )
             if x.get("group_commit_batches"):
                 per = x["group_commit_commands"] / x["group_commit_batches"]
                 mine += f" (group commit: {per:.1f} commands per transaction)"

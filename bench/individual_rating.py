@@ -26,9 +26,11 @@ facts, outcome per person, from the people and sheets already in memory).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -201,6 +203,29 @@ def run_year_end(
     return levels, time.perf_counter() - start
 
 
+@contextlib.contextmanager
+def profiled(prefix: Path | None, name: str) -> Iterator[None]:
+    """cProfile the block into ``PREFIX-name.txt`` (cumulative and own time, top 60)."""
+    if prefix is None:
+        yield
+        return
+    import cProfile
+    import io
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    try:
+        yield
+    finally:
+        prof.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(prof, stream=out)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(40)
+        prefix.with_name(f"{prefix.name}-{name}.txt").write_text(out.getvalue())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -209,6 +234,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agencies", type=int, default=300)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--chunk", type=int, default=1000)
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="PREFIX",
+        help="cProfile the import and the year end: PREFIX-import.txt, PREFIX-year-end.txt "
+        "(slower: figures of a profiled run are not comparable)",
+    )
     args = parser.parse_args(argv)
     exit_on_sigterm()
     admin = need_env("TEST_DATABASE_URL")
@@ -222,9 +255,11 @@ def main(argv: list[str] | None = None) -> int:
                 app.register_unit(
                     ha, code=agency(i), name=f"Cơ quan {i}", kind="department", parent_code="UBND"
                 )
-            events, import_s = run_import(app, rows, args.months, args.chunk)
+            with profiled(args.profile, "import"):
+                events, import_s = run_import(app, rows, args.months, args.chunk)
             base_s = run_baseline_store(app, events, args.chunk)
-            levels, year_s = run_year_end(app, rows, args.chunk)
+            with profiled(args.profile, "year-end"):
+                levels, year_s = run_year_end(app, rows, args.chunk)
         finally:
             app.close()
     print(

@@ -382,9 +382,9 @@ class Variant:
         if self.relay == "inprocess":
             return "Kafka, relay in writer process (woken)"
         if self.poll is None:
-            default = AssessmentSettings.model_fields["relay_poll_seconds"].default
-            return f"Kafka, relay process (default poll {default:g} s)"
-        return f"Kafka, relay process (poll {self.poll:g} s)"
+            fallback = AssessmentSettings.model_fields["relay_fallback_poll_seconds"].default
+            return f"Kafka, relay process woken by LISTEN/NOTIFY (fallback poll {fallback:g} s)"
+        return f"Kafka, relay process polling every {self.poll:g} s (no LISTEN)"
 
 
 def run_kafka(
@@ -460,8 +460,9 @@ def run_kafka(
                     "ASSESSMENT_RELAY_TRANSACTIONAL_ID": txid,
                     "ASSESSMENT_LOG_LEVEL": "WARNING",
                 }
-                if variant.poll is not None:
+                if variant.poll is not None:  # the poll alone, as before LISTEN/NOTIFY
                     env["ASSESSMENT_RELAY_POLL_SECONDS"] = str(variant.poll)
+                    env["ASSESSMENT_RELAY_LISTEN"] = "false"
                 relay_proc = subprocess.Popen(
                     [sys.executable, "-m", "assessment.entrypoints.relay"],
                     cwd=REPO,
@@ -642,8 +643,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[Variant("subprocess", None)],
         metavar="WHERE[@POLL]",
         help="Kafka runs, one each: 'subprocess' = the real `python -m "
-        "assessment.entrypoints.relay` process (polls the store every POLL s when idle; "
-        "nothing wakes it), 'inprocess' = Relay in this process woken by the save hook; "
+        "assessment.entrypoints.relay` process, woken by PostgreSQL's NOTIFY (LISTEN); "
+        "'subprocess@POLL' = the same process without LISTEN, polling every POLL s; "
+        "'inprocess' = Relay in this process woken by the save hook; "
         "e.g. --relay subprocess subprocess@0.05 inprocess (default: subprocess)",
     )
     p.add_argument(

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--only",
         nargs="+",
-        choices=["http", "relay", "ballot", "rebuild", "as_of"],
+        choices=["http", "relay", "relay_idle", "pages", "ballot", "rebuild", "as_of"],
         default=None,
         help="run only these benchmarks",
     )
@@ -111,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         "relay": [
             py, str(HERE / "relay_lag.py"),
             "--rate", str(args.rate), "--seconds", str(args.seconds), "--warmup", warmup,
-            "--relay", "subprocess@0.5", "subprocess", "inprocess",
+            "--relay", "subprocess@0.05", "subprocess", "inprocess",
+        ],
+        "relay_idle": [py, str(HERE / "relay_idle.py"), "--seconds", str(args.seconds)],
+        "pages": [
+            py, str(HERE / "pages_load.py"), "--seconds", str(args.seconds), "--users", "50",
         ],
         "ballot": [py, str(HERE / "ballot_service.py"), "--ballots", str(args.ballots)],
         "rebuild": [py, str(HERE / "rebuild_national.py"), "--events", str(args.events)],

@@ -6,14 +6,23 @@ explicit algorithm allow-list (``alg: none`` and HMAC are refused), issuer, audi
 not-before with a small clock-skew leeway. Claims used: ``sub``, ``tenant``, ``role``, ``unit``
 (the unit acted for, optional). Keycloak maps user attributes to these claims (see
 ``deploy/keycloak/realm-congvu.json``).
+
+Verified tokens are remembered (bounded LRU keyed by the raw token) until their ``exp`` and at
+most ``cache_seconds``: a repeated bearer token costs a dictionary look-up instead of a
+signature check. A refusal is never remembered; after ``exp`` the token is checked again (and
+refused); a signing key withdrawn from the JWKS stops working for a token once its entry
+expires (at most ``cache_seconds``, the JWKS client's own key lifespan).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +31,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.problems import AppError
@@ -65,6 +75,9 @@ class AuthSettings(BaseSettings):
     leeway_seconds: int = 30
     dev_key_file: Path | None = None
     allow_dev_issuer: bool = False  # production with the dev issuer: benchmarks only
+    # verified tokens remembered (0: none), each until its exp and at most cache_seconds
+    cache_size: int = Field(default=10_000, ge=0, le=1_000_000)
+    cache_seconds: float = Field(default=300.0, ge=0, le=3600)
 
 
 @dataclass(frozen=True)
@@ -107,12 +120,20 @@ class TokenVerifier:
         leeway: int = 30,
         jwks_url: str | None = None,
         jwks: dict[str, Any] | None = None,
+        cache_size: int = 10_000,
+        cache_seconds: float = 300.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if (jwks_url is None) == (jwks is None):
             raise ValueError("give exactly one of jwks_url or jwks")
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
+        self.cache_size = cache_size
+        self.cache_seconds = cache_seconds
+        self._clock = clock
+        self._cache: OrderedDict[str, tuple[Claims, float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._client = (
             jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if jwks_url else None
         )
@@ -163,7 +184,37 @@ class TokenVerifier:
             )
         return found, alg
 
+    def cached(self, token: str) -> Claims | None:
+        """The claims of ``token`` if it was verified before and its entry has not expired
+        (``exp`` passed or ``cache_seconds`` since the check); None otherwise."""
+        with self._cache_lock:
+            hit = self._cache.get(token)
+            if hit is None:
+                return None
+            claims, until = hit
+            if self._clock() >= until:
+                del self._cache[token]
+                return None
+            self._cache.move_to_end(token)
+            return claims
+
     def verify(self, token: str) -> Claims:
+        """The token's claims, from the cache or from a full check (which raises the 401/403
+        problems; a refusal is never cached)."""
+        claims = self.cached(token) if isinstance(token, str) else None
+        if claims is not None:
+            return claims
+        claims, exp = self._verify(token)
+        if self.cache_size > 0:
+            until = min(exp, self._clock() + self.cache_seconds)
+            with self._cache_lock:
+                self._cache[token] = (claims, until)
+                self._cache.move_to_end(token)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return claims
+
+    def _verify(self, token: str) -> tuple[Claims, float]:
         if not isinstance(token, str) or len(token) > 16_384:
             raise _unauthorized("auth.invalid_token", "mã thông báo không hợp lệ")
         jwk, alg = self._key_for(token)
@@ -208,9 +259,11 @@ class TokenVerifier:
                 detail=f"vai trò '{role[:50]}' không có trong danh sách vai trò",
             )
         unit = claims.get("unit")
-        return Claims(
+        verified = Claims(
             subject=str(claims["sub"]), tenant=tenant, role=role, unit=str(unit) if unit else None
         )
+        exp = claims["exp"]  # required above; PyJWT checked it is a number
+        return verified, float(exp)
 
 
 class DevIssuer:
@@ -326,6 +379,8 @@ def build_verifier(
             audience=settings.audience,
             leeway=settings.leeway_seconds,
             jwks_url=settings.jwks_url,
+            cache_size=settings.cache_size,
+            cache_seconds=settings.cache_seconds,
         )
     if dev_issuer is None:
         if settings.dev_key_file is None:
@@ -336,4 +391,6 @@ def build_verifier(
                 "(no new key is made)"
             )
         dev_issuer = DevIssuer.from_file(settings.dev_key_file, create=False)
-    return dev_issuer.verifier(settings.leeway_seconds)
+    verifier = dev_issuer.verifier(settings.leeway_seconds)
+    verifier.cache_size, verifier.cache_seconds = settings.cache_size, settings.cache_seconds
+    return verifier

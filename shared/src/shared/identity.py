@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from shared.auth import TokenVerifier
 from shared.problems import AppError
@@ -29,7 +30,7 @@ class Caller:
         return {"subject": self.subject, "role": self.role, "acting_for": self.acting_for}
 
 
-def current_caller(
+async def current_caller(
     request: Request,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Caller:
@@ -52,7 +53,13 @@ def current_caller(
             status=503,
             headers={"Retry-After": "30"},
         )
-    claims = verifier.verify(token.strip())
+    token = token.strip()
+    # ``async`` on purpose: a token seen before is a look-up in the verifier's cache, done on
+    # the event loop; only a first sight (signature check, maybe a JWKS fetch) goes to the
+    # thread pool, so it never blocks the loop.
+    claims = verifier.cached(token)
+    if claims is None:
+        claims = await run_in_threadpool(verifier.verify, token)
     return Caller(
         tenant=claims.tenant, subject=claims.subject, role=claims.role, acting_for=claims.unit
     )

@@ -60,9 +60,13 @@ class AssessmentSettings(ServiceSettings):
     position_topic: str = "assessment.relay-position"
     relay_transactional_id: str = "assessment-relay"
     relay_batch_size: int = 500
-    # a relay in its own process is not woken by saves (PostgreSQL has no hook here): it polls;
-    # 0.05 s keeps store→read model p99 under 100 ms at 500 events/s (bench/relay_lag.py)
+    # a relay in its own process is woken by PostgreSQL (LISTEN on the store's NOTIFY,
+    # shared.pg_listen) and then polls only every relay_fallback_poll_seconds; while the
+    # LISTEN connection is down, or with relay_listen false, it polls every relay_poll_seconds
+    # (0.05 s keeps store→read model p99 under 100 ms at 500 events/s, bench/relay_lag.py)
     relay_poll_seconds: float = 0.05
+    relay_listen: bool = True
+    relay_fallback_poll_seconds: float = 2.0
     snapshot_interval: int = Field(default=100, ge=2, le=100_000)
     group_commit: bool = True
     group_commit_max_batch: int = Field(default=200, ge=1, le=5000)

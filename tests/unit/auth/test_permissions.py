@@ -79,6 +79,7 @@ def test_every_application_command_is_in_the_matrix() -> None:
         "authorize_on",
         "covered",
         "execute",
+        "existing",  # exists() for many ids in one store read (imports)
         "exists",
         "load",
         "use_committer",

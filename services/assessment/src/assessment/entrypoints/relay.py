@@ -12,6 +12,7 @@ from typing import Any
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.bootstrap import build_application, build_sealer
 from shared.logging import configure_logging
+from shared.pg_listen import NotifyWakeup
 from shared.settings import AssessmentSettings
 
 log = logging.getLogger("congvu.relay")
@@ -81,10 +82,32 @@ async def _main(once: bool) -> None:
             log.info("relay drained up to position %s", relay.position)
             return
         log.info("relay started (events topic %s)", settings.events_topic)
-        await relay.run(stop)
+        listener = _listener(settings, app, relay)
+        task = asyncio.create_task(listener.run(stop)) if listener is not None else None
+        try:
+            await relay.run(stop)
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
     finally:
         sealer.db.close()
         app.close()
+
+
+def _listener(settings: AssessmentSettings, app: Any, relay: Relay) -> NotifyWakeup | None:
+    """LISTEN on the store's NOTIFY channel (PostgreSQL only; polling stays the fallback)."""
+    channel = getattr(app.recorder, "channel_name", None)
+    if not settings.relay_listen or settings.database_url is None or channel is None:
+        return None
+    return NotifyWakeup(
+        settings.database_url.get_secret_value(),
+        channel,
+        relay,
+        fallback_poll_seconds=settings.relay_fallback_poll_seconds,
+        connect_timeout=settings.database_connect_timeout,
+    )
 
 
 def main() -> None:

@@ -149,6 +149,10 @@ def test_an_agency_rated_under_decree_335(app: AssessmentApplication) -> None:
     sheets = [sheet(code, m, general.get(code, "10")) for code in ids for m in range(1, 13)]
     out = app.import_sheets(TCCB, year=2026, sheets=sheets)
     assert len(out["items"]) == 12 * 12
+    before = app.recorder.max_notification_id()
+    with pytest.raises(AlreadyExists):  # one sheet of the period exists already: all refused
+        app.import_sheets(TCCB, year=2026, sheets=[sheet(next(iter(ids)), 12, "10")])
+    assert app.recorder.max_notification_id() == before
     opened = app.open_ratings(TCCB, agency_id="SNN", year=2026, person_codes=list(ids))
     rid = {code: uuid.UUID(i["id"]) for code, i in zip(ids, opened["items"], strict=True)}
     # a head waits for the unit's collective result

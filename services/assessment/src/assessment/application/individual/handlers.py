@@ -44,7 +44,8 @@ def _new_people(run: Run, rows: list[c.PersonIn]) -> list[Person]:
     for agency in sorted({r.agency_id for r in rows}):
         registry.unit_of_code(run, agency)
         reach(run, agency, year)
-    taken = [r.code for r in rows if run.exists(person_id_for(run.tenant, r.code))]
+    existing = run.existing([person_id_for(run.tenant, r.code) for r in rows])
+    taken = [r.code for r in rows if person_id_for(run.tenant, r.code) in existing]
     if taken:
         raise AlreadyExists(f"mã cán bộ đã có: {', '.join(taken[:20])}")
     return [Person.register(tenant=run.tenant, **run.by, **r.model_dump()) for r in rows]
@@ -111,9 +112,17 @@ def find_unit_violation(run: Run, cmd: c.FindUnitViolation, person_id: UUID) -> 
 
 # ------------------------------------------------------------ Decree 335 score sheets
 def _new_sheet(
-    run: Run, p: Person, year: int, period: int, products: list[Any], kind: PeriodKind
+    run: Run,
+    p: Person,
+    year: int,
+    period: int,
+    products: list[Any],
+    kind: PeriodKind,
+    taken: set[UUID] | None = None,
 ) -> ScoreSheet:
-    if run.exists(sheet_id_for(p.id, year, kind.value, period)):
+    """``taken``: the sheet ids already known to exist (else one look-up for this one)."""
+    ident = sheet_id_for(p.id, year, kind.value, period)
+    if (ident in taken) if taken is not None else run.exists(ident):
         raise AlreadyExists(f"phiếu kỳ {period}/{year} của '{p.code}' đã có")
     at = period_in(p, year)
     return ScoreSheet.open(
@@ -180,6 +189,15 @@ def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
     people: dict[str, Person] = {}
     reached: set[str] = set()
     made: list[ScoreSheet] = []
+    kind = settings.scoring_period
+    # the existence of every sheet of the import in one store read, not one per sheet (the
+    # ids follow from the person codes; the checks themselves stay in the order of the rows)
+    taken = run.existing(
+        [
+            sheet_id_for(person_id_for(run.tenant, i.person_code), cmd.year, kind.value, i.period)
+            for i in cmd.sheets
+        ]
+    )
     for item in cmd.sheets:
         p = people.get(item.person_code) or person_by_code(run, item.person_code)
         people[item.person_code] = p
@@ -188,7 +206,7 @@ def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
             reach(run, agency, cmd.year)
             reached.add(agency)
         products = [x.model_dump() for x in item.products]
-        sheet = _new_sheet(run, p, cmd.year, item.period, products, settings.scoring_period)
+        sheet = _new_sheet(run, p, cmd.year, item.period, products, kind, taken)
         sheet.score_general(**run.by, points=item.general, by_self=False)
         sheet.approve(
             **run.by,

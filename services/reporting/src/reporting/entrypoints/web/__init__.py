@@ -19,7 +19,7 @@ portal (``shared.web.signin.install_portal``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
@@ -141,22 +141,33 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
         status = loc if loc in FILTERS else None
         page_size = 25
         if cycle is not None:
-            # the JSON API's query, all rows, then search and paging here
-            full = get_board(
-                db, viewer.caller.tenant, cycle["id"], page=1, page_size=100_000, status=status
-            )
+            # the JSON API's query with the search; only the page's rows are built in full
             wanted = fold(q.strip())
-            rows = [
-                r
-                for r in full["items"]
-                if not wanted or wanted in fold(f"{r['unit_name']} {r['unit_code']}")
-            ]
-            pages = max(1, -(-len(rows) // page_size))
-            trang = min(trang, pages)
+            cycle_id = str(cycle["id"])
+
+            def search(name: str, code: str) -> bool:
+                return wanted in fold(f"{name} {code}")
+
+            def query(page: int) -> dict[str, Any]:
+                return get_board(
+                    db,
+                    viewer.caller.tenant,
+                    cycle_id,
+                    page=page,
+                    page_size=page_size,
+                    status=status,
+                    search=search if wanted else None,
+                )
+
+            found = query(trang)
+            pages = max(1, -(-found["total"] // page_size))
+            if trang > pages:  # past the last page: show the last one
+                trang = pages
+                found = query(trang)
             data = {
-                "cycle": full["cycle"],
-                "items": rows[(trang - 1) * page_size : trang * page_size],
-                "total": len(rows),
+                "cycle": found["cycle"],
+                "items": found["items"],
+                "total": found["total"],
                 "page": trang,
                 "pages": pages,
             }

@@ -4,6 +4,7 @@ and the board as it stood at a past moment (replayed in memory)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -85,17 +86,26 @@ def assignments_in(tx: Tx, tenant: str, year: int) -> dict[str, dict[str, list[s
 
 
 def step_status(
-    step: str, data: Any, deadline: str | None, now: datetime, *, required: bool = True
+    step: str,
+    data: Any,
+    deadline: str | None,
+    now: datetime,
+    instant: datetime | None = None,
+    *,
+    required: bool = True,
 ) -> dict[str, Any]:
-    """missing / overdue / on_time / late / not_required, with the dates behind it. A step
-    nobody is assigned to (step 1 of a unit with no managing sector agency) is not_required:
-    never overdue."""
+    """missing / overdue / on_time / late / not_required, with the dates behind it
+    (``instant``: the deadline's end, when the caller already worked it out). A step nobody
+    is assigned to (step 1 of a unit with no managing sector agency) is not_required: never
+    overdue."""
     out: dict[str, Any] = {"deadline": deadline}
     if not data and not required:
         out["status"] = "not_required"
         return out
     if not data:
-        overdue = deadline is not None and now >= _deadline_instant(deadline)
+        if deadline is not None and instant is None:
+            instant = _deadline_instant(deadline)
+        overdue = instant is not None and now >= instant
         out["status"] = "overdue" if overdue else "missing"
         return out
     if step in MULTI_SOURCE:
@@ -121,7 +131,11 @@ def board_rows(
     limit: int = 50,
     offset: int = 0,
     status: str | None = None,
+    search: Callable[[str, str], bool] | None = None,
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]], int]:
+    """The board's rows at ``now``: those kept by the ``status`` filter and ``search`` (called
+    with the unit's name as in the cycle's year and its code), their total, and the page
+    ``offset``/``limit`` of them built in full."""
     now = now or datetime.now(UTC)
     cyc = tx.fetchone(
         "SELECT year, title, plan_reference, deadlines, content_groups, deadline_changes "
@@ -150,58 +164,81 @@ def board_rows(
            WHERE b.tenant = %s AND b.cycle_id = %s ORDER BY u.code, b.unit_id""",
         (tenant, cycle_id),
     )
-    out = []
-    for r in rows:
+    # Each step's deadline as an instant, once per call (not once per row and step).
+    instants = {s: _deadline_instant(d) for s, d in deadlines.items() if d is not None}
+
+    def name_of(r: Any) -> str:
+        # the unit as it was in the cycle's year (end of year, or when it ended)
+        if not r[11]:
+            return str(r[2])
+        return name_on(json.loads(r[11]), min(f"{cycle['year']}-12-31", r[12] or "9999"))
+
+    def statuses_of(r: Any) -> dict[str, dict[str, Any]]:
         steps = json.loads(r[4])
-        mine = assigned.get(str(r[0]), {})
-        sector = mine.get("sector_management", [])
-        statuses = {
+        sector = assigned.get(str(r[0]), {}).get("sector_management", [])
+        return {
             s: step_status(
                 s,
                 steps.get(s),
                 deadlines.get(s),
                 now,
+                instants.get(s),
                 required=s != "sector_review" or bool(sector),
             )
             for s in STEP_ORDER
         }
-        flags = json.loads(r[8])
-        late_steps = [s for s, v in statuses.items() if v["status"] in ("late", "overdue")]
-        item = {
-            "unit_id": r[0],
-            "unit_code": r[1],
-            # the unit as it was in the cycle's year (end of year, or when it ended)
-            "unit_name": name_on(json.loads(r[11]), min(f"{cycle['year']}-12-31", r[12] or "9999"))
-            if r[11]
-            else r[2],
-            "unit_current_name": r[2],
-            "successor": successor_of(tx, r[0]),
-            "unit_kind": r[3],
-            "steps": statuses,
-            "levels": json.loads(r[5]),
-            "recognised_level": r[6],
-            "recognition": json.loads(r[7]) if r[7] else None,
-            "late_steps": late_steps,
-            "perfunctory": bool(flags.get("perfunctory")),
-            "perfunctory_flags": flags.get("perfunctory", []),
-            "perfunctory_signals": flags.get("signals", []),
-            "reopenings": flags.get("reopenings", []),
-            "supplements": flags.get("supplements", []),
-            "adjustments": flags.get("adjustments", []),
-            "sector_agencies": [{"unit_id": a, "code": codes.get(a)} for a in sector],
-            "pc_members": mine.get("pc_oversight", []),
-            "version": r[9],
-            "updated_at": r[10],
-        }
-        if status == "late" and not late_steps:
+
+    # Only what the filter needs is worked out for every row; the full item (names, levels,
+    # successors: a query per row) only for the rows of the page asked for.
+    kept: list[tuple[Any, dict[str, dict[str, Any]] | None, dict[str, Any] | None]] = []
+    for r in rows:
+        flags = json.loads(r[8]) if status == "perfunctory" else None
+        statuses = statuses_of(r) if status == "late" else None
+        if status == "late" and statuses is not None and not _late_steps(statuses):
             continue
-        if status == "perfunctory" and not (item["perfunctory"] or item["perfunctory_signals"]):
+        if flags is not None and not (flags.get("perfunctory") or flags.get("signals")):
             continue
         if status == "recognised" and not r[6]:
             continue
-        out.append(item)
-    total = len(out)
-    return cycle, out[offset : offset + limit], total
+        if search is not None and not search(name_of(r), str(r[1])):
+            continue
+        kept.append((r, statuses, flags))
+    out = []
+    for r, statuses, flags in kept[offset : offset + limit]:
+        statuses = statuses if statuses is not None else statuses_of(r)
+        flags = flags if flags is not None else json.loads(r[8])
+        mine = assigned.get(str(r[0]), {})
+        sector = mine.get("sector_management", [])
+        out.append(
+            {
+                "unit_id": r[0],
+                "unit_code": r[1],
+                "unit_name": name_of(r),
+                "unit_current_name": r[2],
+                "successor": successor_of(tx, r[0]),
+                "unit_kind": r[3],
+                "steps": statuses,
+                "levels": json.loads(r[5]),
+                "recognised_level": r[6],
+                "recognition": json.loads(r[7]) if r[7] else None,
+                "late_steps": _late_steps(statuses),
+                "perfunctory": bool(flags.get("perfunctory")),
+                "perfunctory_flags": flags.get("perfunctory", []),
+                "perfunctory_signals": flags.get("signals", []),
+                "reopenings": flags.get("reopenings", []),
+                "supplements": flags.get("supplements", []),
+                "adjustments": flags.get("adjustments", []),
+                "sector_agencies": [{"unit_id": a, "code": codes.get(a)} for a in sector],
+                "pc_members": mine.get("pc_oversight", []),
+                "version": r[9],
+                "updated_at": r[10],
+            }
+        )
+    return cycle, out, len(kept)
+
+
+def _late_steps(statuses: dict[str, dict[str, Any]]) -> list[str]:
+    return [s for s, v in statuses.items() if v["status"] in ("late", "overdue")]
 
 
 def board_as_of(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ def get_board(
     page_size: int,
     status: str | None,
     now: datetime | None = None,
+    search: Callable[[str, str], bool] | None = None,
 ) -> dict[str, Any]:
     with db.transaction() as tx:
         cycle, rows, total = board_rows(
@@ -30,6 +32,7 @@ def get_board(
             limit=page_size,
             offset=(page - 1) * page_size,
             status=status,
+            search=search,
         )
     if cycle is None:
         # Unknown and other tenants' cycles look the same.

@@ -1,0 +1,334 @@
+"""The portal's heaviest pages under load: 50 concurrent users on a 2,000-unit tenant.
+
+What runs, on a private data directory removed at the end (no servers needed: the embedded
+system, SQLite and the in-process bus, as ``congvu run`` serves it):
+
+1. setup (not measured): the demo (Đồng Nai 2013, some units published) plus, in the same
+   tenant, ``--units`` more units enrolled in a 2025 cycle through the real use cases, every
+   tenth flagged perfunctory; the relay drained so the board read model holds them all.
+2. ``congvu run`` in a subprocess on a free loopback port; one development sign-in (Home
+   Affairs, who sees the whole board and every unit's file) gives the session cookie.
+3. baseline: the same page mix, one request at a time (1 user).
+4. ``--users`` users (default 50), each a keep-alive connection sending its next request as
+   soon as the previous answered, for ``--seconds`` (bounded; stops by itself).
+
+The mix, round-robin: the board (``/bang-theo-doi?nam=2025`` plain, filtered ``loc=perfunctory``,
+searched ``q=``, page 7), a unit's file (``/ho-so/2025/<code>``, codes rotating) and the public
+results (``/cong-khai?tinh=dong-nai&nam=2013``, no session). Target (issue 14): p99 ≤ 200 ms, no
+error. Prints p50/p90/p99 per page kind and overall, beside the 1-user baseline.
+
+    .venv/bin/python bench/pages_load.py --seconds 20 --users 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import httpx
+from _common import (
+    REPO,
+    LatencyStats,
+    children_of,
+    exit_on_sigterm,
+    free_port,
+    machine_notes,
+    print_table,
+    py_spy,
+)
+from _common import summary as summary_line
+
+TARGET_P99_MS = 200.0
+YEAR = 2025
+SEARCH = "%C4%90%C6%A1n+v%E1%BB%8B+th%E1%BB%AD+1"  # "Đơn vị thử 1", URL-encoded
+
+
+# ------------------------------------------------------------------ setup
+def seed(data_dir: Path, units: int) -> list[str]:
+    """The demo, plus ``units`` units of the demo tenant in a 2025 cycle; returns their codes."""
+    from embedded.app import build_embedded
+    from embedded.demo import HOME_AFFAIRS, load_demo
+
+    emb = build_embedded(data_dir)
+    try:
+        load_demo(emb.assessment)
+        app = emb.assessment
+        codes = [f"BU{i:05d}" for i in range(units)]
+        ids = [
+            app.register_unit(HOME_AFFAIRS, code=c, name=f"Đơn vị thử {i}", kind="department")["id"]
+            for i, c in enumerate(codes)
+        ]
+        cycle = app.plan_cycle(
+            HOME_AFFAIRS,
+            year=YEAR,
+            plan_reference="Kế hoạch thử tải trang",
+            unit_ids=[uuid.UUID(u) for u in ids],
+        )
+        cid = uuid.UUID(cycle["id"])
+        for u in ids[::10]:
+            app.flag_perfunctory(
+                HOME_AFFAIRS, cid, uuid.UUID(u), reason="Báo cáo sơ sài: thiếu số liệu minh chứng."
+            )
+        asyncio.run(emb.relay.drain())
+    finally:
+        emb.close()
+    return codes
+
+
+class Server:
+    def __init__(self, data_dir: Path, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        cmd = [
+            sys.executable, "-c", "from embedded.cli import cli; cli()", "run",
+            "--host", "127.0.0.1", "--port", str(self.port),
+            "--data-dir", str(data_dir), "--no-demo",
+        ]  # fmt: skip
+        env = {**os.environ, "CONGVU_AUTH_JWKS_URL": "", "CONGVU_LOG_LEVEL": "WARNING"}
+        env.pop("CONGVU_AUTH_JWKS_URL")
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=REPO,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a stuck tree is killed by OUR group id
+        )
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log.read_text()[-1500:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url + "/cong-khai", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.3)
+        raise RuntimeError(f"server not ready in {timeout}s:\n{self.log.read_text()[-1500:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+
+def sign_in(url: str, username: str = "snv.tonghop") -> str:
+    """The development sign-in (CSRF cookie, then the form); returns the Cookie header."""
+    with httpx.Client(base_url=url, timeout=30, follow_redirects=False) as http:
+        http.get("/dang-nhap").raise_for_status()
+        csrf = http.cookies.get("csrftoken")
+        assert csrf, "no CSRF cookie from /dang-nhap"
+        resp = http.post(
+            "/dang-nhap/thu-nghiem",
+            data={"csrftoken": csrf, "username": username, "next": "/viec-can-lam"},
+        )
+        assert resp.status_code == 303, (resp.status_code, resp.text[:300])
+        return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+
+
+# ------------------------------------------------------------------ load
+class Conn:
+    """A minimal HTTP/1.1 keep-alive GET client (Content-Length or chunked answers): it leaves
+    the CPU to the server, unlike httpx on these 2 shared cores."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, cookie: str | None) -> tuple[int, int]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+        if cookie:
+            head += f"Cookie: {cookie}\r\n"
+        self.writer.write((head + "\r\n").encode())
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        size = 0
+        if "content-length" in headers:
+            size = int(headers["content-length"])
+            await self.reader.readexactly(size)
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            while True:
+                n = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                await self.reader.readexactly(n + 2)
+                size += n
+                if n == 0:
+                    break
+        else:
+            raise ConnectionError("answer without length")
+        if headers.get("connection", "").lower() == "close":
+            await self.close()
+        return status, size
+
+    async def close(self) -> None:
+        writer, self.writer, self.reader = self.writer, None, None
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+
+def page_mix(codes: list[str]) -> itertools.cycle[tuple[str, str, bool]]:
+    """(kind, path, needs the session), round-robin."""
+    rotating = itertools.cycle(codes[:: max(1, len(codes) // 200)])
+    mix: list[tuple[str, str, bool]] = []
+    for _ in range(50):
+        mix += [
+            ("board", f"/bang-theo-doi?nam={YEAR}", True),
+            ("board filtered", f"/bang-theo-doi?nam={YEAR}&loc=perfunctory", True),
+            ("board search", f"/bang-theo-doi?nam={YEAR}&q={SEARCH}", True),
+            ("board page 7", f"/bang-theo-doi?nam={YEAR}&trang=7", True),
+            ("unit file", f"/ho-so/{YEAR}/{next(rotating)}", True),
+            ("public results", "/cong-khai?tinh=dong-nai&nam=2013", False),
+        ]  # fmt: skip
+    return itertools.cycle(mix)
+
+
+async def drive(
+    port: int, cookie: str, codes: list[str], users: int, seconds: float, max_requests: int
+) -> tuple[dict[str, list[float]], Counter[str], float]:
+    mix = page_mix(codes)
+    took: dict[str, list[float]] = defaultdict(list)
+    errors: Counter[str] = Counter()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    issued = 0
+
+    async def user() -> None:
+        nonlocal issued
+        conn = Conn(port)
+        try:
+            while loop.time() < deadline and issued < max_requests:
+                issued += 1
+                kind, path, private = next(mix)
+                t0 = time.perf_counter()
+                try:
+                    status, _ = await asyncio.wait_for(
+                        conn.get(path, cookie if private else None), 30.0
+                    )
+                except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
+                    errors[f"{kind}: {type(exc).__name__}"] += 1
+                    await conn.close()
+                    await asyncio.sleep(0.01)
+                    continue
+                if status == 200:
+                    took[kind].append(time.perf_counter() - t0)
+                else:
+                    errors[f"{kind}: {status}"] += 1
+        finally:
+            await conn.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(user() for _ in range(users)))
+    return took, errors, time.perf_counter() - start
+
+
+def rows_of(
+    label: str, took: dict[str, list[float]], errors: Counter[str], elapsed: float
+) -> list[LatencyStats]:
+    every = [t for ts in took.values() for t in ts]
+    rows = [LatencyStats.of(f"{label}: all pages", every, elapsed, errors=sum(errors.values()))]
+    for kind in sorted(took):
+        bad = sum(n for k, n in errors.items() if k.startswith(kind + ":"))
+        rows.append(LatencyStats.of(f"{label}: {kind}", took[kind], elapsed, errors=bad))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--units", type=int, default=2000, help="units of the tenant (default 2000)")
+    p.add_argument("--users", type=int, default=50, help="concurrent users (default 50)")
+    p.add_argument("--seconds", type=float, default=20.0, help="measured seconds (max 300)")
+    p.add_argument("--baseline-seconds", type=float, default=None, help="default: --seconds / 2")
+    p.add_argument("--max-requests", type=int, default=100_000)
+    p.add_argument(
+        "--py-spy",
+        type=Path,
+        default=None,
+        metavar="PREFIX",
+        help="sample the server with py-spy during the loaded run (PREFIX-0.svg/.txt)",
+    )
+    args = p.parse_args(argv)
+    if not (0 < args.seconds <= 300 and 1 <= args.users <= 500 and 1 <= args.units <= 20_000):
+        p.error("--seconds in (0, 300], --users in [1, 500], --units in [1, 20000]")
+    exit_on_sigterm()
+    print(f"pages_load · {machine_notes()}")
+    tmp = Path(tempfile.mkdtemp(prefix="pages-bench-"))
+    server: Server | None = None
+    try:
+        t0 = time.perf_counter()
+        codes = seed(tmp / "data", args.units)
+        print(
+            f"seeded the demo + {len(codes)} units in a {YEAR} cycle "
+            f"in {time.perf_counter() - t0:.1f}s"
+        )
+        server = Server(tmp / "data", tmp / "server.log")
+        server.wait_ready()
+        cookie = sign_in(server.url)
+        # warm-up: every page once (templates, caches)
+        asyncio.run(drive(server.port, cookie, codes, 1, 3.0, 60))
+        base_s = args.baseline_seconds or args.seconds / 2
+        print(f"baseline: 1 user, {base_s:g} s …", flush=True)
+        b_took, b_err, b_el = asyncio.run(
+            drive(server.port, cookie, codes, 1, base_s, args.max_requests)
+        )
+        print(f"load: {args.users} users, {args.seconds:g} s …", flush=True)
+        with py_spy([server.proc.pid, *children_of(server.proc.pid)], args.py_spy):
+            took, err, el = asyncio.run(
+                drive(server.port, cookie, codes, args.users, args.seconds, args.max_requests)
+            )
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    base_rows = rows_of("1 user (baseline)", b_took, b_err, b_el)
+    load_rows = rows_of(f"{args.users} users", took, err, el)
+    print()
+    print_table(base_rows + load_rows, rate_name="pages/s")
+    if err:
+        print(f"errors under load: {dict(err)}")
+    overall, base = load_rows[0], base_rows[0]
+    met = overall.p99_ms <= TARGET_P99_MS and overall.errors == 0
+    print(
+        f"\n{args.users} users: {overall.rate:.1f} pages/s, p50 {overall.p50_ms:.0f} ms, "
+        f"p99 {overall.p99_ms:.0f} ms, {overall.errors} errors; 1 user: {base.rate:.1f} pages/s, "
+        f"p50 {base.p50_ms:.0f} ms, p99 {base.p99_ms:.0f} ms; target p99 ≤ {TARGET_P99_MS:.0f} ms, "
+        f"no error: {'MET' if met else 'NOT MET'}"
+    )
+    summary_line(
+        f"pages under load ({args.users} users, {args.units}-unit tenant)",
+        f"p50 {overall.p50_ms:.0f} / p99 {overall.p99_ms:.0f} ms, {overall.errors} errors",
+        f"1 user p50 {base.p50_ms:.0f} / p99 {base.p99_ms:.0f} ms",
+        f"p99 ≤ {TARGET_P99_MS:.0f} ms, no error",
+        met,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
