@@ -92,7 +92,8 @@ def stack() -> Iterator[Stack]:
         subprocess.run([str(STACK), "up"], check=True, timeout=3600)
     print(f"\nstack: built and healthy in {time.monotonic() - t0:.0f} s")
     env = read_env()
-    ports = podman("port", container("gateway")).splitlines()
+    # the gateway is docker-compose.yml's own proxy (nginx, deploy/nginx/congvu.conf.template)
+    ports = podman("port", container("proxy")).splitlines()
     gateway = "http://" + ports[0].split("->", 1)[1].strip()
     s = Stack(env, gateway, f"http://localhost:{env['HOST_KEYCLOAK_PORT']}")
     try:
