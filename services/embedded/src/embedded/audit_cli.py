@@ -47,7 +47,9 @@ KIND_VI = {
 }
 
 
-def _store(database_url: str | None, sqlite_path: Path | None) -> Any:
+def _store(
+    database_url: str | None, sqlite_path: Path | None, tag_key_file: Path | None = None
+) -> Any:
     from assessment.bootstrap import build_application, build_sealer
     from shared.settings import AssessmentSettings
 
@@ -61,6 +63,8 @@ def _store(database_url: str | None, sqlite_path: Path | None) -> Any:
         }
     elif sqlite_path:
         overrides = {"mode": "embedded", "sqlite_path": sqlite_path}
+    if tag_key_file is not None:  # the reader checks what the sealer checks
+        overrides["event_key_file"] = tag_key_file
     settings = AssessmentSettings(**overrides)
     app = build_application(settings)
     return app, build_sealer(app, settings.model_copy(update={"audit_key_file": None}))
@@ -184,7 +188,7 @@ def verify(
             independent = (independent or []) + asyncio.run(
                 _read_checkpoints(checkpoints_kafka, checkpoints_topic)
             )
-        app, sealer = _store(database_url, sqlite_path)
+        app, sealer = _store(database_url, sqlite_path, tag_key_file)
         try:
             report = verify_history(
                 list(iter_envelopes(app)),
