@@ -66,7 +66,8 @@ test-wheel: $(STAMP) web-deps
 ## Not part of `make test`. CONGVU_STACK_KEEP=1 leaves the stack running (make stack-down).
 test-stack: $(STAMP) web-deps
 	deploy/local/packages.sh --stack
-	CONGVU_STACK_TESTS=1 $(VENV)/bin/pytest -s tests/e2e/deploy
+	CONGVU_STACK_TESTS=1 $(VENV)/bin/pytest -s tests/e2e/deploy/test_wheel.py \
+		tests/e2e/deploy/test_stack.py
 
 stack-down:
 	deploy/containers/stack.sh down

@@ -29,7 +29,6 @@ say() { printf '=== stack: %s\n' "$*" >&2; }
 files() {
   echo docker-compose.yml
   echo docker-compose.ci.yml
-  grep -qE '^  gateway:' docker-compose.yml || echo deploy/containers/gateway.fallback.yml
 }
 
 compose() {
@@ -50,31 +49,43 @@ tools() {
   fi
 }
 
+token() { "$REPO/.venv/bin/python" -c "import secrets; print(secrets.token_urlsafe($1))"; }
+
 write_env() {
   mkdir -p "$STATE/secrets"
   chmod 700 "$STATE/secrets"
   [ -s "$ENVFILE" ] && return 0
   local py="$REPO/.venv/bin/python"
+  local s=$STATE/secrets k
+  rm -f "$s"/*
   for k in ballot-board-key audit-signing-key; do
-    rm -f "$STATE/secrets/$k.pem"
-    "$REPO/.venv/bin/audit" keygen --out "$STATE/secrets/$k.pem" >/dev/null
-    # readable by the app's user inside the containers (uid 10001) and nobody else
-    chown 10001:10001 "$STATE/secrets/$k.pem"
-    chmod 400 "$STATE/secrets/$k.pem"
+    # (audit keygen prints the public half: the API's copy of the checkpoint key)
+    "$REPO/.venv/bin/audit" keygen --out "$s/$k.pem" >"$s/$k.pub.pem"
   done
+  "$py" -c 'import secrets; print(secrets.token_hex(32))' >"$s/event-tag.key"
+  # readable by the app's user inside the containers (uid 10001) and nobody else
+  chown 10001:10001 "$s"/*
+  chmod 400 "$s"/*
   (umask 077 && cat >"$ENVFILE") <<ENV
-POSTGRES_PASSWORD=$("$py" -c 'import secrets; print(secrets.token_urlsafe(18))')
-KEYCLOAK_ADMIN_PASSWORD=$("$py" -c 'import secrets; print(secrets.token_urlsafe(18))')
-DEMO_USER_PASSWORD=$("$py" -c 'import secrets; print(secrets.token_urlsafe(12))')
-BALLOT_BOARD_KEY_PATH=$STATE/secrets/ballot-board-key.pem
-AUDIT_SIGNING_KEY_PATH=$STATE/secrets/audit-signing-key.pem
+POSTGRES_PASSWORD=$(token 18)
+DB_ASSESSMENT_OWNER_PASSWORD=$(token 18)
+DB_ASSESSMENT_APP_PASSWORD=$(token 18)
+DB_REPORTING_APP_PASSWORD=$(token 18)
+DB_BALLOT_APP_PASSWORD=$(token 18)
+KEYCLOAK_ADMIN_PASSWORD=$(token 18)
+DEMO_USER_PASSWORD=$(token 12)
+CONGVU_WEB_SESSION_KEY=$(token 32)
+BALLOT_BOARD_KEY_PATH=$s/ballot-board-key.pem
+AUDIT_SIGNING_KEY_PATH=$s/audit-signing-key.pem
+AUDIT_PUBLIC_KEY_PATH=$s/audit-signing-key.pub.pem
+EVENT_TAG_KEY_PATH=$s/event-tag.key
 HOST_POSTGRES_PORT=${HOST_POSTGRES_PORT:-25432}
 HOST_KAFKA_PORT=${HOST_KAFKA_PORT:-29092}
 HOST_KEYCLOAK_PORT=${HOST_KEYCLOAK_PORT:-28080}
 HOST_ASSESSMENT_API_PORT=${HOST_ASSESSMENT_API_PORT:-28000}
 HOST_REPORTING_API_PORT=${HOST_REPORTING_API_PORT:-28001}
 HOST_BALLOT_API_PORT=${HOST_BALLOT_API_PORT:-28002}
-HOST_GATEWAY_PORT=${HOST_GATEWAY_PORT:-28088}
+HOST_PROXY_PORT=${HOST_PROXY_PORT:-28088}
 LOG_LEVEL=INFO
 ENV
 }
@@ -150,7 +161,7 @@ stop_health_loop() {
   fi
 }
 
-# every long-running service healthy, kafka-init exited 0
+# every long-running service healthy, the one-shots (kafka-init, assessment-migrate) exited 0
 wait_healthy() {
   local deadline=$((SECONDS + ${CONGVU_STACK_TIMEOUT:-600})) c st bad
   while true; do
@@ -158,7 +169,7 @@ wait_healthy() {
     for c in $(containers); do
       st=$(pm inspect -f '{{.State.Status}} {{if .State.Healthcheck}}{{.State.Healthcheck.Status}}{{end}} {{.State.ExitCode}}' "$c")
       case "$c" in
-        *kafka-init*) [[ "$st" == exited*" 0" ]] || bad+=("$c:$st") ;;
+        *kafka-init* | *-migrate*) [[ "$st" == exited*" 0" ]] || bad+=("$c:$st") ;;
         *) [[ "$st" == running\ healthy* ]] || bad+=("$c:$st") ;;
       esac
     done

@@ -92,12 +92,15 @@ class Stack:
     passwords: dict[str, str] = field(default_factory=dict)
     _tokens: dict[str, tuple[float, str]] = field(default_factory=dict)
 
-    def pg(self, database: str) -> psycopg.Connection[Any]:
+    def pg(
+        self, database: str, user: str = "congvu", password: str | None = None
+    ) -> psycopg.Connection[Any]:
+        """A connection to the stack's PostgreSQL: the superuser unless a role is given."""
         return psycopg.connect(
             host="127.0.0.1",
             port=int(self.env["HOST_POSTGRES_PORT"]),
-            user="congvu",
-            password=self.env["POSTGRES_PASSWORD"],
+            user=user,
+            password=password or self.env["POSTGRES_PASSWORD"],
             dbname=database,
             connect_timeout=5,
         )

@@ -18,16 +18,19 @@ doubled. ``make test-stack``; ``CONGVU_STACK_KEEP=1`` leaves the stack running a
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from ballot.harness import ElectionDriver, Trustee, election_request
@@ -92,7 +95,8 @@ def stack() -> Iterator[Stack]:
         subprocess.run([str(STACK), "up"], check=True, timeout=3600)
     print(f"\nstack: built and healthy in {time.monotonic() - t0:.0f} s")
     env = read_env()
-    ports = podman("port", container("gateway")).splitlines()
+    # the gateway is docker-compose.yml's own proxy (nginx, deploy/nginx/congvu.conf.template)
+    ports = podman("port", container("proxy")).splitlines()
     gateway = "http://" + ports[0].split("->", 1)[1].strip()
     s = Stack(env, gateway, f"http://localhost:{env['HOST_KEYCLOAK_PORT']}")
     try:
@@ -321,3 +325,77 @@ def test_the_stack_end_to_end_then_containers_killed(stack: Stack, browser: Any)
         )["items"]
         assert {r["unit_id"] for r in rows} == set(units)
         print(f"\nstack: {last['events']} events, {last['projected']} aggregates projected")
+
+
+def test_services_connect_as_least_privilege_roles_and_history_is_append_only(
+    stack: Stack,
+) -> None:
+    """Issue 15 in the compose topology: no service connects as the superuser; the assessment
+    services' role can read and append events but not change or remove them; the owner is
+    stopped by the triggers; an auditor outside the stack, given the tag key, passes the store
+    and names a row inserted by SQL."""
+    s, env = stack, stack.env
+    with s.pg("postgres") as conn:
+        rows = conn.execute(
+            "SELECT a.usename, a.datname, r.rolsuper FROM pg_stat_activity a"
+            " JOIN pg_roles r ON r.rolname = a.usename"
+            " WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()"
+            " AND a.datname IN ('assessment', 'reporting', 'ballot')"
+        ).fetchall()
+    seen = {(user, db) for user, db, _ in rows}
+    assert not [r for r in rows if r[2]], f"a service connects as a superuser: {rows}"
+    assert {("assessment_app", "assessment"), ("reporting_app", "reporting")} <= seen, seen
+    assert ("ballot_app", "ballot") in seen, seen
+
+    app = s.pg("assessment", "assessment_app", env["DB_ASSESSMENT_APP_PASSWORD"])
+    with app:
+        count = app.execute("SELECT count(*) FROM assessment_events").fetchone()
+        assert count and count[0] > 0
+        for statement in (
+            "UPDATE assessment_events SET state = state",
+            "DELETE FROM assessment_events",
+            "TRUNCATE assessment_events",
+            "DELETE FROM audit_chain",
+            "CREATE TABLE sneaky (x int)",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(statement)
+            app.rollback()
+    owner = s.pg("assessment", "assessment_owner", env["DB_ASSESSMENT_OWNER_PASSWORD"])
+    with owner:
+        for statement in ("UPDATE assessment_events SET state = state", "DELETE FROM audit_chain"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+                owner.execute(statement)
+            owner.rollback()
+
+    # the auditor's check from outside: the store, the signed checkpoints and every tag
+    url = (
+        f"postgresql://assessment_app:{env['DB_ASSESSMENT_APP_PASSWORD']}"
+        f"@127.0.0.1:{env['HOST_POSTGRES_PORT']}/assessment"
+    )
+    audit = [
+        str(REPO / ".venv" / "bin" / "audit"), "verify", "--store", "--database-url", url,
+        "--public-key", env["AUDIT_PUBLIC_KEY_PATH"], "--tag-key-file", env["EVENT_TAG_KEY_PATH"],
+        "--json",
+    ]  # fmt: skip
+
+    def verify() -> tuple[int, dict[str, Any]]:
+        proc = subprocess.run(audit, capture_output=True, text=True, timeout=300, check=False)
+        assert proc.returncode in (0, 1), proc.stderr[-2000:]
+        return proc.returncode, json.loads(proc.stdout)
+
+    rc, report = verify()
+    assert rc == 0 and report["ok"] and report["checkpoints_checked"] > 0, report
+    with psycopg.connect(url) as conn:  # an operator's forged row, with INSERT granted
+        topic, state = conn.execute(
+            "SELECT topic, state FROM assessment_events ORDER BY notification_id LIMIT 1"
+        ).fetchone() or ("", b"")
+        forged = conn.execute(
+            "INSERT INTO assessment_events (originator_id, originator_version, topic, state)"
+            " VALUES (%s, 1, %s, %s) RETURNING notification_id",
+            (uuid.uuid4(), topic, bytes(state).replace(b"SNV", b"XXX")),
+        ).fetchone()
+    assert forged is not None
+    rc, report = verify()
+    assert rc == 1 and report["findings"][0]["kind"] == "wrong_tag", report
+    assert report["findings"][0]["position"] == forged[0], report

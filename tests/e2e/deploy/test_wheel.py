@@ -72,6 +72,8 @@ def test_wheel_lists_templates_styles_and_the_voter_bundle(wheel: Path) -> None:
     assert in_source <= names, sorted(in_source - names)
 
 
+# a fresh venv, pip install and every page served: over 300 s on a saturated 2-core machine
+@pytest.mark.timeout(900)
 def test_installed_wheel_serves_every_page_and_the_voter_bundle(
     wheel: Path, tmp_path: Path
 ) -> None:

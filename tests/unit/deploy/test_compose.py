@@ -69,7 +69,17 @@ HEALTH_ROUTES = {
 }
 DUMMY_ENV = {
     "POSTGRES_PASSWORD": "x9-dummy-test-value",
+    "DB_ASSESSMENT_OWNER_PASSWORD": "x9-dummy-owner",
+    "DB_ASSESSMENT_APP_PASSWORD": "x9-dummy-assessment",
+    "DB_REPORTING_APP_PASSWORD": "x9-dummy-reporting",
+    "DB_BALLOT_APP_PASSWORD": "x9-dummy-ballot",
     "CONGVU_WEB_SESSION_KEY": "x9-dummy-session-key-0123456789abc",
+}
+# database -> the role its services connect as (never the superuser) and its password variable
+SERVICE_ROLES = {
+    "assessment": ("assessment_app", "DB_ASSESSMENT_APP_PASSWORD"),
+    "reporting": ("reporting_app", "DB_REPORTING_APP_PASSWORD"),
+    "ballot": ("ballot_app", "DB_BALLOT_APP_PASSWORD"),
 }
 
 _INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}")
@@ -152,6 +162,7 @@ def test_compose_has_the_expected_services_and_no_version_key() -> None:
         "kafka-init",
         "keycloak",
         "proxy",
+        "assessment-migrate",
         *APP_SERVICES,
     }
 
@@ -322,13 +333,17 @@ def test_environment_builds_valid_production_settings(
     assert settings.mode == "production"
     url = urlparse(settings.database_url.get_secret_value())
     assert (url.hostname, url.port or 5432) == ("postgres", 5432)
-    assert url.password == DUMMY_ENV["POSTGRES_PASSWORD"]
+    role, variable = SERVICE_ROLES[database]
+    assert (url.username, url.password) == (role, DUMMY_ENV[variable])
     assert url.path == f"/{database}"
     assert re.search(rf"CREATE DATABASE {database}\b", INIT_SQL.read_text(encoding="utf-8"))
+    assert re.search(rf"CREATE ROLE {role} LOGIN", INIT_SQL.read_text(encoding="utf-8"))
 
     monkeypatch.setenv(
         f"{prefix}DATABASE_URL",
-        interpolate(environment(name)[f"{prefix}DATABASE_URL"], {"POSTGRES_PASSWORD": "change-me"}),
+        interpolate(
+            environment(name)[f"{prefix}DATABASE_URL"], {**DUMMY_ENV, variable: "change-me"}
+        ),
     )
     with pytest.raises(ValidationError, match="placeholder password"):
         PREFIXES[prefix]()
@@ -365,7 +380,38 @@ def test_database_url_password_is_interpolated(name: str) -> None:
     part = r"(?:\$\{[^}]*\}|[^:@/${}]+)"  # one ${...} or literal text
     m = re.fullmatch(rf"postgresql://(?P<user>{part}):(?P<password>{part})@[^@]+", raw)
     assert m, f"{name}: {raw} is not postgresql://user:password@host/db"
-    assert re.fullmatch(r"\$\{POSTGRES_PASSWORD:\?[^}]+\}", m["password"]), m["password"]
+    _, database, _ = APP_SERVICES[name]
+    role, variable = SERVICE_ROLES[database]
+    assert m["user"] == role, f"{name} connects as {m['user']}, not its service role {role}"
+    assert re.fullmatch(rf"\$\{{{variable}:\?[^}}]+\}}", m["password"]), m["password"]
+
+
+def test_assessment_schema_is_made_by_the_owner_in_a_one_shot_migrate_service() -> None:
+    migrate = service("assessment-migrate")
+    assert command("assessment-migrate") == ["python", "-m", "assessment.entrypoints.migrate"]
+    assert migrate["restart"] == "no"
+    env = environment("assessment-migrate")
+    owner = urlparse(interpolate(env["ASSESSMENT_OWNER_DATABASE_URL"], DUMMY_ENV))
+    app = urlparse(interpolate(env["ASSESSMENT_DATABASE_URL"], DUMMY_ENV))
+    assert (owner.username, owner.path) == ("assessment_owner", "/assessment")
+    assert app.username == "assessment_app"
+    assert re.search(r"CREATE DATABASE assessment OWNER assessment_owner", INIT_SQL.read_text())
+    for name in ("assessment-api", "assessment-relay"):
+        assert environment(name)["ASSESSMENT_CREATE_TABLES"] == "false", name
+        assert service(name)["depends_on"]["assessment-migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+    # the postgres container sets the roles' passwords from the same variables
+    pg = environment("postgres")
+    for _, variable in SERVICE_ROLES.values():
+        assert pg[variable] == f"${{{variable}:?set {variable} (see deploy/.env.example)}}"
+    script = REPO / "deploy" / "postgres" / "init" / "02-role-passwords.sh"
+    assert os.access(script, os.X_OK)
+    for role, variable in (
+        *SERVICE_ROLES.values(),
+        ("assessment_owner", "DB_ASSESSMENT_OWNER_PASSWORD"),
+    ):
+        assert f"{role}:{variable}" in script.read_text()
 
 
 def test_no_literal_secret_anywhere_in_the_compose_file() -> None:

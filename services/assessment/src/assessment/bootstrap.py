@@ -12,6 +12,7 @@ from assessment.adapters.event_tags import load_or_create_tag_key, mapper_class_
 from assessment.adapters.existing import install_existing_ids
 from assessment.adapters.group_commit import GroupCommitter
 from assessment.adapters.sealer import Sealer
+from assessment.adapters.snapshot_store import CheckedSnapshotStore
 from assessment.adapters.store_guard import guard_datastore, use_lock_function
 from assessment.application.service import AssessmentApplication, Clock
 from shared.audit import CheckpointSigner, load_public_key
@@ -92,7 +93,13 @@ def build_application(
             transcoder=self.construct_transcoder(), mapper_class=mapper_class
         )
 
+    def construct_snapshot_store(self: AssessmentApplication) -> Any:
+        # snapshots checked on read like events: a forged one is skipped, never loaded
+        recorder = self.factory.aggregate_recorder(purpose="snapshots")
+        return CheckedSnapshotStore(self.mapper, recorder, key)
+
     attrs["construct_mapper"] = construct_mapper
+    attrs["construct_snapshot_store"] = construct_snapshot_store
     # a configured subclass keeping the name (and so the tables) of the application
     cls: type[AssessmentApplication] = type(
         "AssessmentApplication",

@@ -42,10 +42,14 @@ KIND_VI = {
     "checkpoint_invalid": "chữ ký điểm kiểm tra sai",
     "truncated": "bị cắt phần cuối",
     "checkpoint_deleted": "điểm kiểm tra bị xóa",
+    "untagged": "không có thẻ HMAC (không do ứng dụng ghi)",
+    "wrong_tag": "thẻ HMAC sai (bị giả hoặc bị sửa)",
 }
 
 
-def _store(database_url: str | None, sqlite_path: Path | None) -> Any:
+def _store(
+    database_url: str | None, sqlite_path: Path | None, tag_key_file: Path | None = None
+) -> Any:
     from assessment.bootstrap import build_application, build_sealer
     from shared.settings import AssessmentSettings
 
@@ -59,6 +63,8 @@ def _store(database_url: str | None, sqlite_path: Path | None) -> Any:
         }
     elif sqlite_path:
         overrides = {"mode": "embedded", "sqlite_path": sqlite_path}
+    if tag_key_file is not None:  # the reader checks what the sealer checks
+        overrides["event_key_file"] = tag_key_file
     settings = AssessmentSettings(**overrides)
     app = build_application(settings)
     return app, build_sealer(app, settings.model_copy(update={"audit_key_file": None}))
@@ -126,14 +132,31 @@ def verify(
     checkpoints_kafka: Annotated[
         str | None, typer.Option(help="lấy bản sao điểm kiểm tra độc lập từ Kafka (bootstrap)")
     ] = None,
+    tag_key_file: Annotated[
+        Path | None,
+        typer.Option(help="khóa thẻ HMAC của sự kiện (ASSESSMENT_EVENT_KEY_FILE), với --store"),
+    ] = None,
 ) -> None:
     """Tính lại chuỗi băm và kiểm chữ ký; nêu sự kiện đầu tiên bị sửa/xóa/chèn/đổi thứ tự.
 
     Với --checkpoints-file/--checkpoints-kafka, kho được đối chiếu với bản sao điểm kiểm tra
-    giữ ngoài kho: phát hiện cả việc cắt phần cuối và viết lại lịch sử rồi xóa điểm kiểm tra."""
+    giữ ngoài kho: phát hiện cả việc cắt phần cuối và viết lại lịch sử rồi xóa điểm kiểm tra.
+    Với --tag-key-file, mọi dòng của kho phải mang thẻ HMAC đúng: dòng chèn bằng SQL bị nêu tên."""
     if sum(bool(x) for x in (store, ndjson, kafka)) != 1:
         err.print("chọn đúng một nguồn: --store, --ndjson hoặc --kafka")
         raise typer.Exit(2)
+    tag_key = None
+    if tag_key_file is not None:
+        if not store:
+            err.print("--tag-key-file chỉ dùng với --store (thẻ nằm trong kho, không ở Kafka)")
+            raise typer.Exit(2)
+        from assessment.adapters.event_tags import load_or_create_tag_key
+
+        try:
+            tag_key = load_or_create_tag_key(tag_key_file, create=False)
+        except (OSError, ValueError) as exc:
+            err.print(f"không đọc được khóa thẻ / cannot read the tag key: {exc}")
+            raise typer.Exit(2) from None
     key = _public_key(public_key)
     if key is None:
         err.print(
@@ -156,7 +179,7 @@ def verify(
         report = verify_history(envelopes, None, checkpoints, key)
         source = f"kafka {kafka}/{events_topic}"
     else:
-        from assessment.adapters.history import iter_envelopes
+        from assessment.adapters.history import iter_envelopes, tag_findings
 
         independent = None
         if checkpoints_file is not None:
@@ -165,7 +188,7 @@ def verify(
             independent = (independent or []) + asyncio.run(
                 _read_checkpoints(checkpoints_kafka, checkpoints_topic)
             )
-        app, sealer = _store(database_url, sqlite_path)
+        app, sealer = _store(database_url, sqlite_path, tag_key_file)
         try:
             report = verify_history(
                 list(iter_envelopes(app)),
@@ -174,6 +197,8 @@ def verify(
                 key,
                 independent=independent,
             )
+            if tag_key is not None:  # rows not written by the application come first
+                report.findings[:0] = tag_findings(app, tag_key)
         finally:
             sealer.db.close()
             app.close()

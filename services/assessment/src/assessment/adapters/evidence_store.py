@@ -149,12 +149,15 @@ SCHEMA: Final = """CREATE TABLE IF NOT EXISTS evidence_blob (
 
 
 class SqlEvidenceStore:
-    def __init__(self, db: Database, limit: int = MAX_EVIDENCE_BYTES) -> None:
+    def __init__(
+        self, db: Database, limit: int = MAX_EVIDENCE_BYTES, *, create_schema: bool = True
+    ) -> None:
         self.db = db
         self.limit = limit
-        blob = "BYTEA" if db.dialect == "postgres" else "BLOB"
-        with db.transaction() as tx:
-            tx.execute(SCHEMA.format(blob=blob))
+        if create_schema:  # else made by the owner (assessment.adapters.schema.migrate)
+            blob = "BYTEA" if db.dialect == "postgres" else "BLOB"
+            with db.transaction() as tx:
+                tx.execute(SCHEMA.format(blob=blob))
 
     def put(self, tenant: str, name: str, data: bytes) -> StoredEvidence:
         stored = check_evidence(name, data, self.limit)
@@ -187,5 +190,8 @@ def build_evidence_store(settings: AssessmentSettings | None = None) -> Evidence
     """PostgreSQL (the assessment database) when configured, else files beside the SQLite."""
     settings = settings or AssessmentSettings()
     if settings.database_url is not None:
-        return SqlEvidenceStore(PostgresDatabase(settings.database_url.get_secret_value()))
+        return SqlEvidenceStore(
+            PostgresDatabase(settings.database_url.get_secret_value()),
+            create_schema=settings.create_tables,
+        )
     return DiskEvidenceStore(settings.sqlite_path.parent / "evidence")

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from assessment.adapters.contract_mapping import is_published, to_envelope
+from assessment.adapters.event_tags import check_tag
 from assessment.adapters.sealer import Sealer
-from shared.audit import ChainLink, Checkpoint
+from shared.audit import ChainLink, Checkpoint, Finding
 from shared.envelope import Envelope, canonical_json
 
 EXPORT_FORMAT = "congvu.audit.export.v1"
@@ -54,6 +55,35 @@ def with_chain(sealer: Sealer | None, envelopes: Iterator[Envelope]) -> list[Env
         else e
         for e in out
     ]
+
+
+def tag_findings(app: Any, key: bytes, *, page: int = 1000) -> list[Finding]:
+    """Every stored row (published or not) whose HMAC tag is missing or wrong: a row that did
+    not come through the application (``untagged``: inserted by SQL; ``wrong_tag``: edited,
+    copied under another aggregate or version, or tagged with another key), in store order."""
+    found: list[Finding] = []
+    position = 0
+    while True:
+        notes = app.recorder.select_notifications(
+            start=position, limit=page, inclusive_of_start=False
+        )
+        if not notes:
+            return found
+        for note in notes:
+            problem = check_tag(
+                key, note.originator_id, note.originator_version, note.topic, note.state
+            )
+            if problem is not None:
+                found.append(
+                    Finding(
+                        problem,
+                        int(note.id),
+                        None,
+                        f"aggregate {note.originator_id} version {note.originator_version} "
+                        f"({note.topic}): not written by the application",
+                    )
+                )
+        position = int(notes[-1].id)
 
 
 def cycle_aggregate_ids(app: Any, tenant: str, cycle_id: str) -> set[str]:

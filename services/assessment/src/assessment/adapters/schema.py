@@ -7,7 +7,8 @@ the insert-lock function, then grants the service role (the user of
 
 - ``assessment_events``, ``assessment_snapshots``, ``audit_chain``, ``audit_checkpoints``:
   SELECT, INSERT;
-- ``audit_seal_state`` (the sealer's cursor): SELECT, INSERT, UPDATE.
+- ``audit_seal_state`` (the sealer's cursor): SELECT, INSERT, UPDATE;
+- ``evidence_blob`` (evidence files, content-addressed): SELECT, INSERT.
 
 No UPDATE, DELETE or TRUNCATE on what is append-only, by privilege *and* by trigger (the
 triggers stop the owner too). The event store's insert lock (``LOCK … IN EXCLUSIVE MODE``,
@@ -22,6 +23,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from assessment.adapters.evidence_store import SCHEMA as EVIDENCE_SCHEMA
 from assessment.adapters.sealer import SCHEMA as AUDIT_SCHEMA
 from assessment.adapters.store_guard import LOCK_FUNCTION
 
@@ -31,6 +33,7 @@ EVENTS_TABLE = "assessment_events"
 APPEND_ONLY = ("assessment_events", "assessment_snapshots", "audit_chain", "audit_checkpoints")
 INSERT_SELECT = APPEND_ONLY
 CURSOR_TABLES = ("audit_seal_state",)
+CONTENT_TABLES = ("evidence_blob",)
 
 _GUARD_FUNCTION = """
 CREATE OR REPLACE FUNCTION congvu_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -70,6 +73,9 @@ def _statements(app_role: str) -> list[Any]:
         sql.SQL("GRANT SELECT, INSERT ON {ts} TO {r}").format(
             ts=sql.SQL(", ").join(sql.Identifier(t) for t in INSERT_SELECT), r=role
         ),
+        sql.SQL("GRANT SELECT, INSERT ON {ts} TO {r}").format(
+            ts=sql.SQL(", ").join(sql.Identifier(t) for t in CONTENT_TABLES), r=role
+        ),
         sql.SQL("GRANT SELECT, INSERT, UPDATE ON {ts} TO {r}").format(
             ts=sql.SQL(", ").join(sql.Identifier(t) for t in CURSOR_TABLES), r=role
         ),
@@ -100,6 +106,7 @@ def migrate(owner_url: str, app_role: str) -> None:
     with psycopg.connect(owner_url, autocommit=False) as conn:
         for statement in AUDIT_SCHEMA:
             conn.execute(statement)
+        conn.execute(EVIDENCE_SCHEMA.format(blob="BYTEA"))
         for statement in _statements(app_role):
             conn.execute(statement)
         conn.commit()
