@@ -12,6 +12,15 @@ from fastapi.testclient import TestClient
 from embedded.app import create_embedded_app
 from helpers import TEST_ISSUER, headers
 
+
+def _today_vn() -> str:
+    """Today in Vietnam, where recognition decisions are dated."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+
+
 GROUPS = {c: {"results": "r" * 90, "limitations": "l"} for c in ("tham_muu", "nhiem_vu", "ky_luat")}
 
 
@@ -80,7 +89,9 @@ def test_merged_unit_old_name_in_2024_successor_later(tmp_path: Path) -> None:
                 f"/v1/cycles/{y2024['id']}/units/{unit['id']}/recognition",
                 {
                     "decision_number": "12/QĐ-UBND",
-                    "decision_date": "2025-01-10",
+                    # the caucus reviewed it just now (the clock is real): the decision is of today,
+                    # neither in the future nor before that review
+                    "decision_date": _today_vn(),
                     "signer": "Chủ tịch",
                     "level": "hoan_thanh_tot",
                 },

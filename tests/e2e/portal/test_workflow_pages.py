@@ -19,6 +19,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -261,7 +262,10 @@ def test_chairman_recognises_two_units_by_one_decision(
     check_axe(page, "cong-nhan-2013")
     shoot(page, "cong-nhan-2013")
     page.fill("#decision_number", "131/QĐ-UBND")
-    page.fill("#decision_date", "15/01/2014")
+    # SYT's caucus review was recorded just now (real clock): the decision may be neither
+    # before it nor in the future, so it is dated today in Vietnam
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    page.fill("#decision_date", today.strftime("%d/%m/%Y"))
     page.click("button:has-text('Công nhận các đơn vị đã chọn')")
     page.wait_for_url("**/cong-nhan/2013?so=2")
     assert "2 đơn vị" in page.inner_text("main")
@@ -274,6 +278,6 @@ def test_chairman_recognises_two_units_by_one_decision(
     assert sorted(r["unit_code"] for r in rows if recognised(r)) == ["BVDK", "SYT"]
     for row in (r for r in rows if recognised(r)):
         assert row["recognised_level"] == "hoan_thanh_tot"
-        assert row["recognition"]["decision_date"] == "2014-01-15"
+        assert row["recognition"]["decision_date"] == today.isoformat()
         assert row["recognition"]["signer"] == "Đinh Quốc Thái"
     w.assert_clean()

@@ -30,6 +30,15 @@ from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema
 from reporting.entrypoints.api.app import create_app as create_reporting
 from shared.settings import AssessmentSettings
 
+
+def _today_vn() -> str:
+    """Today in Vietnam, where recognition decisions are dated."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+
+
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
 HEADER = [
@@ -264,7 +273,9 @@ def test_an_agency_of_40_rated_through_the_api(
                 headers=CHAIR,
                 json={
                     "decision_number": "QĐ 1/UBND",
-                    "decision_date": "2026-12-05",
+                    # the caucus reviewed it just now (the clock is real): the decision is of today,
+                    # neither in the future nor before that review
+                    "decision_date": _today_vn(),
                     "signer": "Chủ tịch",
                     "level": GOOD,
                 },

@@ -18,6 +18,7 @@ from embedded.demo import TENANT, load_demo
 from reporting.adapters.db import Tx
 from reporting.read_models.cycle_board.board import (
     STEP_ORDER,
+    assignments_in,
     board_rows,
     name_on,
     step_status,
@@ -41,10 +42,23 @@ def reference(tx: Tx, cycle_id: str, status: str | None) -> list[dict[str, Any]]
            WHERE b.tenant = %s AND b.cycle_id = %s ORDER BY u.code, b.unit_id""",
         (TENANT, cycle_id),
     )
+    assigned = assignments_in(tx, TENANT, int(year))
+    codes = dict(tx.fetchall("SELECT unit_id, code FROM rm_unit WHERE tenant = %s", (TENANT,)))
     out = []
     for r in rows:
         steps = json.loads(r[4])
-        statuses = {s: step_status(s, steps.get(s), deadlines.get(s), NOW) for s in STEP_ORDER}
+        mine = assigned.get(str(r[0]), {})
+        sector = mine.get("sector_management", [])
+        statuses = {
+            s: step_status(
+                s,
+                steps.get(s),
+                deadlines.get(s),
+                NOW,
+                required=s != "sector_review" or bool(sector),
+            )
+            for s in STEP_ORDER
+        }
         flags = json.loads(r[8])
         late_steps = [s for s, v in statuses.items() if v["status"] in ("late", "overdue")]
         item = {
@@ -66,6 +80,9 @@ def reference(tx: Tx, cycle_id: str, status: str | None) -> list[dict[str, Any]]
             "perfunctory_signals": flags.get("signals", []),
             "reopenings": flags.get("reopenings", []),
             "supplements": flags.get("supplements", []),
+            "adjustments": flags.get("adjustments", []),
+            "sector_agencies": [{"unit_id": a, "code": codes.get(a)} for a in sector],
+            "pc_members": mine.get("pc_oversight", []),
             "version": r[9],
             "updated_at": r[10],
         }

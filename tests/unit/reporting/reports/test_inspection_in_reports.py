@@ -49,8 +49,18 @@ def test_the_units_report_carries_each_finding_with_its_recorded_event(
 ) -> None:
     report = report_for(demo, cycle_id)
     insp = report["inspection"]
-    recorded = {e.payload["finding_id"]: e for e in events["Inspection.FindingRecorded"]}
-    assert len(recorded) == 2
+    # the demo's 2013 inspection (the report's year); the demo also inspects Sở Y tế in 2026
+    of_2013 = {
+        e.aggregate_id
+        for e in events["Inspection.Decided"]
+        if str(e.payload["decision"]["date"]).startswith("2013")
+    }
+    recorded = {
+        e.payload["finding_id"]: e
+        for e in events["Inspection.FindingRecorded"]
+        if e.aggregate_id in of_2013
+    }
+    assert len(of_2013) == 1 and len(recorded) == 2
     assert {f["finding_id"] for f in insp["findings"]} == set(recorded)
     for f in insp["findings"]:
         env = recorded[f["finding_id"]]

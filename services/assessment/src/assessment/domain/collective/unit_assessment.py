@@ -1,13 +1,11 @@
 """One unit's collective evaluation in one cycle: the five steps of seed 001. Its rules:
-- a step accepts one submission per source (each sector agency, each PC member, the unit);
-  a second one is refused as ``assessment.step_closed`` until the step is reopened;
-- consolidation needs the self-assessment; caucus review needs consolidation; recognition
-  needs the caucus review; publication needs recognition (``assessment.step_order``);
-- consolidation closes steps 1–3; recognition closes the level adjustment;
+- one submission per source and step (each sector agency, each PC member, the unit); a second
+  is refused as ``assessment.step_closed`` until the step is reopened;
+- consolidation needs the self-assessment, each later step the one before it
+  (``assessment.step_order``); consolidation closes steps 1–3, recognition the level adjustment;
 - a submission after its deadline is accepted and marked late, by how many seconds;
 - reopening needs a reason, clears the step and every step that consumed it, and keeps the
-  history: the earlier submissions stay in the event log (seed 002: redo, never erase);
-- drafts, withdrawal and supplements: ``exchanges``.
+  history (seed 002: redo, never erase); drafts, withdrawal and supplements: ``exchanges``.
 """
 
 from __future__ import annotations
@@ -227,7 +225,6 @@ class UnitAssessment(TenantAggregate, exchanges.UnitExchanges):
         self.perfunctory_flags: list[dict[str, Any]] = []
         self.reopenings: list[dict[str, Any]] = []
 
-    # ----------------------------------------------------------------- creation
     @classmethod
     def open(
         cls,
