@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -65,6 +67,12 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
 
 
 # ------------------------------------------------------------------ Kafka
+def _run_async(factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """``asyncio.run`` in a worker thread: works beside a running loop too (Playwright's)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(factory())).result()
+
+
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> str:
     return _need_env("TEST_KAFKA_BOOTSTRAP")
@@ -106,9 +114,9 @@ def kafka_topics(kafka_bootstrap: str) -> Iterator[dict[str, str]]:
         finally:
             await admin.close()
 
-    asyncio.run(create())
+    _run_async(create)
     try:
         yield topics
     finally:
         with contextlib.suppress(Exception):
-            asyncio.run(delete())
+            _run_async(delete)
