@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
@@ -138,7 +139,8 @@ def assess(http: httpx.Client, s: Stack, cycle: str, unit: str, year: int) -> No
         f"{base}/recognition",
         {
             "decision_number": "12/QĐ-UBND",
-            "decision_date": f"{year + 1}-01-10",
+            # the caucus reviewed it just now (real clock): the decision is dated today
+            "decision_date": datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat(),
             "signer": "Chủ tịch UBND tỉnh",
             "level": "hoan_thanh_tot",
         },
