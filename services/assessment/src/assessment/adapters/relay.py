@@ -41,6 +41,12 @@ class ApplicationSource:
         stop = None
         if self.sealer is not None:
             self.sealer.seal(limit)
+            fresh = self.sealer.last_sealed
+            if fresh is not None and fresh[0] == after:
+                # exactly the notifications this read would return, already read, converted
+                # and chained by the seal that just committed: read and convert each event once
+                _, last, envelopes = fresh
+                return Batch(envelopes, last, self._pending_checkpoints(after, last))
             stop = self.sealer.head()[0]
             if stop <= after:
                 # nothing new, but a checkpoint may have been signed while idle

@@ -76,6 +76,10 @@ class Sealer:
         self.clock = clock
         self.tag_key = tag_key
         self.refused: Refusal | None = None
+        # what the last seal() committed: (notification position it started after, last
+        # notification position it consumed, the published envelopes with their chain fields);
+        # the relay in the same process takes these instead of reading and converting again
+        self.last_sealed: tuple[int, int, list[Envelope]] | None = None
         if tag_key is None:
             log.warning(
                 "sealer: no event tag key (ASSESSMENT_EVENT_KEY_FILE): rows written by SQL "
@@ -135,12 +139,14 @@ class Sealer:
         own connection would stall every concurrent save until a timeout. If another sealer
         moved the head meanwhile, nothing is written and the next call continues from there.
         """
+        self.last_sealed = None
         start = self.head()
         position, head_position, prev, count = start
         notes = self.app.recorder.select_notifications(
             start=position, limit=limit, inclusive_of_start=False
         )
         rows = []
+        sealed_envs: list[Envelope] = []
         accepted = 0
         refusing = False
         for note in notes:
@@ -162,6 +168,7 @@ class Sealer:
             env = to_envelope(self.app.mapper, note)
             lk = link(prev, env)
             rows.append((lk.position, lk.event_id, env.aggregate_id, lk.prev_hash, lk.hash))
+            sealed_envs.append(replace(env, prev_hash=lk.prev_hash, hash=lk.hash))
             prev, count, head_position = lk.hash, count + 1, lk.position
         with self.db.transaction() as tx:
             if self._state(tx) != start:
@@ -182,6 +189,9 @@ class Sealer:
                     (self.service, int(notes[-1].id), head_position, prev, count),
                 )
             self._maybe_checkpoint(tx, head_position, prev, count, force=False)
+        if notes:
+            # set only once the transaction has committed (an exception above leaves None)
+            self.last_sealed = (position, int(notes[-1].id), sealed_envs)
         if not refusing:
             self.refused = None
         return len(notes)
