@@ -158,14 +158,12 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         viewer = await require_viewer(request)
         form = await request.form(max_files=0, max_fields=10)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        number = values.get("inspection_decision", "").strip()
+        number = values.get("inspection_decision", "").strip()  # the form's hidden field
         if not number:
-            errors = {"inspection_decision": "Hãy ghi số quyết định kiểm tra."}
+            errors = {"findings": "Hãy chọn cuộc kiểm tra có phát hiện cần ghi nhận."}
             return render(request, viewer, rating_id, errors=errors, values=values, status_code=422)
         cmd = AcknowledgeFindings(inspection_decision=number, note=values.get("note", "").strip())
-        return run(
-            request, viewer, rating_id, "acknowledge_findings", cmd, values, "inspection_decision"
-        )
+        return run(request, viewer, rating_id, "acknowledge_findings", cmd, values, "findings")
 
     def run(
         request: Request,
