@@ -206,3 +206,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         s = Site(server.url, http)
         s.wait_for(demo_loaded)
         yield s
+
+
+@pytest.fixture
+def reads_url(pg_admin_url: str) -> Iterator[str]:
+    """A read-model database beside the store's ``pg_url`` (the runs on PostgreSQL + Kafka),
+    dropped afterwards."""
+    import uuid
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+
+    name = f"r_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunparse(urlparse(pg_admin_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -26,6 +26,7 @@ from assessment.application.individual.commands import DecideRatings, RecordAgen
 from assessment.application.service import AssessmentApplication
 from assessment.entrypoints.web.individual.common import (
     LEVEL_CODES,
+    LEVEL_CODES_ON_FIELD,
     PREFIX,
     QUOTA_CODE,
     ctx_of,
@@ -255,16 +256,18 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
             except ValidationError:
                 errors["decision_number"] = "Quyết định không hợp lệ."
 
-        def beside_excellent(problem: AppError) -> dict[str, str]:
-            if problem.code != QUOTA_CODE:
-                return {}
-            return {  # beside every "excellent" chosen in the batch
-                f"level.{d['rating_id']}": message_of(problem)
-                for d in decisions
-                if d["level"] == "hoan_thanh_xuat_sac"
-            }
+        def beside_levels(problem: AppError) -> dict[str, str]:
+            if problem.code == QUOTA_CODE:  # beside every "excellent" chosen in the batch
+                return {
+                    f"level.{d['rating_id']}": message_of(problem)
+                    for d in decisions
+                    if d["level"] == "hoan_thanh_xuat_sac"
+                }
+            if problem.code in LEVEL_CODES_ON_FIELD and len(decisions) == 1:
+                return {f"level.{decisions[0]['rating_id']}": message_of(problem)}
+            return {}  # a refusal of one of several: the message above the list
 
-        return submit(request, viewer, ids, DECIDE, cmd, values, errors, beside_excellent)
+        return submit(request, viewer, ids, DECIDE, cmd, values, errors, beside_levels)
 
     # ------------------------------------------------------------ the agency's meeting
     @app.get(f"{PREFIX}/bien-ban", include_in_schema=False)
