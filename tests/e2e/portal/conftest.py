@@ -225,3 +225,27 @@ def reads_url(pg_admin_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(pg_admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_kafka_serve(
+    pg_url: str,
+    reads_url: str,
+    kafka_bootstrap: str,
+    kafka_topics: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., Any]:
+    """``with pg_kafka_serve(**kw) as (site, app)``: the pages on real PostgreSQL + Kafka
+    (``pg_kafka.postgres_kafka_app(…, **kw)``) on a live server; ``app.state`` holds the store."""
+    from contextlib import contextmanager
+
+    from .pg_kafka import postgres_kafka_app, serve
+
+    @contextmanager
+    def run(**kw: Any) -> Iterator[tuple[Site, Any]]:
+        data = tmp_path_factory.mktemp("portal-pg")
+        app = postgres_kafka_app(pg_url, reads_url, kafka_bootstrap, kafka_topics, data, **kw)
+        with serve(app) as site:
+            yield site, app
+
+    return run

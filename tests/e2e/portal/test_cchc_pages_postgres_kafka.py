@@ -30,29 +30,14 @@ from shared.web.signin import build_portal
 
 from .cchc_steps import cycle_steps, set_steps
 from .conftest import Site, demo_loaded
-from .pg_kafka import postgres_kafka_app, read_model_offsets, serve
+from .pg_kafka import read_model_offsets
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 
 @pytest.fixture
-def pg_kafka_site(
-    pg_url: str,
-    reads_url: str,
-    kafka_bootstrap: str,
-    kafka_topics: dict[str, str],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Site]:
-    data = tmp_path_factory.mktemp("portal-pg")
-    app = postgres_kafka_app(
-        pg_url,
-        reads_url,
-        kafka_bootstrap,
-        kafka_topics,
-        data,
-        title="congvu — CCHC pages on PostgreSQL + Kafka (test)",
-    )
-    with serve(app) as s:
+def pg_kafka_site(pg_kafka_serve: Any) -> Iterator[Site]:
+    with pg_kafka_serve(title="congvu — CCHC pages on PostgreSQL + Kafka (test)") as (s, _app):
         s.wait_for(demo_loaded, timeout=180)  # the demo's year, through Kafka
         yield s
 

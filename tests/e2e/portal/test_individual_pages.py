@@ -21,6 +21,8 @@ from assessment.domain.individual.person import person_id_for
 from assessment.domain.individual.rating import rating_id_for
 from helpers import headers
 
+from .individual_steps import sign_in
+
 pytestmark = pytest.mark.e2e
 
 TENANT, YEAR = "dong-nai", 2026
@@ -30,14 +32,6 @@ QUOTA_MESSAGE = "Vượt tỷ lệ 'Hoàn thành xuất sắc nhiệm vụ'"
 
 def rid(code: str, tenant: str = TENANT) -> str:
     return str(rating_id_for(person_id_for(tenant, code), YEAR))
-
-
-def sign_in(page: Any, url: str, username: str, target: str) -> None:
-    page.goto(url + target)
-    page.wait_for_url("**/dang-nhap**")
-    page.check(f"input[name=username][value='{username}']")
-    page.click("text=Đăng nhập thử nghiệm >> nth=-1")
-    page.wait_for_url(f"**{target.split('?')[0]}**")
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 20) -> None:

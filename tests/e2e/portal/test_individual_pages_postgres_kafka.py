@@ -31,7 +31,6 @@ Servers missing: skipped on a workstation, FAILED under ``CI=true`` (``tests/con
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
@@ -41,18 +40,18 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import Workbook
 
 from assessment.application.service import CommandContext
 from assessment.domain.individual.person import person_id_for
 from assessment.domain.individual.rating import rating_id_for
 from assessment.domain.registry.unit import unit_id_for
 from helpers import headers
+from individual_builders import staff_workbook
 from shared.web.signin import DevUser
 
 from . import individual_steps as steps
 from .conftest import Site
-from .pg_kafka import postgres_kafka_app, read_model_offsets, serve
+from .pg_kafka import read_model_offsets
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -65,17 +64,6 @@ HEAD = headers(subject="sxd.giamdoc", role="unit_head", unit=AGENCY)
 CHAIR = headers(subject="chu-tich", role="chairman", unit="UBND")
 AUDITOR = headers(subject="kiemtoan", role="auditor", unit=None)
 START = datetime(2016, 1, 4)
-HEADER = [
-    "Mã cán bộ",
-    "Họ và tên",
-    "Đối tượng",
-    "Mã cơ quan",
-    "Chức vụ",
-    "Vị trí việc làm",
-    "Nhóm nhiệm vụ",
-    "Ngày bắt đầu công tác",
-    "Tài khoản",
-]
 # (code, category, position, task group, general points, products completed of 2)
 # → a Decree 335 year of 95 (excellent), 80 (good), 60 (completed); leaders 85
 PEOPLE: list[tuple[str, str, str, str, str, str]] = [
@@ -117,15 +105,7 @@ def ok(resp: Any, status: int = 201) -> dict[str, Any]:
 
 
 def xlsx(path: Path, rows: list[list[Any]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    buf = io.BytesIO()
-    book.save(buf)
-    path.write_bytes(buf.getvalue())
+    path.write_bytes(staff_workbook(rows))
     return path
 
 
@@ -137,26 +117,11 @@ def staff_rows() -> list[list[Any]]:
 
 
 @pytest.fixture
-def pg_kafka_site(
-    pg_url: str,
-    reads_url: str,
-    kafka_bootstrap: str,
-    kafka_topics: dict[str, str],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Site, Any]]:
-    data = tmp_path_factory.mktemp("portal-ind-pg")
-    app = postgres_kafka_app(
-        pg_url,
-        reads_url,
-        kafka_bootstrap,
-        kafka_topics,
-        data,
-        load=None,
-        users=USERS,
-        title="congvu — individual pages on PostgreSQL + Kafka (test)",
-    )
-    with serve(app) as site:
-        yield site, app
+def pg_kafka_site(pg_kafka_serve: Any) -> Iterator[tuple[Site, Any]]:
+    """An empty tenant (no demo), this agency's users on the development sign-in."""
+    title = "congvu — individual pages on PostgreSQL + Kafka (test)"
+    with pg_kafka_serve(load=None, users=USERS, title=title) as served:
+        yield served
 
 
 def setup_agency(site: Site) -> None:
