@@ -54,6 +54,13 @@ def import_staff(
     """``stored()`` counts the store's events: the bad file must leave it unchanged."""
     page = w.page
     before = stored()
+    not_xlsx = bad.with_name("danh-sach.xlsx")
+    not_xlsx.write_bytes(b"Ma can bo;Ho va ten\nCC01;Nguyen Van A\n")  # a CSV under .xlsx
+    page.set_input_files("#file", str(not_xlsx))
+    page.get_by_role("button", name="Nhập danh sách").click()
+    assert "Không đọc được tệp danh sách" in page.inner_text("#file-loi")
+    assert page.get_attribute("#file", "aria-invalid") == "true"
+    check_axe(page, "ca-nhan-nhap-tep-hong")
     page.set_input_files("#file", str(bad))
     page.get_by_role("button", name="Nhập danh sách").click()
     page.wait_for_selector("#loi-theo-dong")

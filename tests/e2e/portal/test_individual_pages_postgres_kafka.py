@@ -293,6 +293,9 @@ def test_an_agency_of_40_rated_in_chromium_on_postgres_and_kafka(
     # ---- the head rates the staff: a bulk decision at exactly 20 % of "good"
     head = open_page()
     steps.sign_in(head.page, base, "sxd.giamdoc", steps.LIST_PAGE)
+    refused_import = head.page.goto(base + steps.IMPORT_PAGE)  # not the head's to import
+    assert refused_import is not None and refused_import.status == 403
+    assert head.page.locator("input[type=file]").count() == 0
     first = [f"CC{i:02d}" for i in range(29)]
     steps.open_decisions(head, base, [rid(c) for c in first])
     steps.wait_until(lambda: steps.quota_shown(head.page, "chuyen_vien") == (4, 4))
@@ -344,7 +347,7 @@ def test_an_agency_of_40_rated_in_chromium_on_postgres_and_kafka(
     assert "Mức xếp loại: Hoàn thành xuất sắc nhiệm vụ" in notice
     assert "Quyết định số 02/QĐ-SXD ngày 10/12/2026" in notice
     for w in (personnel, cc01, vc0, head, chair):
-        w.assert_clean(409, 422)
+        w.assert_clean(403, 409, 422)
     # ---- the read models, from Kafka, against the write side
     held = write_side(site)
     decided = {c: r["decision"] for c, r in held.items() if r["decision"] is not None}
