@@ -6,6 +6,9 @@ The rating page shows the rule set in force for the year and the person's catego
 self-assessment, the agency's steps, the decision and its notice. The forms follow the viewer's
 row in the permission matrix: the person sends their self-assessment (``self_assess``), the
 personnel body notifies the result (``notify_rating``); the head decides on the decision page.
+The rater sees the inspection findings on the person not yet acknowledged (the per-person index
+of the inspection context, read in the same recorded read) and acknowledges an inspection's
+findings with one click (``acknowledge_findings``; the decision number is the form's own).
 Both pages are one recorded read each (``application.individual.files`` / ``reads``): a read by
 anyone but the person is logged with what was read.
 """
