@@ -154,3 +154,34 @@ def decide(
 
 
 __all__ = ["evaluate"]
+
+
+# ------------------------------------------------------------ a staff list as an XLSX workbook
+STAFF_HEADER = [
+    "Mã cán bộ",
+    "Họ và tên",
+    "Đối tượng",
+    "Mã cơ quan",
+    "Chức vụ",
+    "Vị trí việc làm",
+    "Nhóm nhiệm vụ",
+    "Ngày bắt đầu công tác",
+    "Tài khoản",
+]
+
+
+def staff_workbook(rows: list[list[Any]]) -> bytes:
+    """A workbook whose first sheet is ``STAFF_HEADER`` then ``rows`` (openpyxl)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(STAFF_HEADER)
+    for row in rows:
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

@@ -206,3 +206,46 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         s = Site(server.url, http)
         s.wait_for(demo_loaded)
         yield s
+
+
+@pytest.fixture
+def reads_url(pg_admin_url: str) -> Iterator[str]:
+    """A read-model database beside the store's ``pg_url`` (the runs on PostgreSQL + Kafka),
+    dropped afterwards."""
+    import uuid
+    from urllib.parse import urlparse, urlunparse
+
+    import psycopg
+
+    name = f"r_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunparse(urlparse(pg_admin_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_kafka_serve(
+    pg_url: str,
+    reads_url: str,
+    kafka_bootstrap: str,
+    kafka_topics: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., Any]:
+    """``with pg_kafka_serve(**kw) as (site, app)``: the pages on real PostgreSQL + Kafka
+    (``pg_kafka.postgres_kafka_app(…, **kw)``) on a live server; ``app.state`` holds the store."""
+    from contextlib import contextmanager
+
+    from .pg_kafka import postgres_kafka_app, serve
+
+    @contextmanager
+    def run(**kw: Any) -> Iterator[tuple[Site, Any]]:
+        data = tmp_path_factory.mktemp("portal-pg")
+        app = postgres_kafka_app(pg_url, reads_url, kafka_bootstrap, kafka_topics, data, **kw)
+        with serve(app) as site:
+            yield site, app
+
+    return run

@@ -21,6 +21,8 @@ from assessment.domain.individual.person import person_id_for
 from assessment.domain.individual.rating import rating_id_for
 from helpers import headers
 
+from .individual_steps import sign_in
+
 pytestmark = pytest.mark.e2e
 
 TENANT, YEAR = "dong-nai", 2026
@@ -30,14 +32,6 @@ QUOTA_MESSAGE = "Vượt tỷ lệ 'Hoàn thành xuất sắc nhiệm vụ'"
 
 def rid(code: str, tenant: str = TENANT) -> str:
     return str(rating_id_for(person_id_for(tenant, code), YEAR))
-
-
-def sign_in(page: Any, url: str, username: str, target: str) -> None:
-    page.goto(url + target)
-    page.wait_for_url("**/dang-nhap**")
-    page.check(f"input[name=username][value='{username}']")
-    page.click("text=Đăng nhập thử nghiệm >> nth=-1")
-    page.wait_for_url(f"**{target.split('?')[0]}**")
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 20) -> None:
@@ -298,17 +292,21 @@ def test_the_rater_acknowledges_the_inspection_findings(
     page = w.page
     sign_in(page, site.url, "syt.thutruong", f"/ho-so/ca-nhan/xep-loai/{rid('SYT-PGD01')}")
     assert "Chưa ghi nhận phát hiện nào" in page.inner_text("#phat-hien + *")
-    page.fill("#inspection_decision", "99/QĐ-KHONG-CO")
-    page.click("text=Ghi nhận các phát hiện")
-    assert "không tồn tại" in page.inner_text("#inspection_decision-loi")
-    assert page.get_attribute("#inspection_decision", "aria-invalid") == "true"
-    page.fill("#inspection_decision", "88/QĐ-UBND")
-    page.fill("#note", "Đã xem xét khi đánh giá mức độ hoàn thành nhiệm vụ.")
-    page.click("text=Ghi nhận các phát hiện")
+    # the findings on the person are listed for the rater without typing anything
+    pending = page.locator("form.findings-pending")
+    assert pending.count() == 1
+    assert "Quyết định kiểm tra 88/QĐ-UBND" in pending.inner_text()
+    assert "12 hồ sơ thẩm định quá hạn trong quý III" in pending.inner_text()
+    check_axe(page, "xep-loai-phat-hien-cho-ghi-nhan")
+    pending.locator("textarea").fill("Đã xem xét khi đánh giá mức độ hoàn thành nhiệm vụ.")
+    pending.get_by_role("button", name="Ghi nhận các phát hiện").click()
     page.wait_for_url("**xong=acknowledge_findings")
     section = page.inner_text("main")
     assert "12 hồ sơ thẩm định quá hạn trong quý III" in section
     assert "Quyết định kiểm tra 88/QĐ-UBND" in section
+    assert "Đã xem xét khi đánh giá" in section
+    assert page.locator("form.findings-pending").count() == 0
+    assert "Không còn phát hiện nào chờ ghi nhận" in section
     check_axe(page, "xep-loai-phat-hien")
     shoot(page, "xep-loai-phat-hien")
     # the person sees the same section on their sheet; the same findings are not taken twice
@@ -318,4 +316,4 @@ def test_the_rater_acknowledges_the_inspection_findings(
         headers=headers(role="unit_head", unit="SYT", subject="syt.thutruong"),
     )
     assert resp.status_code == 409, resp.text
-    w.assert_clean(404, 409)
+    w.assert_clean(409)

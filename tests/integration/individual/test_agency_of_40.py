@@ -11,20 +11,19 @@ unit; the deputies' decision comes after 15/12 (late); one rating is redone."""
 from __future__ import annotations
 
 import asyncio
-import io
 import uuid
 from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import Workbook
 from pydantic import SecretStr
 
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.bootstrap import build_application
 from assessment.entrypoints.api.app import create_app as create_assessment
 from helpers import TEST_ISSUER, headers
+from individual_builders import staff_workbook
 from reporting.adapters.db import PostgresDatabase
 from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema
 from reporting.entrypoints.api.app import create_app as create_reporting
@@ -41,17 +40,6 @@ def _today_vn() -> str:
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
-HEADER = [
-    "Mã cán bộ",
-    "Họ và tên",
-    "Đối tượng",
-    "Mã cơ quan",
-    "Chức vụ",
-    "Vị trí việc làm",
-    "Nhóm nhiệm vụ",
-    "Ngày bắt đầu công tác",
-    "Tài khoản",
-]
 HA = headers(role="home_affairs", unit="SNV")
 TCCB = headers(role="personnel", unit="SNN", subject="tccb.snn")
 HEAD = headers(role="unit_head", unit="SNN", subject="gd.snn")
@@ -69,18 +57,6 @@ def people() -> list[tuple[str, str, str, str]]:
     out += [(f"CC{i:02d}", "Công chức", "Không", "chuyen_vien") for i in range(30)]
     out += [(f"VC{i}", "Viên chức", "Không", "vien_chuc") for i in range(7)]
     return out
-
-
-def xlsx(rows: list[list[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADER)
-    for r in rows:
-        sheet.append(r)
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
 
 
 def staff_rows() -> list[list[Any]]:
@@ -164,7 +140,9 @@ def test_an_agency_of_40_rated_through_the_api(
         before = count()
         body = problem(
             api.post(
-                "/v1/people/imports/xlsx", headers=TCCB, files={"file": ("ds.xlsx", xlsx(bad))}
+                "/v1/people/imports/xlsx",
+                headers=TCCB,
+                files={"file": ("ds.xlsx", staff_workbook(bad))},
             ),
             422,
             "individual.staff_file_invalid",
@@ -178,14 +156,16 @@ def test_an_agency_of_40_rated_through_the_api(
             api.post(
                 "/v1/people/imports/xlsx",
                 headers=headers(role="personnel", unit="STC"),
-                files={"file": ("ds.xlsx", xlsx(rows))},
+                files={"file": ("ds.xlsx", staff_workbook(rows))},
             ),
             403,
             "auth.outside_assignment",
         )
         imported = ok(
             api.post(
-                "/v1/people/imports/xlsx", headers=TCCB, files={"file": ("ds.xlsx", xlsx(rows))}
+                "/v1/people/imports/xlsx",
+                headers=TCCB,
+                files={"file": ("ds.xlsx", staff_workbook(rows))},
             )
         )
         pid = {i["code"]: i["id"] for i in imported["items"]}

@@ -181,3 +181,44 @@ def test_the_rater_acknowledges_an_inspections_findings_once(app: AssessmentAppl
     # the inspection has nothing on a staff member
     with pytest.raises(InvalidInput, match="không có phát hiện"):
         app.acknowledge_findings(HEAD, rid("VC1"), inspection_decision="7/QĐ")
+
+
+def test_the_rater_sees_the_findings_on_the_person_without_typing_anything(
+    app: AssessmentApplication,
+) -> None:
+    """Seed 003: the per-person index of the inspection context lists every inspection with
+    findings on the person; the rater's file shows those not yet acknowledged, and the read
+    that exposed them is recorded with what was read."""
+    (pending,) = read_file(app, HEAD, "PGD")["findings_pending"]
+    assert pending["decision_number"] == "7/QĐ" and pending["title"].startswith("Kiểm tra")
+    assert [f["description"] for f in pending["findings"]] == ["Hồ sơ quá hạn do chậm phân công."]
+    log = list(app.events.get(log_id_for(person_id_for(T, "PGD"), 2025)))
+    assert "phát hiện của đoàn kiểm tra" in str(log[-1].__dict__)
+    # not the rater: the person themself and the personnel body see only what was acknowledged
+    assert read_file(app, ctx("official", "SNN", "pgd"), "PGD")["findings_pending"] == []
+    assert read_file(app, TCCB, "PGD")["findings_pending"] == []
+    assert read_file(app, HEAD, "VC1")["findings_pending"] == []  # nothing on a staff member
+    app.acknowledge_findings(HEAD, rid("PGD"), inspection_decision=pending["decision_number"])
+    view = read_file(app, HEAD, "PGD")
+    assert view["findings_pending"] == [] and len(view["rating"]["findings_acknowledged"]) == 1
+
+
+def test_the_findings_index_is_kept_per_tenant(app: AssessmentApplication) -> None:
+    """A person of another tenant with the same account sees none of Đồng Nai's findings."""
+    qt = "quang-tri"
+    other_ha = ctx("home_affairs", "SNV", tenant=qt)
+    app.register_unit(other_ha, code="UBND", name="UBND tỉnh", kind="peoples_committee")
+    app.register_unit(other_ha, code="SNN", name="Sở NN", kind="department", parent_code="UBND")
+    app.import_staff(ctx("personnel", "SNN", "tccb", tenant=qt), rows=[person("PGD", "deputy")])
+    app.open_ratings(
+        ctx("personnel", "SNN", "tccb", tenant=qt), agency_id="SNN", year=2025, person_codes=["PGD"]
+    )
+    other = rating_id_for(person_id_for(qt, "PGD"), 2025)
+    view = app.execute(
+        files.READ_RATING_FILE,
+        ctx("unit_head", "SNN", "gd", tenant=qt),
+        reads.ReadFile(),
+        {"rating_id": other},
+    )
+    assert view["findings_pending"] == []
+    assert read_file(app, HEAD, "PGD")["findings_pending"]  # Đồng Nai's still there

@@ -249,11 +249,13 @@ def test_file_readable_only_by_those_the_rules_name_and_reads_by_others_recorded
     assert basis(staff, "snv", "home_affairs", "SNV") == "home_affairs"
     assert basis(staff, "kt", "auditor", None) == "auditor"
     assert basis(head, "ct.ubnd", "unit_head", "UBND") == "rater"
+    assert basis(head, "chu-tich", "chairman", "UBND") == "rater"  # the rater of a head
     for subject, role, unit in (
         ("gd.stc", "unit_head", "STC"),  # head of another agency
         ("tccb.stc", "personnel", "STC"),  # personnel body of another agency
         ("dong.nghiep", "official", "SNN"),  # a colleague
         ("tt", "inspector", "TTT"),
+        ("chu-tich", "chairman", "UBND"),  # the chairman rates heads, not their staff
     ):
         with pytest.raises(FileAccessDenied) as err:
             basis(staff, subject, role, unit)

@@ -146,3 +146,27 @@ def test_quota_base_including_excellent_is_a_tenant_setting(
 ) -> None:
     """UNCERTAIN (DOMAIN §3.3): default reads "good" literally; a tenant may count both."""
     assert allowed_excellent(good, excellent, Decimal(20), includes) == allowed
+
+
+def test_the_refusal_cites_the_rule_set_of_the_person_proposed_excellent() -> None:
+    """A group mixing a Decree 335 civil servant and Decree 90/48 public employees: the
+    refusal for a 90/48 person's "excellent" cites NĐ 90/2020–48/2023 [R16], not NĐ 335 [R29]
+    — whoever of the group came first in the batch (``source``, the fallback)."""
+    entries = {"cc335": G, "g1": G, "vc90": E}
+
+    def refusal(excellent_under: str) -> str:
+        sources = {"cc335": "NĐ 335 [R29]", "g1": "NĐ 335 [R29]", "vc90": excellent_under}
+        with pytest.raises(ExcellentQuotaExceeded) as err:
+            quota().record(
+                actor=HEAD_ACTOR,
+                occurred_at=WHEN,
+                entries=entries,
+                settings=SETTINGS,
+                source=sources["cc335"],
+                sources=sources,
+            )
+        return err.value.detail
+
+    assert refusal("NĐ 90/48 [R16]").endswith("[NĐ 90/48 [R16]]")
+    assert "R29" not in refusal("NĐ 90/48 [R16]")
+    assert refusal("NĐ 335 [R29]").endswith("[NĐ 335 [R29]]")

@@ -14,6 +14,8 @@ from uuid import UUID
 
 from pydantic import Field
 
+import assessment.application.inspection.api as inspection
+from assessment.application.individual.permissions import ROWS
 from assessment.application.individual.reads import (
     FILE,
     ReadFile,
@@ -116,8 +118,25 @@ def rating_file(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
         "score": score,
         "outcome": outcome,
         "quota": quota_use(run, settings, r.agency_id, r.task_group, r.year, r.side),
+        "findings_pending": [],
     }
-    return _file(run, p, r.year, f"xếp loại năm {r.year}", view)
+    what = f"xếp loại năm {r.year}"
+    if run.ctx.actor.get("role") in ROWS["acknowledge_findings"]:
+        view["findings_pending"] = findings_pending(run, r, p)
+        if view["findings_pending"]:
+            what += ", phát hiện của đoàn kiểm tra"
+    return _file(run, p, r.year, what, view)
+
+
+def findings_pending(run: Run, r: IndividualRating, p: Person) -> list[dict[str, Any]]:
+    """The inspections with findings on the person that the rater has not acknowledged yet
+    (from the per-person index of the inspection context; shown to the rater only)."""
+    out = []
+    for found in inspection.findings_of_person(run, p.account or ""):
+        new = [f for f in found["findings"] if f["finding_id"] not in r.findings_acknowledged]
+        if new:
+            out.append({**found, "findings": new})
+    return out
 
 
 def preview_quota(run: Run, cmd: PreviewQuota) -> Outcome:

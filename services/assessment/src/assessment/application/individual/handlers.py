@@ -377,7 +377,7 @@ def _decide(
     day = date.fromisoformat(on)
     acting = str(run.ctx.actor.get("acting_for") or "")
     is_head = run.ctx.actor.get("role") in ("unit_head", "chairman")
-    scopes: dict[UUID, tuple[ExcellentQuota, dict[str, str | None], str]] = {}
+    scopes: dict[UUID, tuple[ExcellentQuota, dict[str, str | None], dict[str, str]]] = {}
     touched: list[Any] = []
     for rating, level in ratings:
         rated = evaluated(run, rating, settings, day)
@@ -402,11 +402,15 @@ def _decide(
             run.tenant, rating.agency_id, rating.task_group, rating.year, rating.side
         )
         if ident not in scopes:
-            scopes[ident] = (quota_for(run, rating), {}, rules.quota_source(ev.rule_set))
+            scopes[ident] = (quota_for(run, rating), {}, {})
         scopes[ident][1][str(rating.person_id)] = level
+        scopes[ident][2][str(rating.person_id)] = rules.quota_source(ev.rule_set)
         touched.append(rating)
-    for quota, entries, source in scopes.values():
-        quota.record(**run.by, entries=entries, settings=settings, source=source)
+    for quota, entries, sources in scopes.values():
+        first_source = next(iter(sources.values()))
+        quota.record(
+            **run.by, entries=entries, settings=settings, source=first_source, sources=sources
+        )
         touched.append(quota)
     first = ratings[0][0]
     late = any(r.decision and r.decision["late"] for r, _ in ratings)

@@ -52,6 +52,7 @@ ROWS: Rows = {
         "personnel": OWN,
         "home_affairs": T,
         "auditor": T,
+        "chairman": T,  # the rater of the heads of agencies (domain.individual.access)
     },
     "read_quota": {"unit_head": OWN, "personnel": OWN, "home_affairs": T, "auditor": T},
 }

@@ -165,7 +165,7 @@ def recorded_read(run: Run, p: Person, year: int, what: str) -> list[PersonFileL
 
 def reader_target(run: Run, p: Person) -> str:
     """The agency a reader's reach is checked on: a head's rater acts for the superior."""
-    if run.ctx.actor.get("role") == "unit_head" and p.current["position"] == "head":
+    if run.ctx.actor.get("role") in ("unit_head", "chairman") and p.current["position"] == "head":
         parent = registry.unit_of_code(run, p.current["agency_id"])["parent_code"]
         return str(parent or p.current["agency_id"])
     return str(p.current["agency_id"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from assessment.application.inspection.api import PERSON_FINDINGS
 from assessment.application.inspection.commands import (
     CommitSampleRegister,
     CommitSampleValue,
@@ -216,7 +217,15 @@ def record_minutes(run: Run, cmd: RecordMinutes, inspection_id: UUID) -> Outcome
 def record_finding(run: Run, cmd: RecordFinding, inspection_id: UUID) -> Outcome:
     insp = _inspection(run, inspection_id)
     finding_id = insp.record_finding(**run.by, **_json(cmd))
-    return saved(insp, finding_id=finding_id)
+    if cmd.person is None:
+        return saved(insp, finding_id=finding_id)
+    # the person's index of inspections with findings on them (their rater reads it)
+    ident = listing_id_for(run.tenant, PERSON_FINDINGS, cmd.person)
+    index = run.find(Listing, ident, "danh sách") or Listing.open(
+        tenant=run.tenant, **run.by, name=PERSON_FINDINGS, key=cmd.person
+    )
+    index.add(**run.by, entry_id=str(insp.id), entry={"number": insp.decision["number"]})
+    return saved(insp, index, finding_id=finding_id)
 
 
 def explain_finding(

@@ -1,10 +1,9 @@
 """Who may read a person's rating file, and the record of each read by someone else.
-
 Readable by the person themself, their raters (the head of their agency; for a head, the head
-of the directly superior agency), the personnel body of their agency, the Department of Home
-Affairs and auditors of the tenant — nobody else (house rule: personal data only to those the
-rules name; reads of it recorded). Every read by someone other than the person is an event of
-``PersonFileLog`` (one log per person and year).
+of the directly superior agency, or its chairman), the personnel body of their agency, the
+Department of Home Affairs and auditors of the tenant — nobody else (house rule: personal data
+only to those the rules name; reads of it recorded). Every read by someone other than the
+person is an event of ``PersonFileLog`` (one log per person and year).
 """
 
 from __future__ import annotations
@@ -47,8 +46,9 @@ def read_basis(person: Person, reader: Reader, *, superior_agency_id: str | None
     agency = person.current["agency_id"]
     if reader.role == "personnel" and reader.unit == agency:
         return PERSONNEL
-    if reader.role == "unit_head":
-        is_head = person.current["position"] == Position.HEAD.value
+    is_head = person.current["position"] == Position.HEAD.value
+    if reader.role == "unit_head" or (reader.role == "chairman" and is_head):
+        # the chairman rates the heads of the agencies directly under the people's committee
         rater_agency = superior_agency_id if is_head else agency
         if rater_agency is not None and reader.unit == rater_agency:
             return RATER

@@ -10,6 +10,7 @@ side; every decided level of the scope is recorded in it in the same transaction
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -179,9 +180,13 @@ class ExcellentQuota(TenantAggregate):
         entries: dict[str, str | None],
         settings: IndividualSettings,
         source: str,
+        sources: Mapping[str, str] | None = None,
     ) -> QuotaUse:
         """Record decided levels (a batch is checked as a whole); refuse if "excellent" would
-        then exceed the cap of the scope."""
+        then exceed the cap of the scope. The refusal cites the rule set of the people concerned
+        — those the batch proposes as "excellent" (``sources``: person id → the text of their
+        rule set; a group may mix Decree 335 civil servants and Decree 90/48 public employees),
+        ``source`` for anyone not in ``sources``."""
         clean = {
             str(p): (parse_level(v).value if v is not None else None) for p, v in entries.items()
         }
@@ -194,10 +199,15 @@ class ExcellentQuota(TenantAggregate):
         use = use_of(after, settings, self.override_percent)
         adds_excellent = any(v == Level.EXCELLENT.value for v in clean.values())
         if use.exceeded and adds_excellent:
+            cited = dict.fromkeys(
+                (sources or {}).get(p, source)
+                for p, v in clean.items()
+                if v == Level.EXCELLENT.value
+            )
             raise ExcellentQuotaExceeded(
                 f"nhóm '{self.task_group}' của cơ quan được tối đa {use.allowed} người 'hoàn "
                 f"thành xuất sắc' ({use.percent} % của {use.good} người 'hoàn thành tốt'); "
-                f"đề nghị {use.excellent} [{source}]"
+                f"đề nghị {use.excellent} [{'; '.join(cited)}]"
             )
         changed = {p: v for p, v in clean.items() if self.levels.get(p) != v}
         if changed:

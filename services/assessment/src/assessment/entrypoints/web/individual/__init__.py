@@ -6,6 +6,7 @@
   and its notice (the person's notification), the quota of the group; the person's file.
 - :mod:`.decisions` — the head's scoring page for a list of people (levels beside their
   self-assessment, the cap on "excellent" live) and the agency meeting's minutes.
+- :mod:`.staff_import` — the staff list from XLSX, refused row by row with nothing stored.
 
 The lists of an agency's ratings are reporting's pages (``/xep-loai-ca-nhan``), from its read
 model; these pages read and write through the application only.
@@ -20,6 +21,7 @@ from fastapi import FastAPI
 
 from assessment.entrypoints.web.individual.decisions import include_decision_pages
 from assessment.entrypoints.web.individual.rating_file import include_rating_file
+from assessment.entrypoints.web.individual.staff_import import include_staff_import
 from shared.web.pages import Portal
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -30,3 +32,4 @@ def include_individual_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
     include_rating_file(app, portal)
     include_decision_pages(app, portal)
+    include_staff_import(app, portal)

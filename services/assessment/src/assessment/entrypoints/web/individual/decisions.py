@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +26,7 @@ from assessment.application.individual.commands import DecideRatings, RecordAgen
 from assessment.application.service import AssessmentApplication
 from assessment.entrypoints.web.individual.common import (
     LEVEL_CODES,
+    LEVEL_CODES_ON_FIELD,
     PREFIX,
     QUOTA_CODE,
     ctx_of,
@@ -35,10 +37,13 @@ from assessment.entrypoints.web.individual.common import (
     parse_level,
     problem_of,
 )
+from shared.problems import AppError
 from shared.web.pages import Portal, Viewer
 from shared.web.signin import require_viewer
 
 MAX_ROWS = 500
+DECIDE = ("individual_decide.html", "decide_ratings", f"{PREFIX}/quyet-dinh")
+ROUND = ("individual_round.html", "record_agency_round", f"{PREFIX}/bien-ban")
 ROUND_FIELDS = {
     "minutes_number": "Hãy ghi số biên bản.",
     "attendees": "Số người dự họp phải là số nguyên dương.",
@@ -57,6 +62,30 @@ def _ids(values: list[str]) -> list[UUID]:
             continue
         if ident not in out:
             out.append(ident)
+    return out
+
+
+async def _posted(request: Request, fields: int) -> tuple[list[UUID], dict[str, str]]:
+    """The ratings listed in a posted form (``r``) and its text fields."""
+    form = await request.form(max_files=0, max_fields=MAX_ROWS * 2 + fields)
+    ids = _ids([v for v in form.getlist("r") if isinstance(v, str)])
+    return ids, {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _levels(
+    rows: list[Any],
+    values: dict[str, str],
+    errors: dict[str, str],
+    waiting: Callable[[dict[str, Any]], bool],
+) -> list[tuple[str, str | None]]:
+    """The level posted for each rating still ``waiting`` (``level.<id>``); one out of the four
+    levels is refused beside its field."""
+    out = []
+    for row in rows:
+        r = row["rating"]
+        if waiting(r):
+            name = f"level.{r['id']}"
+            out.append((r["id"], parse_level(values.get(name, ""), errors, name)))
     return out
 
 
@@ -146,23 +175,59 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
                 }
             ),
             viewer=viewer,
-            title="Xếp loại cá nhân" if template == "individual_decide.html" else "Biên bản họp",
+            title="Xếp loại cá nhân" if template == DECIDE[0] else "Biên bản họp",
             status_code=status_code,
         )
+
+    def submit(
+        request: Request,
+        viewer: Viewer,
+        ids: list[UUID],
+        page: tuple[str, str, str],
+        cmd: Any,
+        values: dict[str, str],
+        errors: dict[str, str],
+        beside: Callable[[AppError], dict[str, str]] | None = None,
+    ) -> Response:
+        """Run the page's command (``cmd`` None: the form was refused) and go back to the list
+        with ``xong=1``; a refusal re-renders the page with the message (and beside the
+        fields ``beside`` names), nothing stored."""
+        template, command, path = page
+        if cmd is None or errors:
+            kw: dict[str, Any] = {"values": values, "errors": errors, "status_code": 422}
+            return render(request, viewer, ids, template, **kw)
+        application: AssessmentApplication = request.app.state.assessment
+        try:
+            application.execute(application.catalogue.commands[command], ctx_of(viewer), cmd, {})
+        except Exception as exc:
+            if not is_domain(exc):
+                raise
+            problem = problem_of(exc)
+            errors.update(beside(problem) if beside is not None else {})
+            return render(
+                request,
+                viewer,
+                ids,
+                template,
+                values=values,
+                errors=errors,
+                message=message_of(problem),
+                status_code=problem.status,
+            )
+        query = "&".join(f"r={i}" for i in ids)
+        return portal.redirect(request, f"{path}?{query}&xong=1", 303)
 
     # ------------------------------------------------------------ the head's decisions
     @app.get(f"{PREFIX}/quyet-dinh", include_in_schema=False)
     async def decide_page(request: Request) -> Response:
         viewer = await require_viewer(request)
         ids = _ids(request.query_params.getlist("r"))
-        return render(request, viewer, ids, "individual_decide.html")
+        return render(request, viewer, ids, DECIDE[0])
 
     @app.post(f"{PREFIX}/quyet-dinh/han-muc", include_in_schema=False)
     async def quota_preview(request: Request) -> Response:
         viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=MAX_ROWS * 2 + 10)
-        ids = _ids([v for v in form.getlist("r") if isinstance(v, str)])
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        ids, values = await _posted(request, 10)
         rows, _ = _load(request, viewer, ids)
         scopes = _scopes(request, viewer, rows, chosen_of(rows, values))
         return portal.render(request, "individual_quota.html", {"scopes": scopes}, viewer=viewer)
@@ -170,23 +235,15 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
     @app.post(f"{PREFIX}/quyet-dinh", include_in_schema=False)
     async def decide(request: Request) -> Response:
         viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=MAX_ROWS * 2 + 10)
-        ids = _ids([v for v in form.getlist("r") if isinstance(v, str)])
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        ids, values = await _posted(request, 10)
         errors: dict[str, str] = {}
         number = values.get("decision_number", "").strip()
         if not number:
             errors["decision_number"] = "Hãy ghi số quyết định."
         day = parse_day(values.get("decided_on", ""), errors, "decided_on")
         rows, _ = _load(request, viewer, ids)
-        decisions = []
-        for row in rows:
-            r = row["rating"]
-            if r["decision"] is not None:
-                continue
-            name = f"level.{r['id']}"
-            level = parse_level(values.get(name, ""), errors, name)
-            decisions.append({"rating_id": r["id"], "level": level})
+        chosen = _levels(rows, values, errors, lambda r: r["decision"] is None)
+        decisions = [{"rating_id": i, "level": level} for i, level in chosen]
         if not decisions:
             errors.setdefault(
                 "decision_number", "Không còn người nào chờ quyết định trong danh sách."
@@ -198,55 +255,31 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
                 cmd = DecideRatings.model_validate(body)
             except ValidationError:
                 errors["decision_number"] = "Quyết định không hợp lệ."
-        if cmd is None or errors:
-            return render(
-                request,
-                viewer,
-                ids,
-                "individual_decide.html",
-                values=values,
-                errors=errors,
-                status_code=422,
-            )
-        application: AssessmentApplication = request.app.state.assessment
-        try:
-            application.execute(
-                application.catalogue.commands["decide_ratings"], ctx_of(viewer), cmd, {}
-            )
-        except Exception as exc:
-            if not is_domain(exc):
-                raise
-            problem = problem_of(exc)
+
+        def beside_levels(problem: AppError) -> dict[str, str]:
             if problem.code == QUOTA_CODE:  # beside every "excellent" chosen in the batch
-                for d in decisions:
-                    if d["level"] == "hoan_thanh_xuat_sac":
-                        errors[f"level.{d['rating_id']}"] = message_of(problem)
-            return render(
-                request,
-                viewer,
-                ids,
-                "individual_decide.html",
-                values=values,
-                errors=errors,
-                message=message_of(problem),
-                status_code=problem.status,
-            )
-        query = "&".join(f"r={i}" for i in ids)
-        return portal.redirect(request, f"{PREFIX}/quyet-dinh?{query}&xong=1", 303)
+                return {
+                    f"level.{d['rating_id']}": message_of(problem)
+                    for d in decisions
+                    if d["level"] == "hoan_thanh_xuat_sac"
+                }
+            if problem.code in LEVEL_CODES_ON_FIELD and len(decisions) == 1:
+                return {f"level.{decisions[0]['rating_id']}": message_of(problem)}
+            return {}  # a refusal of one of several: the message above the list
+
+        return submit(request, viewer, ids, DECIDE, cmd, values, errors, beside_levels)
 
     # ------------------------------------------------------------ the agency's meeting
     @app.get(f"{PREFIX}/bien-ban", include_in_schema=False)
     async def round_page(request: Request) -> Response:
         viewer = await require_viewer(request)
         ids = _ids(request.query_params.getlist("r"))
-        return render(request, viewer, ids, "individual_round.html")
+        return render(request, viewer, ids, ROUND[0])
 
     @app.post(f"{PREFIX}/bien-ban", include_in_schema=False)
     async def record_round(request: Request) -> Response:
         viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=MAX_ROWS * 2 + 20)
-        ids = _ids([v for v in form.getlist("r") if isinstance(v, str)])
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        ids, values = await _posted(request, 20)
         errors: dict[str, str] = {}
         for name, message in ROUND_FIELDS.items():
             if not values.get(name, "").strip():
@@ -256,18 +289,10 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
         if attendees and (not attendees.isdigit() or int(attendees) < 1):
             errors["attendees"] = ROUND_FIELDS["attendees"]
         rows, _ = _load(request, viewer, ids)
-        proposals = []
-        for row in rows:
-            r = row["rating"]
-            if "proposal" in r["steps"] or r["decision"] is not None:
-                continue
-            name = f"level.{r['id']}"
-            proposals.append(
-                {
-                    "rating_id": r["id"],
-                    "proposed_level": parse_level(values.get(name, ""), errors, name),
-                }
-            )
+        chosen = _levels(
+            rows, values, errors, lambda r: "proposal" not in r["steps"] and r["decision"] is None
+        )
+        proposals = [{"rating_id": i, "proposed_level": level} for i, level in chosen]
         if not proposals:
             errors.setdefault(
                 "minutes_number", "Không còn người nào chờ họp nhận xét trong danh sách."
@@ -292,34 +317,4 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
                 for err in exc.errors():
                     name = str(err["loc"][0]) if err["loc"] else "minutes_number"
                     errors.setdefault(name, "Giá trị không hợp lệ.")
-        if cmd is None or errors:
-            return render(
-                request,
-                viewer,
-                ids,
-                "individual_round.html",
-                values=values,
-                errors=errors,
-                status_code=422,
-            )
-        application: AssessmentApplication = request.app.state.assessment
-        try:
-            application.execute(
-                application.catalogue.commands["record_agency_round"], ctx_of(viewer), cmd, {}
-            )
-        except Exception as exc:
-            if not is_domain(exc):
-                raise
-            problem = problem_of(exc)
-            return render(
-                request,
-                viewer,
-                ids,
-                "individual_round.html",
-                values=values,
-                errors=errors,
-                message=message_of(problem),
-                status_code=problem.status,
-            )
-        query = "&".join(f"r={i}" for i in ids)
-        return portal.redirect(request, f"{PREFIX}/bien-ban?{query}&xong=1", 303)
+        return submit(request, viewer, ids, ROUND, cmd, values, errors)

@@ -6,6 +6,9 @@ The rating page shows the rule set in force for the year and the person's catego
 self-assessment, the agency's steps, the decision and its notice. The forms follow the viewer's
 row in the permission matrix: the person sends their self-assessment (``self_assess``), the
 personnel body notifies the result (``notify_rating``); the head decides on the decision page.
+The rater sees the inspection findings on the person not yet acknowledged (the per-person index
+of the inspection context, read in the same recorded read) and acknowledges an inspection's
+findings with one click (``acknowledge_findings``; the decision number is the form's own).
 Both pages are one recorded read each (``application.individual.files`` / ``reads``): a read by
 anyone but the person is logged with what was read.
 """
@@ -158,14 +161,12 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         viewer = await require_viewer(request)
         form = await request.form(max_files=0, max_fields=10)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        number = values.get("inspection_decision", "").strip()
+        number = values.get("inspection_decision", "").strip()  # the form's hidden field
         if not number:
-            errors = {"inspection_decision": "Hãy ghi số quyết định kiểm tra."}
+            errors = {"findings": "Hãy chọn cuộc kiểm tra có phát hiện cần ghi nhận."}
             return render(request, viewer, rating_id, errors=errors, values=values, status_code=422)
         cmd = AcknowledgeFindings(inspection_decision=number, note=values.get("note", "").strip())
-        return run(
-            request, viewer, rating_id, "acknowledge_findings", cmd, values, "inspection_decision"
-        )
+        return run(request, viewer, rating_id, "acknowledge_findings", cmd, values, "findings")
 
     def run(
         request: Request,
