@@ -89,13 +89,14 @@ def rating_file(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
     r = run.load(IndividualRating, rating_id, "hồ sơ xếp loại")
     p = run.load(Person, r.person_id, "cán bộ")
     settings = settings_of(run)
-    sheets = []
-    if r.rule_set in SCORE_BASED:
-        sheets = [sheet_view(s) for s in sheets_of(run, p, r.year, settings.scoring_period)]
+    found = None
+    if r.rule_set in SCORE_BASED:  # the year's sheets in one read, shown and scored
+        found = sheets_of(run, p, r.year, settings.scoring_period)
+    sheets = [sheet_view(s) for s in found or ()]
     outcome: dict[str, Any] | None = None
     score = None
     try:
-        rated = evaluated(run, r, settings, today(run), lenient_head=True)
+        rated = evaluated(run, r, settings, today(run), lenient_head=True, p=p, sheets=found)
     except IndividualError:
         rated = None
     if rated is not None:

@@ -12,7 +12,10 @@ import assessment.application.inspection.api as inspection
 import assessment.application.registry.api as registry
 from assessment.application.individual import commands as c
 from assessment.application.individual.support import (
+    Reach,
+    UnitLevels,
     evaluated,
+    people_by_id,
     period_in,
     person,
     person_by_code,
@@ -20,6 +23,7 @@ from assessment.application.individual.support import (
     reach,
     require_self,
     settings_of,
+    sheets_by_person,
     today,
 )
 from assessment.application.kernel.catalogue import Outcome, saved
@@ -31,10 +35,11 @@ from assessment.domain.individual.person import Person, person_id_for
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for
 from assessment.domain.individual.rating import IndividualRating, rating_id_for
 from assessment.domain.individual.scoring import band
+from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
 from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
 from assessment.domain.individual.values import PeriodKind, Position
-from assessment.domain.kernel.errors import AlreadyExists
+from assessment.domain.kernel.errors import AlreadyExists, ValidationFailed
 from assessment.domain.kernel.values import Level
 
 
@@ -186,12 +191,14 @@ def reopen_sheet(run: Run, cmd: c.ReopenSheet, sheet_id: UUID) -> Outcome:
 
 def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
     settings = settings_of(run)
-    people: dict[str, Person] = {}
-    reached: set[str] = set()
+    reached = Reach(run)
     made: list[ScoreSheet] = []
     kind = settings.scoring_period
-    # the existence of every sheet of the import in one store read, not one per sheet (the
-    # ids follow from the person codes; the checks themselves stay in the order of the rows)
+    # every person of the import and the existence of every sheet in one store read each, not
+    # one per row (the ids follow from the codes; the checks stay in the order of the rows)
+    codes = list(dict.fromkeys(i.person_code for i in cmd.sheets))
+    found = run.load_many(Person, [person_id_for(run.tenant, x) for x in codes], "cán bộ")
+    people = {p.code: p for p in found.values()}
     taken = run.existing(
         [
             sheet_id_for(person_id_for(run.tenant, i.person_code), cmd.year, kind.value, i.period)
@@ -201,12 +208,10 @@ def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
     for item in cmd.sheets:
         p = people.get(item.person_code) or person_by_code(run, item.person_code)
         people[item.person_code] = p
-        agency = period_in(p, cmd.year)["agency_id"]
-        if agency not in reached:
-            reach(run, agency, cmd.year)
-            reached.add(agency)
+        reached.check(period_in(p, cmd.year)["agency_id"], cmd.year)
         products = [x.model_dump() for x in item.products]
         sheet = _new_sheet(run, p, cmd.year, item.period, products, kind, taken)
+        taken.add(sheet.id)  # the same period twice in one file is refused too
         sheet.score_general(**run.by, points=item.general, by_self=False)
         sheet.approve(
             **run.by,
@@ -219,15 +224,28 @@ def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
 
 
 # ------------------------------------------------------------ ratings
-def _open(run: Run, p: Person, year: int, side: str, party_committee: bool) -> IndividualRating:
-    if run.exists(rating_id_for(p.id, year, side)):
+def _open(
+    run: Run,
+    p: Person,
+    year: int,
+    side: str,
+    party_committee: bool,
+    *,
+    settings: IndividualSettings | None = None,
+    reached: Reach | None = None,
+    taken: set[UUID] | None = None,
+) -> IndividualRating:
+    """``settings``, ``reached``, ``taken``: what a batch already read (else read here)."""
+    ident = rating_id_for(p.id, year, side)
+    if (ident in taken) if taken is not None else run.exists(ident):
         raise AlreadyExists(f"hồ sơ xếp loại năm {year} của '{p.code}' đã có")
-    settings = settings_of(run)
+    settings = settings or settings_of(run)
+    reached = reached or Reach(run)
     at = period_in(p, year)
     agency = at["agency_id"]
-    reach(run, agency, year)
+    reached.check(agency, year)
     rule_set = rules.select(year, p.category, settings, side=side, decided_on=today(run))
-    superior = registry.unit_of_code(run, agency)["parent_code"]
+    superior = reached.parent_of(agency)
     authority = competent_authority(Position(at["position"]), p.category, agency, superior)
     return IndividualRating.open(
         tenant=run.tenant,
@@ -254,12 +272,36 @@ def open_rating(run: Run, cmd: c.OpenRating, person_id: UUID) -> Outcome:
 def open_ratings(run: Run, cmd: c.OpenRatings) -> Outcome:
     registry.unit_of_code(run, cmd.agency_id)
     reach(run, cmd.agency_id, cmd.year)
+    settings, reached = settings_of(run), Reach(run)
+    ids = [person_id_for(run.tenant, code) for code in cmd.person_codes]
+    found = run.load_many(Person, ids, "cán bộ")
+    taken = run.existing([rating_id_for(i, cmd.year, cmd.side) for i in ids])
     opened = []
-    for code in cmd.person_codes:
-        p = person_by_code(run, code)
-        opened.append(_open(run, p, cmd.year, cmd.side, cmd.party_committee))
+    for code, ident in zip(cmd.person_codes, ids, strict=True):
+        p = found.get(ident) or person_by_code(run, code)
+        rating = _open(
+            run,
+            p,
+            cmd.year,
+            cmd.side,
+            cmd.party_committee,
+            settings=settings,
+            reached=reached,
+            taken=taken,
+        )
+        taken.add(rating.id)  # a code twice in one list is refused too
+        opened.append(rating)
     items = [{"person_id": str(r.person_id), "id": str(r.id)} for r in opened]
     return saved(*opened, items=items)
+
+
+def _ratings(run: Run, idents: Sequence[UUID]) -> list[IndividualRating]:
+    """The ratings of a batch in one store read, in order (a missing one: NotFound, as a
+    single load; one id twice is refused, as two commands on it would conflict)."""
+    found = run.load_many(IndividualRating, idents, "hồ sơ xếp loại")
+    if len(set(idents)) != len(idents):
+        raise ValidationFailed("một hồ sơ xếp loại xuất hiện hai lần trong cùng một lệnh")
+    return [found.get(i) or run.load(IndividualRating, i, "hồ sơ xếp loại") for i in idents]
 
 
 def _rating_at(run: Run, rating_id: UUID, *, at_authority: bool = False) -> IndividualRating:
@@ -325,16 +367,35 @@ def propose_level(run: Run, cmd: c.ProposeLevel, rating_id: UUID) -> Outcome:
 
 def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
     settings, on = settings_of(run), today(run)
-    reached: set[str] = set()
+    reached = Reach(run)
+    levels = UnitLevels(run)
     done: list[IndividualRating] = []
     comments = [x.model_dump() for x in cmd.comments]
     held_on = cmd.fields()["held_on"]
-    for item in cmd.proposals:
-        rating = run.load(IndividualRating, item.rating_id, "hồ sơ xếp loại")
-        if rating.agency_id not in reached:
-            reach(run, rating.agency_id, rating.year)
-            reached.add(rating.agency_id)
-        rated = evaluated(run, rating, settings, on)
+    ratings = _ratings(run, [item.rating_id for item in cmd.proposals])
+    people = people_by_id(run, [r.person_id for r in ratings])
+    kind = settings.scoring_period
+    sheets: dict[UUID, list[ScoreSheet]] = {}
+    for year in sorted({r.year for r in ratings}):  # the sheets of all of them: one read a year
+        need = [
+            people[r.person_id]
+            for r in ratings
+            if r.year == year
+            and r.rule_set in ("decree_335", "party_366")
+            and r.steps.get("self_assessment", {}).get("score") is None
+        ]
+        sheets.update(sheets_by_person(run, need, year, kind))
+    for item, rating in zip(cmd.proposals, ratings, strict=True):
+        reached.check(rating.agency_id, rating.year)
+        rated = evaluated(
+            run,
+            rating,
+            settings,
+            on,
+            p=people[rating.person_id],
+            sheets=sheets.get(rating.person_id),
+            unit_levels=levels,
+        )
         outcome = rated.ev.outcome
         level = item.proposed_level
         if level is None and outcome.score_based and outcome.highest is not None:
@@ -379,8 +440,12 @@ def _decide(
     is_head = run.ctx.actor.get("role") in ("unit_head", "chairman")
     scopes: dict[UUID, tuple[ExcellentQuota, dict[str, str | None], str]] = {}
     touched: list[Any] = []
+    people = people_by_id(run, [r.person_id for r, _ in ratings])
+    levels = UnitLevels(run)
     for rating, level in ratings:
-        rated = evaluated(run, rating, settings, day)
+        rated = evaluated(
+            run, rating, settings, day, p=people[rating.person_id], unit_levels=levels
+        )
         ev = rated.ev
         rating.decide(
             **run.by,
@@ -423,7 +488,11 @@ def decide_rating(run: Run, cmd: c.DecideRating, rating_id: UUID) -> Outcome:
 
 
 def decide_ratings(run: Run, cmd: c.DecideRatings) -> Outcome:
-    batch = [(_rating_at(run, d.rating_id, at_authority=True), d.level) for d in cmd.decisions]
+    ratings = _ratings(run, [d.rating_id for d in cmd.decisions])
+    reached = Reach(run)
+    for rating in ratings:  # the caller's reach at each authority, checked once per agency
+        reached.check(rating.authority.agency_id, rating.year)
+    batch = [(r, d.level) for r, d in zip(ratings, cmd.decisions, strict=True)]
     return _decide(run, batch, cmd.decision_number, cmd.fields()["decided_on"])
 
 
