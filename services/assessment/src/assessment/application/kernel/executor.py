@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
 from pydantic import ValidationError
@@ -160,7 +160,9 @@ class ContextApplication(Application[UUID]):
         to_domain = self.mapper.to_domain_event
         for k in range(0, len(wanted), 5_000):
             for ident, stored in events_of(wanted[k : k + 5_000]).items():
-                agg = project_aggregate(None, (to_domain(e) for e in stored))
+                agg: Any = None
+                for event in stored:  # as eventsourcing's projector, without its per-event
+                    agg = to_domain(event).mutate(agg)  # runtime Protocol check (slow)
                 if isinstance(agg, cls) and agg.belongs_to(tenant):
                     found[ident] = agg
         return found
