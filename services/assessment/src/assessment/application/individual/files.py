@@ -25,16 +25,16 @@ from assessment.application.individual.reads import (
 )
 from assessment.application.individual.support import (
     evaluated,
+    one,
+    person_and_sheets,
     reach,
     settings_of,
-    sheets_of,
     today,
 )
 from assessment.application.kernel.catalogue import Outcome
 from assessment.application.kernel.commands import Command, LevelCode, Route, Text
 from assessment.application.kernel.executor import Read, Run
 from assessment.domain.individual.errors import IndividualError
-from assessment.domain.individual.person import Person
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for, use_of
 from assessment.domain.individual.rating import IndividualRating
 from assessment.domain.individual.settings import IndividualSettings
@@ -63,9 +63,7 @@ def quota_use(
     side: str,
     pending: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
-    quota = read.find(
-        ExcellentQuota, quota_id_for(read.tenant, agency_id, task_group, year, side), "tỷ lệ"
-    )
+    quota = one(read, ExcellentQuota, quota_id_for(read.tenant, agency_id, task_group, year, side))
     levels = dict(quota.levels) if quota is not None else {}
     for person, level in (pending or {}).items():
         if level is None:
@@ -87,11 +85,10 @@ def quota_use(
 
 def rating_file(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
     r = run.load(IndividualRating, rating_id, "hồ sơ xếp loại")
-    p = run.load(Person, r.person_id, "cán bộ")
     settings = settings_of(run)
-    found = None
-    if r.rule_set in SCORE_BASED:  # the year's sheets in one read, shown and scored
-        found = sheets_of(run, p, r.year, settings.scoring_period)
+    kind = settings.scoring_period if r.rule_set in SCORE_BASED else None
+    # the person and the year's sheets (shown and scored) in one store read
+    p, found = person_and_sheets(run, r.person_id, r.year, kind)
     sheets = [sheet_view(s) for s in found or ()]
     outcome: dict[str, Any] | None = None
     score = None

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import assessment.application.collective.api as collective
@@ -25,7 +25,10 @@ from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
 from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
 from assessment.domain.individual.values import PeriodKind, Position
+from assessment.domain.kernel.base import TenantAggregate
 from assessment.domain.kernel.values import VN_TZ, Level
+
+A = TypeVar("A", bound=TenantAggregate)
 
 
 def today(run: Read | Run) -> date:
@@ -34,8 +37,13 @@ def today(run: Read | Run) -> date:
     return now.astimezone(VN_TZ).date()
 
 
+def one(read: Read, cls: type[A], ident: UUID) -> A | None:
+    """The tenant's aggregate or None, in one store read (``find`` asks twice: exists, load)."""
+    return read.load_many(cls, [ident], "").get(ident)
+
+
 def settings_of(read: Read) -> IndividualSettings:
-    found = read.find(RatingSettings, settings_id_for(read.tenant), "thiết lập")
+    found = one(read, RatingSettings, settings_id_for(read.tenant))
     return found.settings if found is not None else IndividualSettings()
 
 
@@ -83,6 +91,22 @@ def sheets_by_person(
     }
     found = read.load_many(ScoreSheet, [i for v in ids.values() for i in v], "phiếu theo dõi")
     return {pid: [found[i] for i in v if i in found] for pid, v in ids.items()}
+
+
+def person_and_sheets(
+    read: Read, person_id: UUID, year: int, kind: PeriodKind | None
+) -> tuple[Person, list[ScoreSheet] | None]:
+    """A person and (``kind`` given) their sheets of ``year`` in period order, in one store
+    read; the person missing, another tenant's or not a person: NotFound, as ``person``."""
+    last = 0 if kind is None else 12 if kind is PeriodKind.MONTH else 4
+    ids = [sheet_id_for(person_id, year, kind.value, n) for n in range(1, last + 1)] if kind else []
+    found = read.load_many(TenantAggregate, [person_id, *ids], "cán bộ")
+    p = found.get(person_id)
+    if not isinstance(p, Person):
+        p = person(read, person_id)  # raises NotFound
+    if kind is None:
+        return p, None
+    return p, [x for i in ids if isinstance(x := found.get(i), ScoreSheet)]
 
 
 def people_by_id(read: Read, idents: Sequence[UUID], what: str = "cán bộ") -> dict[UUID, Person]:
@@ -192,7 +216,7 @@ class Reach:
 
 def quota_for(run: Run, rating: IndividualRating) -> ExcellentQuota:
     ident = quota_id_for(run.tenant, rating.agency_id, rating.task_group, rating.year, rating.side)
-    found = run.find(ExcellentQuota, ident, "tỷ lệ")
+    found = one(run, ExcellentQuota, ident)
     if found is not None:
         return found
     return ExcellentQuota.open(

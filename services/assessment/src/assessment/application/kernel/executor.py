@@ -253,7 +253,8 @@ class ContextApplication(Application[UUID]):
                     )
                 )
             try:
-                self._commit(to_save)
+                if to_save:  # a read that records nothing opens no write transaction
+                    self._commit(to_save)
             except IntegrityError:
                 if key:
                     earlier = self._idempotent_answer(ctx)
