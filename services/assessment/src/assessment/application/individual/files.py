@@ -38,6 +38,8 @@ from assessment.domain.individual.errors import IndividualError
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for, use_of
 from assessment.domain.individual.rating import IndividualRating
 from assessment.domain.individual.settings import IndividualSettings
+from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
+from assessment.domain.kernel.base import TenantAggregate
 
 SCORE_BASED = ("decree_335", "party_366")
 
@@ -62,8 +64,15 @@ def quota_use(
     year: int,
     side: str,
     pending: Mapping[str, str | None] | None = None,
+    read_already: Mapping[UUID, Any] | None = None,
 ) -> dict[str, Any]:
-    quota = one(read, ExcellentQuota, quota_id_for(read.tenant, agency_id, task_group, year, side))
+    """``read_already``: the aggregates a read has loaded, the quota among them if it exists."""
+    ident = quota_id_for(read.tenant, agency_id, task_group, year, side)
+    if read_already is None:
+        quota = one(read, ExcellentQuota, ident)
+    else:
+        found = read_already.get(ident)
+        quota = found if isinstance(found, ExcellentQuota) else None
     levels = dict(quota.levels) if quota is not None else {}
     for person, level in (pending or {}).items():
         if level is None:
@@ -84,11 +93,17 @@ def quota_use(
 
 
 def rating_file(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
-    r = run.load(IndividualRating, rating_id, "hồ sơ xếp loại")
-    settings = settings_of(run)
+    # two store reads: the rating with the settings, then the person, the year's sheets (shown
+    # and scored) and the quota of the scope
+    first = run.load_many(TenantAggregate, [rating_id, settings_id_for(run.tenant)], "")
+    r = first.get(rating_id)
+    if not isinstance(r, IndividualRating):
+        r = run.load(IndividualRating, rating_id, "hồ sơ xếp loại")  # raises NotFound
+    stored = first.get(settings_id_for(run.tenant))
+    settings = stored.settings if isinstance(stored, RatingSettings) else IndividualSettings()
     kind = settings.scoring_period if r.rule_set in SCORE_BASED else None
-    # the person and the year's sheets (shown and scored) in one store read
-    p, found = person_and_sheets(run, r.person_id, r.year, kind)
+    quota_ident = quota_id_for(run.tenant, r.agency_id, r.task_group, r.year, r.side)
+    p, found, also = person_and_sheets(run, r.person_id, r.year, kind, also=[quota_ident])
     sheets = [sheet_view(s) for s in found or ()]
     outcome: dict[str, Any] | None = None
     score = None
@@ -113,7 +128,9 @@ def rating_file(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
         "period_kind": settings.scoring_period.value,
         "score": score,
         "outcome": outcome,
-        "quota": quota_use(run, settings, r.agency_id, r.task_group, r.year, r.side),
+        "quota": quota_use(
+            run, settings, r.agency_id, r.task_group, r.year, r.side, read_already=also
+        ),
     }
     return _file(run, p, r.year, f"xếp loại năm {r.year}", view)
 

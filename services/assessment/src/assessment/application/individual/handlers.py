@@ -3,8 +3,6 @@ the aggregate, return what to save (all of it in one transaction)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -26,20 +24,18 @@ from assessment.application.individual.support import (
     sheets_by_person,
     today,
 )
+from assessment.application.individual.year_end import decide_all, open_one, ratings_in_order
 from assessment.application.kernel.catalogue import Outcome, saved
 from assessment.application.kernel.executor import Run
-from assessment.domain.individual import rules
-from assessment.domain.individual.assess import competent_authority, previous_agencies
 from assessment.domain.individual.errors import StepOutOfOrder
 from assessment.domain.individual.person import Person, person_id_for
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for
 from assessment.domain.individual.rating import IndividualRating, rating_id_for
 from assessment.domain.individual.scoring import band
-from assessment.domain.individual.settings import IndividualSettings
 from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
 from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
 from assessment.domain.individual.values import PeriodKind, Position
-from assessment.domain.kernel.errors import AlreadyExists, ValidationFailed
+from assessment.domain.kernel.errors import AlreadyExists
 from assessment.domain.kernel.values import Level
 
 
@@ -224,49 +220,8 @@ def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
 
 
 # ------------------------------------------------------------ ratings
-def _open(
-    run: Run,
-    p: Person,
-    year: int,
-    side: str,
-    party_committee: bool,
-    *,
-    settings: IndividualSettings | None = None,
-    reached: Reach | None = None,
-    taken: set[UUID] | None = None,
-) -> IndividualRating:
-    """``settings``, ``reached``, ``taken``: what a batch already read (else read here)."""
-    ident = rating_id_for(p.id, year, side)
-    if (ident in taken) if taken is not None else run.exists(ident):
-        raise AlreadyExists(f"hồ sơ xếp loại năm {year} của '{p.code}' đã có")
-    settings = settings or settings_of(run)
-    reached = reached or Reach(run)
-    at = period_in(p, year)
-    agency = at["agency_id"]
-    reached.check(agency, year)
-    rule_set = rules.select(year, p.category, settings, side=side, decided_on=today(run))
-    superior = reached.parent_of(agency)
-    authority = competent_authority(Position(at["position"]), p.category, agency, superior)
-    return IndividualRating.open(
-        tenant=run.tenant,
-        **run.by,
-        person_id=p.id,
-        agency_id=agency,
-        unit_id=at["unit_id"],
-        year=year,
-        category=p.category,
-        position=at["position"],
-        task_group=at["task_group"],
-        rule_set=rule_set.code,
-        authority=authority,
-        previous_agencies=previous_agencies(p, year),
-        side=side,
-        party_committee=party_committee,
-    )
-
-
 def open_rating(run: Run, cmd: c.OpenRating, person_id: UUID) -> Outcome:
-    return saved(_open(run, person(run, person_id), cmd.year, cmd.side, cmd.party_committee))
+    return saved(open_one(run, person(run, person_id), cmd.year, cmd.side, cmd.party_committee))
 
 
 def open_ratings(run: Run, cmd: c.OpenRatings) -> Outcome:
@@ -279,7 +234,7 @@ def open_ratings(run: Run, cmd: c.OpenRatings) -> Outcome:
     opened = []
     for code, ident in zip(cmd.person_codes, ids, strict=True):
         p = found.get(ident) or person_by_code(run, code)
-        rating = _open(
+        rating = open_one(
             run,
             p,
             cmd.year,
@@ -293,15 +248,6 @@ def open_ratings(run: Run, cmd: c.OpenRatings) -> Outcome:
         opened.append(rating)
     items = [{"person_id": str(r.person_id), "id": str(r.id)} for r in opened]
     return saved(*opened, items=items)
-
-
-def _ratings(run: Run, idents: Sequence[UUID]) -> list[IndividualRating]:
-    """The ratings of a batch in one store read, in order (a missing one: NotFound, as a
-    single load; one id twice is refused, as two commands on it would conflict)."""
-    found = run.load_many(IndividualRating, idents, "hồ sơ xếp loại")
-    if len(set(idents)) != len(idents):
-        raise ValidationFailed("một hồ sơ xếp loại xuất hiện hai lần trong cùng một lệnh")
-    return [found.get(i) or run.load(IndividualRating, i, "hồ sơ xếp loại") for i in idents]
 
 
 def _rating_at(run: Run, rating_id: UUID, *, at_authority: bool = False) -> IndividualRating:
@@ -372,7 +318,7 @@ def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
     done: list[IndividualRating] = []
     comments = [x.model_dump() for x in cmd.comments]
     held_on = cmd.fields()["held_on"]
-    ratings = _ratings(run, [item.rating_id for item in cmd.proposals])
+    ratings = ratings_in_order(run, [item.rating_id for item in cmd.proposals])
     people = people_by_id(run, [r.person_id for r in ratings])
     kind = settings.scoring_period
     sheets: dict[UUID, list[ScoreSheet]] = {}
@@ -431,69 +377,18 @@ def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
     return saved(*done, items=items)
 
 
-def _decide(
-    run: Run, ratings: Sequence[tuple[IndividualRating, str | None]], number: str, on: str
-) -> Outcome:
-    settings = settings_of(run)
-    day = date.fromisoformat(on)
-    acting = str(run.ctx.actor.get("acting_for") or "")
-    is_head = run.ctx.actor.get("role") in ("unit_head", "chairman")
-    scopes: dict[UUID, tuple[ExcellentQuota, dict[str, str | None], str]] = {}
-    touched: list[Any] = []
-    people = people_by_id(run, [r.person_id for r, _ in ratings])
-    levels = UnitLevels(run)
-    for rating, level in ratings:
-        rated = evaluated(
-            run, rating, settings, day, p=people[rating.person_id], unit_levels=levels
-        )
-        ev = rated.ev
-        rating.decide(
-            **run.by,
-            level=level,
-            decision_number=number,
-            decided_on=on,
-            decider_agency_id=acting,
-            decider_is_head=is_head,
-            outcome=ev.outcome,
-            settings=settings,
-            score=rated.score,
-            violations=ev.facts.violations,
-        )
-        if level is not None:
-            for violation in ev.facts.violations:
-                rated.person.mark_counted(**run.by, violation_id=violation, year=rating.year)
-            touched.append(rated.person)
-        ident = quota_id_for(
-            run.tenant, rating.agency_id, rating.task_group, rating.year, rating.side
-        )
-        if ident not in scopes:
-            scopes[ident] = (quota_for(run, rating), {}, rules.quota_source(ev.rule_set))
-        scopes[ident][1][str(rating.person_id)] = level
-        touched.append(rating)
-    for quota, entries, source in scopes.values():
-        quota.record(**run.by, entries=entries, settings=settings, source=source)
-        touched.append(quota)
-    first = ratings[0][0]
-    late = any(r.decision and r.decision["late"] for r, _ in ratings)
-    items = [
-        {"id": str(r.id), "level": lv, "late": bool(r.decision and r.decision["late"])}
-        for r, lv in ratings
-    ]
-    return touched, {"id": str(first.id), "version": first.version, "late": late, "items": items}
-
-
 def decide_rating(run: Run, cmd: c.DecideRating, rating_id: UUID) -> Outcome:
     rating = _rating_at(run, rating_id, at_authority=True)
-    return _decide(run, [(rating, cmd.level)], cmd.decision_number, cmd.fields()["decided_on"])
+    return decide_all(run, [(rating, cmd.level)], cmd.decision_number, cmd.fields()["decided_on"])
 
 
 def decide_ratings(run: Run, cmd: c.DecideRatings) -> Outcome:
-    ratings = _ratings(run, [d.rating_id for d in cmd.decisions])
+    ratings = ratings_in_order(run, [d.rating_id for d in cmd.decisions])
     reached = Reach(run)
     for rating in ratings:  # the caller's reach at each authority, checked once per agency
         reached.check(rating.authority.agency_id, rating.year)
     batch = [(r, d.level) for r, d in zip(ratings, cmd.decisions, strict=True)]
-    return _decide(run, batch, cmd.decision_number, cmd.fields()["decided_on"])
+    return decide_all(run, batch, cmd.decision_number, cmd.fields()["decided_on"])
 
 
 def acknowledge_findings(run: Run, cmd: c.AcknowledgeFindings, rating_id: UUID) -> Outcome:

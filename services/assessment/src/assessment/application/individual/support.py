@@ -94,19 +94,25 @@ def sheets_by_person(
 
 
 def person_and_sheets(
-    read: Read, person_id: UUID, year: int, kind: PeriodKind | None
-) -> tuple[Person, list[ScoreSheet] | None]:
-    """A person and (``kind`` given) their sheets of ``year`` in period order, in one store
-    read; the person missing, another tenant's or not a person: NotFound, as ``person``."""
+    read: Read,
+    person_id: UUID,
+    year: int,
+    kind: PeriodKind | None,
+    also: Sequence[UUID] = (),
+) -> tuple[Person, list[ScoreSheet] | None, dict[UUID, Any]]:
+    """A person, (``kind`` given) their sheets of ``year`` in period order, and the tenant's
+    aggregates among ``also``, in one store read; the person missing, another tenant's or not a
+    person: NotFound, as ``person``."""
     last = 0 if kind is None else 12 if kind is PeriodKind.MONTH else 4
     ids = [sheet_id_for(person_id, year, kind.value, n) for n in range(1, last + 1)] if kind else []
-    found = read.load_many(TenantAggregate, [person_id, *ids], "cán bộ")
+    found = read.load_many(TenantAggregate, [person_id, *ids, *also], "cán bộ")
     p = found.get(person_id)
     if not isinstance(p, Person):
         p = person(read, person_id)  # raises NotFound
+    extra = {i: found[i] for i in also if i in found}
     if kind is None:
-        return p, None
-    return p, [x for i in ids if isinstance(x := found.get(i), ScoreSheet)]
+        return p, None, extra
+    return p, [x for i in ids if isinstance(x := found.get(i), ScoreSheet)], extra
 
 
 def people_by_id(read: Read, idents: Sequence[UUID], what: str = "cán bộ") -> dict[UUID, Person]:

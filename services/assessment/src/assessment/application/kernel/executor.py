@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -162,7 +162,7 @@ class ContextApplication(Application[UUID]):
             for ident, stored in events_of(wanted[k : k + 5_000]).items():
                 agg: Any = None
                 for event in stored:  # as eventsourcing's projector, without its per-event
-                    agg = to_domain(event).mutate(agg)  # runtime Protocol check (slow)
+                    agg = cast(Any, to_domain(event)).mutate(agg)  # runtime check (slow)
                 if isinstance(agg, cls) and agg.belongs_to(tenant):
                     found[ident] = agg
         return found
