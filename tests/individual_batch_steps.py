@@ -206,3 +206,44 @@ def whole_year(app: AssessmentApplication) -> None:
     rid = open_and_round(app)
     decide_in_bulk(app, rid)
     own_sheet_read(app, rid)
+
+
+def approved_totals_follow_reopenings(app: AssessmentApplication) -> None:
+    """The year-end read of approved totals (approval events only) equals the sheets' own
+    ``approved_total`` — a reopened sheet leaves the score, approved again it comes back."""
+    from assessment.application.individual.support import approved_totals, people_by_id
+    from assessment.application.kernel.executor import Read
+    from assessment.domain.individual.person import person_id_for
+    from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
+    from assessment.domain.individual.values import PeriodKind
+
+    read = Read(app, TCCB)
+    ids = [person_id_for(T, c) for c in STAFF]
+    people = list(people_by_id(read, ids).values())
+    cv9 = person_id_for(T, "CV9")
+    last = sheet_id_for(cv9, 2026, "month", 12)
+
+    def both() -> tuple[list[Any], list[Any]]:
+        quick = approved_totals(read, people, 2026, PeriodKind.MONTH)
+        sheets = [
+            read.load(ScoreSheet, sheet_id_for(cv9, 2026, "month", m), "x") for m in range(1, 13)
+        ]
+        full = [s.approved_total for s in sheets if s.approved_total is not None]
+        assert len(quick) == len(STAFF) and all(len(v) == 12 for p, v in quick.items() if p != cv9)
+        return quick[cv9], full
+
+    quick, full = both()
+    assert quick == full and len(quick) == 12
+    app.reopen_sheet(HEAD, last, reason="Sai số liệu tháng 12")
+    quick, full = both()
+    assert quick == full and len(quick) == 11
+    app.approve_sheet(HEAD, last)
+    quick, full = both()
+    assert quick == full and len(quick) == 12
+    assert (
+        approved_totals(Read(app, ctx("personnel", "SNN", "x")), [], 2026, PeriodKind.MONTH) == {}
+    )
+    other = CommandContext(tenant="binh-duong", actor=TCCB.actor)
+    assert approved_totals(Read(app, other), people, 2026, PeriodKind.MONTH) == {
+        p.id: [] for p in people
+    }  # another tenant reads none of them

@@ -52,3 +52,9 @@ def test_a_batch_loaded_aggregate_equals_the_repositorys(app: AssessmentApplicat
             assert vars(found[ident]) == vars(app.repository.get(ident)), (cls, ident)
     assert app.load_many(Person, people, "binh-duong") == {}  # another tenant's: left out
     assert app.load_many(ScoreSheet, people, steps.T) == {}  # another kind: left out
+
+
+def test_approved_totals_follow_reopenings(app: AssessmentApplication) -> None:
+    steps.agency(app)
+    steps.import_sheets_in_batches(app)
+    steps.approved_totals_follow_reopenings(app)

@@ -20,19 +20,26 @@ from psycopg.sql import SQL, Identifier
 
 def install_events_of(recorder: Any) -> None:
     """Give an eventsourcing PostgreSQL recorder ``events_of(ids) -> {id: [StoredEvent]}``."""
-    statement = SQL(
-        "SELECT originator_id, originator_version, topic, state FROM {0}.{1} "
-        "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-    ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+    table = (Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+    head = "SELECT originator_id, originator_version, topic, state FROM {0}.{1} "
+    order = " ORDER BY originator_id, originator_version"
+    every = SQL(head + "WHERE originator_id = ANY(%s)" + order).format(*table)
+    some = SQL(head + "WHERE originator_id = ANY(%s) AND topic = ANY(%s)" + order).format(*table)
     text_ids = recorder.datastore.originator_id_type == "text"
 
-    def events_of(ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+    def events_of(
+        ids: Sequence[UUID], topics: Sequence[str] | None = None
+    ) -> dict[UUID, list[StoredEvent]]:
+        """All events of ``ids`` (or only those of ``topics``), in version order per id."""
         found: dict[UUID, list[StoredEvent]] = {}
         if not ids:
             return found
         params = [str(i) for i in ids] if text_ids else list(ids)
         with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(statement, (params,))
+            if topics is None:
+                curs.execute(every, (params,))
+            else:
+                curs.execute(some, (params, list(topics)))
             for row in curs.fetchall():
                 ident = row["originator_id"]
                 key = ident if isinstance(ident, UUID) else UUID(str(ident))

@@ -44,3 +44,9 @@ def test_load_many_answers_only_the_tenants_aggregates_of_the_kind(
     assert all(found[i].code == c for i, c in zip(mine, steps.STAFF, strict=False))
     assert app.load_many(ScoreSheet, mine, steps.T) == {}  # people are not sheets
     assert app.load_many(Person, mine, "binh-duong") == {}  # nor another tenant's
+
+
+def test_approved_totals_follow_reopenings(app: AssessmentApplication) -> None:
+    steps.agency(app)
+    steps.import_sheets_in_batches(app)
+    steps.approved_totals_follow_reopenings(app)

@@ -3,6 +3,7 @@ the aggregate, return what to save (all of it in one transaction)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from assessment.application.individual import commands as c
 from assessment.application.individual.support import (
     Reach,
     UnitLevels,
+    approved_totals,
     evaluated,
     people_by_id,
     period_in,
@@ -21,7 +23,6 @@ from assessment.application.individual.support import (
     reach,
     require_self,
     settings_of,
-    sheets_by_person,
     today,
 )
 from assessment.application.individual.year_end import decide_all, open_one, ratings_in_order
@@ -321,8 +322,8 @@ def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
     ratings = ratings_in_order(run, [item.rating_id for item in cmd.proposals])
     people = people_by_id(run, [r.person_id for r in ratings])
     kind = settings.scoring_period
-    sheets: dict[UUID, list[ScoreSheet]] = {}
-    for year in sorted({r.year for r in ratings}):  # the sheets of all of them: one read a year
+    totals: dict[UUID, list[Decimal]] = {}
+    for year in sorted({r.year for r in ratings}):  # everyone's totals: one read a year
         need = [
             people[r.person_id]
             for r in ratings
@@ -330,7 +331,7 @@ def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
             and r.rule_set in ("decree_335", "party_366")
             and r.steps.get("self_assessment", {}).get("score") is None
         ]
-        sheets.update(sheets_by_person(run, need, year, kind))
+        totals.update(approved_totals(run, need, year, kind))
     for item, rating in zip(cmd.proposals, ratings, strict=True):
         reached.check(rating.agency_id, rating.year)
         rated = evaluated(
@@ -339,7 +340,7 @@ def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
             settings,
             on,
             p=people[rating.person_id],
-            sheets=sheets.get(rating.person_id),
+            totals=totals.get(rating.person_id),
             unit_levels=levels,
         )
         outcome = rated.ev.outcome

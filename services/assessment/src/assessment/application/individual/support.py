@@ -21,8 +21,14 @@ from assessment.domain.individual.errors import PersonInactive, UnitResultPendin
 from assessment.domain.individual.person import Person, person_id_for
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for
 from assessment.domain.individual.rating import IndividualRating
+from assessment.domain.individual.scoring import year_score
 from assessment.domain.individual.settings import IndividualSettings
-from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
+from assessment.domain.individual.sheet import (
+    APPROVAL_EVENTS,
+    ScoreSheet,
+    approved_total_of,
+    sheet_id_for,
+)
 from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
 from assessment.domain.individual.values import PeriodKind, Position
 from assessment.domain.kernel.base import TenantAggregate
@@ -91,6 +97,20 @@ def sheets_by_person(
     }
     found = read.load_many(ScoreSheet, [i for v in ids.values() for i in v], "phiếu theo dõi")
     return {pid: [found[i] for i in v if i in found] for pid, v in ids.items()}
+
+
+def approved_totals(
+    read: Read, people: Sequence[Person], year: int, kind: PeriodKind
+) -> dict[UUID, list[Decimal]]:
+    """Every person's approved period totals of ``year`` in period order — what the year's
+    score is made of — from the sheets' approval events alone, all in one store read."""
+    last = 12 if kind is PeriodKind.MONTH else 4
+    ids = {
+        p.id: [sheet_id_for(p.id, year, kind.value, n) for n in range(1, last + 1)] for p in people
+    }
+    found = read.events_of([i for v in ids.values() for i in v], APPROVAL_EVENTS)
+    totals = {pid: [approved_total_of(found.get(i, ())) for i in v] for pid, v in ids.items()}
+    return {pid: [t for t in v if t is not None] for pid, v in totals.items()}
 
 
 def person_and_sheets(
@@ -166,20 +186,25 @@ def evaluated(
     lenient_head: bool = False,
     p: Person | None = None,
     sheets: Sequence[ScoreSheet] | None = None,
+    totals: Sequence[Decimal] | None = None,
     unit_levels: UnitLevels | None = None,
 ) -> Rated:
     """The rule set's outcome for ``rating`` decided on ``on``. ``lenient_head``: before the
     unit's result exists (self-assessment), a head's outcome is left out (``evaluation`` None).
-    A batch passes the person, their sheets of the year and the unit levels it already read."""
+    A batch passes the person, their sheets of the year (or only their approved totals) and the
+    unit levels it already read."""
     p = p if p is not None else person(read, rating.person_id)
     score = None
     assessed = rating.steps.get("self_assessment", {}).get("score")
     if assessed is not None:  # the sheets as they stood at the self-assessment
         score = Decimal(assessed)
     elif rating.rule_set in ("decree_335", "party_366"):
-        if sheets is None:
-            sheets = sheets_of(read, p, rating.year, settings.scoring_period)
-        score = year_score_of(sheets, settings)
+        if totals is not None and sheets is None:
+            score = year_score(totals, settings)
+        else:
+            if sheets is None:
+                sheets = sheets_of(read, p, rating.year, settings.scoring_period)
+            score = year_score_of(sheets, settings)
     unit_level = None
     if rating.position == Position.HEAD.value:
         unit_level = (unit_levels or UnitLevels(read)).of(rating.agency_id, rating.year)
