@@ -16,11 +16,16 @@ Measures, on a private database:
    self-assessment from the sheets, minutes, approval, party committee, proposal) and
    ``decide_ratings`` (with the quota of each agency × task group), per agency in chunks — the
    total seconds for everyone;
+3. a person's sheet read: ``read_rating_file`` as the official themself (what their own sheet
+   page ``/ho-so/ca-nhan/xep-loai/{id}`` reads: the rating, the person, the twelve monthly
+   sheets, the outcome, the quota of the scope), ``--reads`` people drawn at random — p50, p99;
 
 BASELINE, same run, same database server: the same number of events in the same chunk sizes
 saved as bare ``TenantAggregate`` events (no validation, no rules, no reads) with
-``app.save`` — the store's own rate. Year end's baseline is the pure domain work alone (rule set,
-facts, outcome per person, from the people and sheets already in memory).
+``app.save`` — the store's own rate. Year end's baseline is the store's own rate for the events
+it writes: the same number of bare events written by ``run_baseline_store`` (its time at the
+import's bare rate). The read's baseline: the same number of reads of one bare aggregate
+(``app.repository.get``, three events), the store's floor for any read.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import random
 import sys
 import time
 from collections.abc import Iterator
@@ -159,8 +165,9 @@ def run_baseline_store(app: AssessmentApplication, events: int, chunk: int) -> f
 
 def run_year_end(
     app: AssessmentApplication, rows: list[dict[str, Any]], chunk: int
-) -> tuple[dict[str, int], float]:
+) -> tuple[dict[str, int], float, dict[str, str]]:
     levels: dict[str, int] = {}
+    rating_of: dict[str, str] = {}  # person code → rating id
     start = time.perf_counter()
     by_agency: dict[str, list[str]] = {}
     for r in rows:
@@ -184,6 +191,7 @@ def run_year_end(
                 personnel, agency_id=code, year=YEAR, person_codes=codes[k : k + chunk]
             )
             ids = [item["id"] for n, item in enumerate(out["items"]) if k + n > 0]
+            rating_of.update(zip(codes[k + (k == 0) : k + chunk], ids, strict=True))
             done = app.record_agency_round(
                 personnel, proposals=[{"rating_id": i} for i in ids], **round_fields
             )
@@ -200,7 +208,48 @@ def run_year_end(
             )
         for lv in proposals.values():
             levels[str(lv)] = levels.get(str(lv), 0) + 1
-    return levels, time.perf_counter() - start
+    return levels, time.perf_counter() - start, rating_of
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run_reads(
+    app: AssessmentApplication, rows: list[dict[str, Any]], rating_of: dict[str, str], n: int
+) -> list[float]:
+    """``n`` reads of a person's own rating file (the sheet page's one read), in ms."""
+    from uuid import UUID
+
+    from assessment.application.individual import files, reads
+
+    rng = random.Random(90)
+    staff = [r for r in rows if r["code"] in rating_of]
+    times = []
+    for r in (rng.choice(staff) for _ in range(n)):
+        me = ctx("official", r["agency_id"], r["account"])
+        ids = {"rating_id": UUID(rating_of[r["code"]])}
+        start = time.perf_counter()
+        view = app.execute(files.READ_RATING_FILE, me, reads.ReadFile(), ids)
+        times.append((time.perf_counter() - start) * 1000)
+        assert len(view["sheets"]) == 12 and view["rating"]["decision"], view["rating"]["id"]
+    return times
+
+
+def run_baseline_reads(app: AssessmentApplication, n: int) -> list[float]:
+    note = BareNote._create(
+        BareNote.Created, tenant=TENANT, actor={"subject": "b"}, occurred_at=WHEN, body={}
+    )
+    note.note({})
+    note.note({})
+    app.save(note)
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        app.repository.get(note.id)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
 @contextlib.contextmanager
@@ -234,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agencies", type=int, default=300)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--chunk", type=int, default=1000)
+    parser.add_argument("--reads", type=int, default=500, help="sheet reads to time")
     parser.add_argument(
         "--profile",
         type=Path,
@@ -255,11 +305,21 @@ def main(argv: list[str] | None = None) -> int:
                 app.register_unit(
                     ha, code=agency(i), name=f"Cơ quan {i}", kind="department", parent_code="UBND"
                 )
+            cpu = time.process_time()
             with profiled(args.profile, "import"):
                 events, import_s = run_import(app, rows, args.months, args.chunk)
+            import_cpu = time.process_time() - cpu
             base_s = run_baseline_store(app, events, args.chunk)
+            before_year = app.recorder.max_notification_id()
+            cpu = time.process_time()
             with profiled(args.profile, "year-end"):
-                levels, year_s = run_year_end(app, rows, args.chunk)
+                levels, year_s, rating_of = run_year_end(app, rows, args.chunk)
+            year_cpu = time.process_time() - cpu
+            year_events = app.recorder.max_notification_id() - before_year
+            base_year_s = run_baseline_store(app, year_events, args.chunk)
+            with profiled(args.profile, "reads"):
+                read_ms = run_reads(app, rows, rating_of, args.reads)
+            base_read_ms = run_baseline_reads(app, args.reads)
         finally:
             app.close()
     print(
@@ -268,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"import   : {events:,} events in {import_s:.1f} s = {events / import_s:,.0f} events/s"
-        f"  (target ≥ 5,000)"
+        f"  (target ≥ 5,000); this process's CPU {import_cpu:.1f} s"
     )
     print(
         f"baseline : {events:,} bare events, same chunks, same store in {base_s:.1f} s = "
@@ -276,8 +336,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"year end : {args.people:,} officials rated in {year_s:.1f} s (target ≤ 60 s); "
-        f"levels {dict(sorted(levels.items()))}"
+        f"levels {dict(sorted(levels.items()))}; this process's CPU {year_cpu:.1f} s"
     )
+    print(
+        f"baseline : the {year_events:,} events year end wrote, as bare events, same chunks: "
+        f"{base_year_s:.1f} s = {year_events / base_year_s:,.0f} events/s "
+        f"(year end: {year_events / year_s:,.0f} events/s)"
+    )
+    print(
+        f"sheet read: {len(read_ms)} own rating files (12 sheets each): "
+        f"p50 {quantile(read_ms, 0.5):.1f} ms, p99 {quantile(read_ms, 0.99):.1f} ms "
+        f"(target p99 ≤ 20 ms)"
+    )
+    print(
+        f"baseline : {len(base_read_ms)} reads of one bare 3-event aggregate: "
+        f"p50 {quantile(base_read_ms, 0.5):.1f} ms, p99 {quantile(base_read_ms, 0.99):.1f} ms"
+    )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 
 

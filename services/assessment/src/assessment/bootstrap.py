@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlparse
 from eventsourcing.postgres import PostgresDatastore
 
 from assessment.adapters.event_tags import load_or_create_tag_key, mapper_class_for
+from assessment.adapters.events_of import install_events_of
 from assessment.adapters.existing import install_existing_ids
 from assessment.adapters.group_commit import GroupCommitter
 from assessment.adapters.sealer import Sealer
@@ -118,6 +119,7 @@ def build_application(
         if not settings.create_tables:
             use_lock_function(app.recorder)
         install_existing_ids(app.recorder)
+        install_events_of(app.recorder)
     return app
 
 

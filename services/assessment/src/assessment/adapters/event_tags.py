@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import os
 import secrets
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +69,25 @@ class TaggingMapper(Mapper[Any]):
             stored.topic,
             stored.state,
         )
-        return replace(stored, state=stored.state + TAG_MARK + tag)
+        return StoredEvent(
+            originator_id=stored.originator_id,
+            originator_version=stored.originator_version,
+            topic=stored.topic,
+            state=stored.state + TAG_MARK + tag,
+        )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        state, _ = split_tag(stored_event.state)
-        return super().to_domain_event(replace(stored_event, state=state))
+        state, tag = split_tag(stored_event.state)
+        if tag is None:
+            return super().to_domain_event(stored_event)
+        return super().to_domain_event(
+            StoredEvent(
+                originator_id=stored_event.originator_id,
+                originator_version=stored_event.originator_version,
+                topic=stored_event.topic,
+                state=state,
+            )
+        )
 
 
 def mapper_class_for(key: bytes | None) -> type[TaggingMapper]:

@@ -258,3 +258,31 @@ def test_fast_task_points_equal_the_per_product_breakdown(
     budget = Fraction(35 if leader else 70)
     slow = sum((p.total for p in product_points(products, budget, s)), Fraction(0))
     assert own_task_points(products, budget, s) == slow
+
+
+def test_approved_total_from_approval_events_alone_nd_335_r30() -> None:
+    """NĐ 335/2025 [R30]: only an approved period counts; the last approval sets the total, a
+    later reopening clears it — ``approved_total_of`` over the approval events equals
+    ``ScoreSheet.approved_total`` at every step."""
+    from assessment.domain.individual.sheet import APPROVAL_EVENTS, approved_total_of
+
+    s = sheet()
+    events: list[object] = []
+
+    def quick() -> object:
+        events.extend(s.collect_events())
+        return approved_total_of(e for e in events if isinstance(e, APPROVAL_EVENTS))
+
+    assert quick() is None and s.approved_total is None
+    s.score_general(
+        actor=HEAD_ACTOR, occurred_at=at("2026-02-01T08:00Z"), points="28", by_self=False
+    )
+    s.approve(actor=HEAD_ACTOR, occurred_at=at("2026-02-02T08:00Z"), settings=SETTINGS)
+    assert quick() == s.approved_total is not None
+    s.reopen(actor=HEAD_ACTOR, occurred_at=at("2026-02-03T08:00Z"), reason="Sai số liệu")
+    assert quick() is None and s.approved_total is None
+    s.score_general(
+        actor=HEAD_ACTOR, occurred_at=at("2026-02-04T08:00Z"), points="20", by_self=False
+    )
+    s.approve(actor=HEAD_ACTOR, occurred_at=at("2026-02-05T08:00Z"), settings=SETTINGS)
+    assert quick() == s.approved_total is not None

@@ -27,9 +27,10 @@ from assessment.application.individual.reads import (
 )
 from assessment.application.individual.support import (
     evaluated,
+    one,
+    person_and_sheets,
     reach,
     settings_of,
-    sheets_of,
     today,
 )
 from assessment.application.kernel.catalogue import Outcome
@@ -40,6 +41,8 @@ from assessment.domain.individual.person import Person
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for, use_of
 from assessment.domain.individual.rating import IndividualRating
 from assessment.domain.individual.settings import IndividualSettings
+from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
+from assessment.domain.kernel.base import TenantAggregate
 
 SCORE_BASED = ("decree_335", "party_366")
 
@@ -64,10 +67,15 @@ def quota_use(
     year: int,
     side: str,
     pending: Mapping[str, str | None] | None = None,
+    read_already: Mapping[UUID, Any] | None = None,
 ) -> dict[str, Any]:
-    quota = read.find(
-        ExcellentQuota, quota_id_for(read.tenant, agency_id, task_group, year, side), "tỷ lệ"
-    )
+    """``read_already``: the aggregates a read has loaded, the quota among them if it exists."""
+    ident = quota_id_for(read.tenant, agency_id, task_group, year, side)
+    if read_already is None:
+        quota = one(read, ExcellentQuota, ident)
+    else:
+        found = read_already.get(ident)
+        quota = found if isinstance(found, ExcellentQuota) else None
     levels = dict(quota.levels) if quota is not None else {}
     for person, level in (pending or {}).items():
         if level is None:
@@ -88,16 +96,22 @@ def quota_use(
 
 
 def rating_file(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
-    r = run.load(IndividualRating, rating_id, "hồ sơ xếp loại")
-    p = run.load(Person, r.person_id, "cán bộ")
-    settings = settings_of(run)
-    sheets = []
-    if r.rule_set in SCORE_BASED:
-        sheets = [sheet_view(s) for s in sheets_of(run, p, r.year, settings.scoring_period)]
+    # two store reads: the rating with the settings, then the person, the year's sheets (shown
+    # and scored) and the quota of the scope
+    first = run.load_many(TenantAggregate, [rating_id, settings_id_for(run.tenant)], "")
+    r = first.get(rating_id)
+    if not isinstance(r, IndividualRating):
+        r = run.load(IndividualRating, rating_id, "hồ sơ xếp loại")  # raises NotFound
+    stored = first.get(settings_id_for(run.tenant))
+    settings = stored.settings if isinstance(stored, RatingSettings) else IndividualSettings()
+    kind = settings.scoring_period if r.rule_set in SCORE_BASED else None
+    quota_ident = quota_id_for(run.tenant, r.agency_id, r.task_group, r.year, r.side)
+    p, found, also = person_and_sheets(run, r.person_id, r.year, kind, also=[quota_ident])
+    sheets = [sheet_view(s) for s in found or ()]
     outcome: dict[str, Any] | None = None
     score = None
     try:
-        rated = evaluated(run, r, settings, today(run), lenient_head=True)
+        rated = evaluated(run, r, settings, today(run), lenient_head=True, p=p, sheets=found)
     except IndividualError:
         rated = None
     if rated is not None:
@@ -117,7 +131,9 @@ def rating_file(run: Run, cmd: ReadFile, rating_id: UUID) -> Outcome:
         "period_kind": settings.scoring_period.value,
         "score": score,
         "outcome": outcome,
-        "quota": quota_use(run, settings, r.agency_id, r.task_group, r.year, r.side),
+        "quota": quota_use(
+            run, settings, r.agency_id, r.task_group, r.year, r.side, read_already=also
+        ),
         "findings_pending": [],
     }
     what = f"xếp loại năm {r.year}"

@@ -3,8 +3,7 @@ the aggregate, return what to save (all of it in one transaction)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -12,7 +11,11 @@ import assessment.application.inspection.api as inspection
 import assessment.application.registry.api as registry
 from assessment.application.individual import commands as c
 from assessment.application.individual.support import (
+    Reach,
+    UnitLevels,
+    approved_totals,
     evaluated,
+    people_by_id,
     period_in,
     person,
     person_by_code,
@@ -22,10 +25,9 @@ from assessment.application.individual.support import (
     settings_of,
     today,
 )
+from assessment.application.individual.year_end import decide_all, open_one, ratings_in_order
 from assessment.application.kernel.catalogue import Outcome, saved
 from assessment.application.kernel.executor import Run
-from assessment.domain.individual import rules
-from assessment.domain.individual.assess import competent_authority, previous_agencies
 from assessment.domain.individual.errors import StepOutOfOrder
 from assessment.domain.individual.person import Person, person_id_for
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for
@@ -186,12 +188,14 @@ def reopen_sheet(run: Run, cmd: c.ReopenSheet, sheet_id: UUID) -> Outcome:
 
 def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
     settings = settings_of(run)
-    people: dict[str, Person] = {}
-    reached: set[str] = set()
+    reached = Reach(run)
     made: list[ScoreSheet] = []
     kind = settings.scoring_period
-    # the existence of every sheet of the import in one store read, not one per sheet (the
-    # ids follow from the person codes; the checks themselves stay in the order of the rows)
+    # every person of the import and the existence of every sheet in one store read each, not
+    # one per row (the ids follow from the codes; the checks stay in the order of the rows)
+    codes = list(dict.fromkeys(i.person_code for i in cmd.sheets))
+    found = run.load_many(Person, [person_id_for(run.tenant, x) for x in codes], "cán bộ")
+    people = {p.code: p for p in found.values()}
     taken = run.existing(
         [
             sheet_id_for(person_id_for(run.tenant, i.person_code), cmd.year, kind.value, i.period)
@@ -201,12 +205,10 @@ def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
     for item in cmd.sheets:
         p = people.get(item.person_code) or person_by_code(run, item.person_code)
         people[item.person_code] = p
-        agency = period_in(p, cmd.year)["agency_id"]
-        if agency not in reached:
-            reach(run, agency, cmd.year)
-            reached.add(agency)
+        reached.check(period_in(p, cmd.year)["agency_id"], cmd.year)
         products = [x.model_dump() for x in item.products]
         sheet = _new_sheet(run, p, cmd.year, item.period, products, kind, taken)
+        taken.add(sheet.id)  # the same period twice in one file is refused too
         sheet.score_general(**run.by, points=item.general, by_self=False)
         sheet.approve(
             **run.by,
@@ -219,45 +221,32 @@ def import_sheets(run: Run, cmd: c.ImportSheets) -> Outcome:
 
 
 # ------------------------------------------------------------ ratings
-def _open(run: Run, p: Person, year: int, side: str, party_committee: bool) -> IndividualRating:
-    if run.exists(rating_id_for(p.id, year, side)):
-        raise AlreadyExists(f"hồ sơ xếp loại năm {year} của '{p.code}' đã có")
-    settings = settings_of(run)
-    at = period_in(p, year)
-    agency = at["agency_id"]
-    reach(run, agency, year)
-    rule_set = rules.select(year, p.category, settings, side=side, decided_on=today(run))
-    superior = registry.unit_of_code(run, agency)["parent_code"]
-    authority = competent_authority(Position(at["position"]), p.category, agency, superior)
-    return IndividualRating.open(
-        tenant=run.tenant,
-        **run.by,
-        person_id=p.id,
-        agency_id=agency,
-        unit_id=at["unit_id"],
-        year=year,
-        category=p.category,
-        position=at["position"],
-        task_group=at["task_group"],
-        rule_set=rule_set.code,
-        authority=authority,
-        previous_agencies=previous_agencies(p, year),
-        side=side,
-        party_committee=party_committee,
-    )
-
-
 def open_rating(run: Run, cmd: c.OpenRating, person_id: UUID) -> Outcome:
-    return saved(_open(run, person(run, person_id), cmd.year, cmd.side, cmd.party_committee))
+    return saved(open_one(run, person(run, person_id), cmd.year, cmd.side, cmd.party_committee))
 
 
 def open_ratings(run: Run, cmd: c.OpenRatings) -> Outcome:
     registry.unit_of_code(run, cmd.agency_id)
     reach(run, cmd.agency_id, cmd.year)
+    settings, reached = settings_of(run), Reach(run)
+    ids = [person_id_for(run.tenant, code) for code in cmd.person_codes]
+    found = run.load_many(Person, ids, "cán bộ")
+    taken = run.existing([rating_id_for(i, cmd.year, cmd.side) for i in ids])
     opened = []
-    for code in cmd.person_codes:
-        p = person_by_code(run, code)
-        opened.append(_open(run, p, cmd.year, cmd.side, cmd.party_committee))
+    for code, ident in zip(cmd.person_codes, ids, strict=True):
+        p = found.get(ident) or person_by_code(run, code)
+        rating = open_one(
+            run,
+            p,
+            cmd.year,
+            cmd.side,
+            cmd.party_committee,
+            settings=settings,
+            reached=reached,
+            taken=taken,
+        )
+        taken.add(rating.id)  # a code twice in one list is refused too
+        opened.append(rating)
     items = [{"person_id": str(r.person_id), "id": str(r.id)} for r in opened]
     return saved(*opened, items=items)
 
@@ -325,16 +314,35 @@ def propose_level(run: Run, cmd: c.ProposeLevel, rating_id: UUID) -> Outcome:
 
 def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
     settings, on = settings_of(run), today(run)
-    reached: set[str] = set()
+    reached = Reach(run)
+    levels = UnitLevels(run)
     done: list[IndividualRating] = []
     comments = [x.model_dump() for x in cmd.comments]
     held_on = cmd.fields()["held_on"]
-    for item in cmd.proposals:
-        rating = run.load(IndividualRating, item.rating_id, "hồ sơ xếp loại")
-        if rating.agency_id not in reached:
-            reach(run, rating.agency_id, rating.year)
-            reached.add(rating.agency_id)
-        rated = evaluated(run, rating, settings, on)
+    ratings = ratings_in_order(run, [item.rating_id for item in cmd.proposals])
+    people = people_by_id(run, [r.person_id for r in ratings])
+    kind = settings.scoring_period
+    totals: dict[UUID, list[Decimal]] = {}
+    for year in sorted({r.year for r in ratings}):  # everyone's totals: one read a year
+        need = [
+            people[r.person_id]
+            for r in ratings
+            if r.year == year
+            and r.rule_set in ("decree_335", "party_366")
+            and r.steps.get("self_assessment", {}).get("score") is None
+        ]
+        totals.update(approved_totals(run, need, year, kind))
+    for item, rating in zip(cmd.proposals, ratings, strict=True):
+        reached.check(rating.agency_id, rating.year)
+        rated = evaluated(
+            run,
+            rating,
+            settings,
+            on,
+            p=people[rating.person_id],
+            totals=totals.get(rating.person_id),
+            unit_levels=levels,
+        )
         outcome = rated.ev.outcome
         level = item.proposed_level
         if level is None and outcome.score_based and outcome.highest is not None:
@@ -370,65 +378,18 @@ def record_agency_round(run: Run, cmd: c.RecordAgencyRound) -> Outcome:
     return saved(*done, items=items)
 
 
-def _decide(
-    run: Run, ratings: Sequence[tuple[IndividualRating, str | None]], number: str, on: str
-) -> Outcome:
-    settings = settings_of(run)
-    day = date.fromisoformat(on)
-    acting = str(run.ctx.actor.get("acting_for") or "")
-    is_head = run.ctx.actor.get("role") in ("unit_head", "chairman")
-    scopes: dict[UUID, tuple[ExcellentQuota, dict[str, str | None], dict[str, str]]] = {}
-    touched: list[Any] = []
-    for rating, level in ratings:
-        rated = evaluated(run, rating, settings, day)
-        ev = rated.ev
-        rating.decide(
-            **run.by,
-            level=level,
-            decision_number=number,
-            decided_on=on,
-            decider_agency_id=acting,
-            decider_is_head=is_head,
-            outcome=ev.outcome,
-            settings=settings,
-            score=rated.score,
-            violations=ev.facts.violations,
-        )
-        if level is not None:
-            for violation in ev.facts.violations:
-                rated.person.mark_counted(**run.by, violation_id=violation, year=rating.year)
-            touched.append(rated.person)
-        ident = quota_id_for(
-            run.tenant, rating.agency_id, rating.task_group, rating.year, rating.side
-        )
-        if ident not in scopes:
-            scopes[ident] = (quota_for(run, rating), {}, {})
-        scopes[ident][1][str(rating.person_id)] = level
-        scopes[ident][2][str(rating.person_id)] = rules.quota_source(ev.rule_set)
-        touched.append(rating)
-    for quota, entries, sources in scopes.values():
-        first_source = next(iter(sources.values()))
-        quota.record(
-            **run.by, entries=entries, settings=settings, source=first_source, sources=sources
-        )
-        touched.append(quota)
-    first = ratings[0][0]
-    late = any(r.decision and r.decision["late"] for r, _ in ratings)
-    items = [
-        {"id": str(r.id), "level": lv, "late": bool(r.decision and r.decision["late"])}
-        for r, lv in ratings
-    ]
-    return touched, {"id": str(first.id), "version": first.version, "late": late, "items": items}
-
-
 def decide_rating(run: Run, cmd: c.DecideRating, rating_id: UUID) -> Outcome:
     rating = _rating_at(run, rating_id, at_authority=True)
-    return _decide(run, [(rating, cmd.level)], cmd.decision_number, cmd.fields()["decided_on"])
+    return decide_all(run, [(rating, cmd.level)], cmd.decision_number, cmd.fields()["decided_on"])
 
 
 def decide_ratings(run: Run, cmd: c.DecideRatings) -> Outcome:
-    batch = [(_rating_at(run, d.rating_id, at_authority=True), d.level) for d in cmd.decisions]
-    return _decide(run, batch, cmd.decision_number, cmd.fields()["decided_on"])
+    ratings = ratings_in_order(run, [d.rating_id for d in cmd.decisions])
+    reached = Reach(run)
+    for rating in ratings:  # the caller's reach at each authority, checked once per agency
+        reached.check(rating.authority.agency_id, rating.year)
+    batch = [(r, d.level) for r, d in zip(ratings, cmd.decisions, strict=True)]
+    return decide_all(run, batch, cmd.decision_number, cmd.fields()["decided_on"])
 
 
 def acknowledge_findings(run: Run, cmd: c.AcknowledgeFindings, rating_id: UUID) -> Outcome:

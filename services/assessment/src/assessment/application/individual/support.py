@@ -4,10 +4,11 @@ quota of a scope, and the record of a read of someone's file."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import assessment.application.collective.api as collective
@@ -20,12 +21,20 @@ from assessment.domain.individual.errors import PersonInactive, UnitResultPendin
 from assessment.domain.individual.person import Person, person_id_for
 from assessment.domain.individual.quota import ExcellentQuota, quota_id_for
 from assessment.domain.individual.rating import IndividualRating
+from assessment.domain.individual.scoring import year_score
 from assessment.domain.individual.settings import IndividualSettings
-from assessment.domain.individual.sheet import ScoreSheet, sheet_id_for
+from assessment.domain.individual.sheet import (
+    APPROVAL_EVENTS,
+    ScoreSheet,
+    approved_total_of,
+    sheet_id_for,
+)
 from assessment.domain.individual.tenant_settings import RatingSettings, settings_id_for
 from assessment.domain.individual.values import PeriodKind, Position
-from assessment.domain.kernel.errors import NotFound
+from assessment.domain.kernel.base import TenantAggregate
 from assessment.domain.kernel.values import VN_TZ, Level
+
+A = TypeVar("A", bound=TenantAggregate)
 
 
 def today(run: Read | Run) -> date:
@@ -34,8 +43,13 @@ def today(run: Read | Run) -> date:
     return now.astimezone(VN_TZ).date()
 
 
+def one(read: Read, cls: type[A], ident: UUID) -> A | None:
+    """The tenant's aggregate or None, in one store read (``find`` asks twice: exists, load)."""
+    return read.load_many(cls, [ident], "").get(ident)
+
+
 def settings_of(read: Read) -> IndividualSettings:
-    found = read.find(RatingSettings, settings_id_for(read.tenant), "thiết lập")
+    found = one(read, RatingSettings, settings_id_for(read.tenant))
     return found.settings if found is not None else IndividualSettings()
 
 
@@ -68,14 +82,84 @@ def period_in(p: Person, year: int) -> dict[str, Any]:
 
 
 def sheets_of(read: Read, p: Person, year: int, kind: PeriodKind) -> list[ScoreSheet]:
+    """The person's sheets of ``year`` in period order, in one store read (a missing period
+    was not worked)."""
+    return sheets_by_person(read, [p], year, kind)[p.id]
+
+
+def sheets_by_person(
+    read: Read, people: Sequence[Person], year: int, kind: PeriodKind
+) -> dict[UUID, list[ScoreSheet]]:
+    """Every person's sheets of ``year`` in period order, all in one store read."""
     last = 12 if kind is PeriodKind.MONTH else 4
-    found = []
-    for period in range(1, last + 1):
-        try:  # one lookup per period (a missing period was not worked)
-            found.append(read.load(ScoreSheet, sheet_id_for(p.id, year, kind.value, period), "x"))
-        except NotFound:
-            continue
+    ids = {
+        p.id: [sheet_id_for(p.id, year, kind.value, n) for n in range(1, last + 1)] for p in people
+    }
+    found = read.load_many(ScoreSheet, [i for v in ids.values() for i in v], "phiếu theo dõi")
+    return {pid: [found[i] for i in v if i in found] for pid, v in ids.items()}
+
+
+def approved_totals(
+    read: Read, people: Sequence[Person], year: int, kind: PeriodKind
+) -> dict[UUID, list[Decimal]]:
+    """Every person's approved period totals of ``year`` in period order — what the year's
+    score is made of — from the sheets' approval events alone, all in one store read."""
+    last = 12 if kind is PeriodKind.MONTH else 4
+    ids = {
+        p.id: [sheet_id_for(p.id, year, kind.value, n) for n in range(1, last + 1)] for p in people
+    }
+    found = read.events_of([i for v in ids.values() for i in v], APPROVAL_EVENTS)
+    totals = {pid: [approved_total_of(found.get(i, ())) for i in v] for pid, v in ids.items()}
+    return {pid: [t for t in v if t is not None] for pid, v in totals.items()}
+
+
+def person_and_sheets(
+    read: Read,
+    person_id: UUID,
+    year: int,
+    kind: PeriodKind | None,
+    also: Sequence[UUID] = (),
+) -> tuple[Person, list[ScoreSheet] | None, dict[UUID, Any]]:
+    """A person, (``kind`` given) their sheets of ``year`` in period order, and the tenant's
+    aggregates among ``also``, in one store read; the person missing, another tenant's or not a
+    person: NotFound, as ``person``."""
+    last = 0 if kind is None else 12 if kind is PeriodKind.MONTH else 4
+    ids = [sheet_id_for(person_id, year, kind.value, n) for n in range(1, last + 1)] if kind else []
+    found = read.load_many(TenantAggregate, [person_id, *ids, *also], "cán bộ")
+    p = found.get(person_id)
+    if not isinstance(p, Person):
+        p = person(read, person_id)  # raises NotFound
+    extra = {i: found[i] for i in also if i in found}
+    if kind is None:
+        return p, None, extra
+    return p, [x for i in ids if isinstance(x := found.get(i), ScoreSheet)], extra
+
+
+def people_by_id(read: Read, idents: Sequence[UUID], what: str = "cán bộ") -> dict[UUID, Person]:
+    """The tenant's people among ``idents`` in one store read; a missing one is refused with
+    the same NotFound as a single load, in the order given."""
+    found = read.load_many(Person, idents, what)
+    for ident in idents:
+        if ident not in found:
+            person(read, ident)  # raises NotFound
     return found
+
+
+class UnitLevels:
+    """The units' recognised collective levels, each looked up once per command."""
+
+    def __init__(self, read: Read) -> None:
+        self.read = read
+        self.found: dict[tuple[str, int], Level | None] = {}
+
+    def of(self, agency_id: str, year: int) -> Level | None:
+        key = (agency_id, year)
+        if key not in self.found:
+            level = collective.recognised_level(
+                self.read, registry.unit_id(self.read.tenant, agency_id), year
+            )
+            self.found[key] = Level(level) if level else None
+        return self.found[key]
 
 
 @dataclass
@@ -100,22 +184,30 @@ def evaluated(
     on: date,
     *,
     lenient_head: bool = False,
+    p: Person | None = None,
+    sheets: Sequence[ScoreSheet] | None = None,
+    totals: Sequence[Decimal] | None = None,
+    unit_levels: UnitLevels | None = None,
 ) -> Rated:
     """The rule set's outcome for ``rating`` decided on ``on``. ``lenient_head``: before the
-    unit's result exists (self-assessment), a head's outcome is left out (``evaluation`` None)."""
-    p = person(read, rating.person_id)
+    unit's result exists (self-assessment), a head's outcome is left out (``evaluation`` None).
+    A batch passes the person, their sheets of the year (or only their approved totals) and the
+    unit levels it already read."""
+    p = p if p is not None else person(read, rating.person_id)
     score = None
     assessed = rating.steps.get("self_assessment", {}).get("score")
     if assessed is not None:  # the sheets as they stood at the self-assessment
         score = Decimal(assessed)
     elif rating.rule_set in ("decree_335", "party_366"):
-        score = year_score_of(sheets_of(read, p, rating.year, settings.scoring_period), settings)
+        if totals is not None and sheets is None:
+            score = year_score(totals, settings)
+        else:
+            if sheets is None:
+                sheets = sheets_of(read, p, rating.year, settings.scoring_period)
+            score = year_score_of(sheets, settings)
     unit_level = None
     if rating.position == Position.HEAD.value:
-        found = collective.recognised_level(
-            read, registry.unit_id(read.tenant, rating.agency_id), rating.year
-        )
-        unit_level = Level(found) if found else None
+        unit_level = (unit_levels or UnitLevels(read)).of(rating.agency_id, rating.year)
     try:
         ev = evaluate(
             p,
@@ -133,9 +225,29 @@ def evaluated(
     return Rated(rating=rating, person=p, evaluation=ev, score=score)
 
 
+class Reach:
+    """The caller's reach on each agency and the agencies' parents, each checked or read once
+    per command (a batch on one agency's people asks once, not once a row)."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.checked: set[tuple[str, int]] = set()
+        self.parents: dict[str, str | None] = {}
+
+    def check(self, agency_code: str, year: int) -> None:
+        if (agency_code, year) not in self.checked:
+            reach(self.run, agency_code, year)
+            self.checked.add((agency_code, year))
+
+    def parent_of(self, agency_code: str) -> str | None:
+        if agency_code not in self.parents:
+            self.parents[agency_code] = registry.unit_of_code(self.run, agency_code)["parent_code"]
+        return self.parents[agency_code]
+
+
 def quota_for(run: Run, rating: IndividualRating) -> ExcellentQuota:
     ident = quota_id_for(run.tenant, rating.agency_id, rating.task_group, rating.year, rating.side)
-    found = run.find(ExcellentQuota, ident, "tỷ lệ")
+    found = one(run, ExcellentQuota, ident)
     if found is not None:
         return found
     return ExcellentQuota.open(

@@ -7,6 +7,7 @@ A sheet reopened for a redo keeps its earlier approval in the log.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -345,3 +346,20 @@ class ScoreSheet(TenantAggregate):
     @property
     def approved_total(self) -> Decimal | None:
         return Decimal(self.approved["total"]) if self.approved else None
+
+
+APPROVAL_EVENTS = (ScoreSheet.Approved, ScoreSheet.Reopened)
+"""The only events that set or clear a sheet's approval."""
+
+
+def approved_total_of(events: Iterable[Any]) -> Decimal | None:
+    """A sheet's approved total from its approval events alone, in version order (the last
+    ``Approved`` sets it, a later ``Reopened`` clears it): ``ScoreSheet.approved_total``
+    without replaying the sheet."""
+    total = None
+    for event in events:
+        if isinstance(event, ScoreSheet.Approved):
+            total = Decimal(event.total)
+        elif isinstance(event, ScoreSheet.Reopened):
+            total = None
+    return total
