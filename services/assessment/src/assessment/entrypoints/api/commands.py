@@ -3,7 +3,10 @@ with its model as the body, its path ids as path parameters, ``CommandResult`` a
 201 or 200 as its ``Route`` says. Nothing here names a command's fields.
 
 Plain ``def`` endpoints on purpose: the event store is synchronous, FastAPI runs them in its
-threadpool.
+threadpool. The answer is validated against ``CommandResult`` and rendered to JSON in that same
+thread and returned as a ready ``Response``: FastAPI would otherwise validate a sync
+endpoint's return value in a second thread-pool hop and serialize it again on the event loop
+(issue 14's profile). The OpenAPI schema still names ``CommandResult``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, status
+from fastapi.responses import Response
+from pydantic import TypeAdapter
 
 from assessment.application.kernel.catalogue import CommandSpec, Context
 from assessment.application.kernel.commands import Command, CommandResult
@@ -20,12 +25,22 @@ from assessment.entrypoints.api.deps import AppDep, CtxDep
 from shared.http import PROBLEM_RESPONSES
 
 _KW = inspect.Parameter.KEYWORD_ONLY
+_RESULT = TypeAdapter(CommandResult)
+
+
+def render_result(result: dict[str, Any], status_code: int) -> Response:
+    """``result`` as FastAPI's ``response_model=CommandResult`` would answer it (validated,
+    every declared field present, extra keys passed through), rendered once."""
+    body = _RESULT.dump_json(_RESULT.validate_python(result))
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def _endpoint(spec: CommandSpec) -> Any:
-    def endpoint(app: Any, ctx: Any, body: Command | None = None, **ids: UUID) -> dict[str, Any]:
+    code = status.HTTP_201_CREATED if spec.model.route.created else status.HTTP_200_OK
+
+    def endpoint(app: Any, ctx: Any, body: Command | None = None, **ids: UUID) -> Response:
         cmd = body if body is not None else spec.model()
-        return app.execute(spec, ctx, cmd, ids)
+        return render_result(app.execute(spec, ctx, cmd, ids), code)
 
     params = [inspect.Parameter(name, _KW, annotation=UUID) for name in spec.target]
     if spec.model.model_fields:
@@ -35,7 +50,7 @@ def _endpoint(spec: CommandSpec) -> Any:
         inspect.Parameter("ctx", _KW, annotation=CtxDep),
     ]
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        params, return_annotation=dict[str, Any]
+        params, return_annotation=Response
     )
     endpoint.__name__ = endpoint.__qualname__ = spec.name
     endpoint.__doc__ = spec.model.__doc__

@@ -33,7 +33,9 @@ async def command_context(
         )
     body = await request.body()
     digest = hashlib.sha256()
-    digest.update(request.method.encode() + b" " + request.url.path.encode() + b"\n")
+    # ``request.url.path`` without building the whole URL (host header, query) per command
+    path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    digest.update(request.method.encode() + b" " + path.encode() + b"\n")
     digest.update(caller.subject.encode() + b"\n" + body)
     return CommandContext(
         tenant=caller.tenant,
