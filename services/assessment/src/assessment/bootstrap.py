@@ -11,6 +11,7 @@ from eventsourcing.postgres import PostgresDatastore
 from assessment.adapters.event_tags import load_or_create_tag_key, mapper_class_for
 from assessment.adapters.existing import install_existing_ids
 from assessment.adapters.group_commit import GroupCommitter
+from assessment.adapters.rendered_sql import install_rendered_statements
 from assessment.adapters.sealer import Sealer
 from assessment.adapters.snapshot_store import CheckedSnapshotStore
 from assessment.adapters.store_guard import guard_datastore, use_lock_function
@@ -118,6 +119,10 @@ def build_application(
         if not settings.create_tables:
             use_lock_function(app.recorder)
         install_existing_ids(app.recorder)
+        install_rendered_statements(app.recorder)
+        snapshots = getattr(app, "snapshots", None)
+        if snapshots is not None:
+            install_rendered_statements(snapshots.recorder)
     return app
 
 
