@@ -2,11 +2,12 @@
 with its model as the body, its path ids as path parameters, ``CommandResult`` as the answer,
 201 or 200 as its ``Route`` says. Nothing here names a command's fields.
 
-Plain ``def`` endpoints on purpose: the event store is synchronous, FastAPI runs them in its
-threadpool. The answer is validated against ``CommandResult`` and rendered to JSON in that same
-thread and returned as a ready ``Response``: FastAPI would otherwise validate a sync
-endpoint's return value in a second thread-pool hop and serialize it again on the event loop
-(issue 14's profile). The OpenAPI schema still names ``CommandResult``.
+The event store is synchronous: each endpoint makes one hop to a worker thread
+(``shared.threads.in_thread``, lighter than anyio's ``to_thread``) for the command, and there
+validates the answer against ``CommandResult`` and renders it to JSON, returning a ready
+``Response``. A plain ``def`` endpoint would cost an anyio hop for the command and a second one
+for FastAPI's validation of the return value, then a serialization on the event loop (issue
+14's profile). The OpenAPI schema still names ``CommandResult``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from assessment.application.kernel.catalogue import CommandSpec, Context
 from assessment.application.kernel.commands import Command, CommandResult
 from assessment.entrypoints.api.deps import AppDep, CtxDep
 from shared.http import PROBLEM_RESPONSES
+from shared.threads import in_thread
 
 _KW = inspect.Parameter.KEYWORD_ONLY
 _RESULT = TypeAdapter(CommandResult)
@@ -38,9 +40,12 @@ def render_result(result: dict[str, Any], status_code: int) -> Response:
 def _endpoint(spec: CommandSpec) -> Any:
     code = status.HTTP_201_CREATED if spec.model.route.created else status.HTTP_200_OK
 
-    def endpoint(app: Any, ctx: Any, body: Command | None = None, **ids: UUID) -> Response:
-        cmd = body if body is not None else spec.model()
+    def run(app: Any, ctx: Any, cmd: Command, ids: dict[str, UUID]) -> Response:
         return render_result(app.execute(spec, ctx, cmd, ids), code)
+
+    async def endpoint(app: Any, ctx: Any, body: Command | None = None, **ids: UUID) -> Response:
+        cmd = body if body is not None else spec.model()
+        return await in_thread(run, app, ctx, cmd, ids)
 
     params = [inspect.Parameter(name, _KW, annotation=UUID) for name in spec.target]
     if spec.model.model_fields:
