@@ -74,7 +74,9 @@ def test_a_connection_ended_by_the_server_is_replaced(
     for conn in conns:
         pool.putconn(conn)
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (list(pids),))
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (list(pids),)
+        )
     # every check-out after the server ended them gets a working connection, no error
     for _ in range(5):
         with pool.connection() as conn:
