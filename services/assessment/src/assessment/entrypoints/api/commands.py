@@ -7,7 +7,8 @@ The event store is synchronous: each endpoint makes one hop to a worker thread
 validates the answer against ``CommandResult`` and renders it to JSON, returning a ready
 ``Response``. A plain ``def`` endpoint would cost an anyio hop for the command and a second one
 for FastAPI's validation of the return value, then a serialization on the event loop (issue
-14's profile). The OpenAPI schema still names ``CommandResult``.
+14's profile). The OpenAPI schema still names ``CommandResult``. ``CommandRoute``
+(``fast_route``) answers a well-formed request without FastAPI's dependency solving.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pydantic import TypeAdapter
 from assessment.application.kernel.catalogue import CommandSpec, Context
 from assessment.application.kernel.commands import Command, CommandResult
 from assessment.entrypoints.api.deps import AppDep, CtxDep
+from assessment.entrypoints.api.fast_route import COMMAND_ATTR, CommandRoute
 from shared.http import PROBLEM_RESPONSES
 from shared.threads import in_thread
 
@@ -59,12 +61,13 @@ def _endpoint(spec: CommandSpec) -> Any:
     )
     endpoint.__name__ = endpoint.__qualname__ = spec.name
     endpoint.__doc__ = spec.model.__doc__
+    setattr(endpoint, COMMAND_ATTR, (spec, run))  # CommandRoute's direct path
     return endpoint
 
 
 def command_router(context: Context) -> APIRouter:
     """A router with one route per command of ``context``; add its queries' GETs to it."""
-    router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
+    router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, route_class=CommandRoute)
     for spec in context.commands.values():
         route = spec.model.route
         router.add_api_route(
