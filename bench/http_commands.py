@@ -26,12 +26,8 @@ Target (ARCHITECTURE §10): ≥ 1,000 commands/s with p99 < 100 ms on 2 cores.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,33 +35,28 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 from _common import (
-    REPO,
     CommandMix,
     LatencyStats,
-    Seeded,
     agencies_for,
-    children_of,
     cpu_seconds_of,
     exit_on_sigterm,
-    free_port,
     machine_notes,
     need_env,
     pg_backend_pids,
     print_table,
     private_database,
-    py_spy,
     seed,
     system_cpu_busy,
 )
 from _common import (
     summary as summary_line,
 )
+from _http_load import issuer_key_file, mint_tokens, run_http
+from _http_server import STACKS, Layout
 from pydantic import SecretStr
 
 from assessment.application.kernel.errors import ConcurrencyConflict
@@ -77,11 +68,6 @@ from shared.settings import AssessmentSettings
 TARGET_RATIO = 2.0  # ARCHITECTURE §10 (2026-12-01): ≥ 2× the in-process baseline of the same run
 ASSUMED_MAX_RATE = 700.0  # commands/s, only to size the pool of reviewer agencies
 TARGET_P99_MS = 100.0
-STACKS = {
-    "h11": ["--http", "h11", "--loop", "asyncio"],
-    "standard": ["--http", "httptools", "--loop", "uvloop"],
-}
-"""uvicorn's pure-Python stack, and ``uvicorn[standard]``'s (httptools parser, uvloop loop)."""
 
 
 # ------------------------------------------------------------------ in-process runs
@@ -147,359 +133,6 @@ def run_inprocess(
         "other_cpu_cores": round(max(0.0, busy - own - pg), 2),
     }
     return stats
-
-
-# ------------------------------------------------------------------ uvicorn subprocess
-@dataclass(frozen=True)
-class Layout:
-    """How the API runs: ``N`` = one ``uvicorn --workers N``; ``PxN`` = P such processes on P
-    ports, the client spreading its connections over them (as a load balancer would)."""
-
-    processes: int
-    workers: int
-
-    @classmethod
-    def parse(cls, text: str) -> Layout:
-        procs, _, workers = text.partition("x")
-        try:
-            layout = cls(int(procs), int(workers)) if workers else cls(1, int(procs))
-        except ValueError:
-            raise argparse.ArgumentTypeError("use N (uvicorn --workers N) or PxN") from None
-        if not (1 <= layout.processes <= 16 and 1 <= layout.workers <= 16):
-            raise argparse.ArgumentTypeError("processes and workers must be 1..16")
-        return layout
-
-    def __str__(self) -> str:
-        if self.processes == 1:
-            return f"{self.workers}w"
-        return f"{self.processes}x{self.workers}w"
-
-
-class Server:
-    """One or more uvicorn processes serving the assessment API on loopback."""
-
-    def __init__(
-        self,
-        database_url: str,
-        layout: Layout,
-        log_dir: Path,
-        key_file: Path,
-        group_commit: bool,
-        stack: str = "h11",
-        token_cache: bool = True,
-    ) -> None:
-        self.layout = layout
-        self.stack = stack
-        self.ports = [free_port() for _ in range(layout.processes)]
-        self.base_urls = [f"http://127.0.0.1:{port}" for port in self.ports]
-        self.log_paths = [log_dir / f"uvicorn-{layout}-{port}.log" for port in self.ports]
-        self.env = {
-            **os.environ,
-            "ASSESSMENT_MODE": "production",
-            "ASSESSMENT_DATABASE_URL": database_url,
-            "ASSESSMENT_LOG_LEVEL": "WARNING",
-            # Bearer tokens verified (ES256) against the development issuer's key set, whose
-            # private key this benchmark holds to mint the callers' tokens.
-            "CONGVU_AUTH_DEV_KEY_FILE": str(key_file),
-            "CONGVU_AUTH_ALLOW_DEV_ISSUER": "true",
-            # The service's group commit (on by default in production): concurrent commands'
-            # events share one store transaction.
-            "ASSESSMENT_GROUP_COMMIT": "true" if group_commit else "false",
-            # the verified-token cache (shared.auth); 0 = every request checks its signature
-            "CONGVU_AUTH_CACHE_SIZE": "10000" if token_cache else "0",
-        }
-        for name in ("CONGVU_AUTH_JWKS_URL", "CONGVU_AUTH_ISSUER", "CONGVU_AUTH_AUDIENCE"):
-            self.env.pop(name, None)
-        self.procs: list[subprocess.Popen[bytes]] = []
-
-    def start(self, timeout: float = 60.0) -> None:
-        for port, log_path in zip(self.ports, self.log_paths, strict=True):
-            cmd = [
-                sys.executable, "-m", "uvicorn", "--factory",
-                "assessment.entrypoints.api.app:create_app",
-                "--host", "127.0.0.1", "--port", str(port),
-                "--workers", str(self.layout.workers),
-                "--log-level", "warning", "--no-access-log",
-                *STACKS[self.stack],
-            ]  # fmt: skip
-            self.procs.append(
-                subprocess.Popen(  # own session: a stuck tree is killed by OUR group id
-                    cmd,
-                    cwd=REPO,
-                    env=self.env,
-                    stdout=log_path.open("wb"),
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            )
-        deadline = time.monotonic() + timeout
-        for proc, url in zip(self.procs, self.base_urls, strict=True):
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"uvicorn exited early:\n{self.log_tail()}")
-                try:
-                    if httpx.get(url + "/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"uvicorn not healthy after {timeout}s:\n{self.log_tail()}")
-                time.sleep(0.2)
-
-    def pids(self) -> list[int]:
-        return [pid for p in self.procs for pid in (p.pid, *children_of(p.pid))]
-
-    def stop(self) -> None:
-        procs, self.procs = self.procs, []
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)  # the group we created for this server only
-                proc.wait(timeout=10)
-
-    def log_tail(self) -> str:
-        out = []
-        for path in self.log_paths:
-            with contextlib.suppress(OSError):
-                out.append(path.read_text(errors="replace")[-1500:])
-        return "\n".join(out)
-
-
-# ------------------------------------------------------------------ HTTP load
-class RawClient:
-    """A minimal HTTP/1.1 keep-alive client: one connection per in-flight slot.
-
-    httpx costs ~2–3 ms of CPU per request on these machines, which on 2 shared cores takes CPU
-    from the server under test; this client costs a fraction of that. Same requests, same
-    checks (status line and Content-Length body)."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> int:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
-        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        self.writer.write(
-            (
-                f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                f"{head}\r\n"
-            ).encode()
-            + body
-        )
-        raw = await self.reader.readuntil(b"\r\n\r\n")
-        lines = raw.decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ", 2)[1])
-        length = None
-        close = False
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            name = name.strip().lower()
-            if name == "content-length":
-                length = int(value)
-            elif name == "connection" and value.strip().lower() == "close":
-                close = True
-        if length is None:
-            raise ConnectionError("response without Content-Length")
-        await self.reader.readexactly(length)
-        if close:
-            await self.close()
-        return status
-
-    async def close(self) -> None:
-        writer, self.writer, self.reader = self.writer, None, None
-        if writer is not None:
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
-
-
-async def drive_http(
-    base_urls: list[str],
-    mix: CommandMix,
-    concurrency: int,
-    seconds: float,
-    max_requests: int,
-    record: bool,
-    tokens: dict[tuple[str, str], str],
-    client_kind: str = "httpx",
-) -> tuple[list[float], Counter[str], float]:
-    """``concurrency`` coroutines, each sending its next command when the previous answered."""
-    latencies: list[float] = []
-    errors: Counter[str] = Counter()
-    issued = 0
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with contextlib.AsyncExitStack() as stack:
-        clients = [
-            await stack.enter_async_context(
-                httpx.AsyncClient(base_url=url, limits=limits, timeout=30.0)
-            )
-            for url in base_urls
-        ]
-
-        async def send(
-            slot: int,
-            raw: RawClient | None,
-            path: str,
-            body: dict[str, Any],
-            headers: dict[str, str],
-        ) -> int:
-            if raw is None:
-                resp = await clients[slot % len(clients)].post(path, json=body, headers=headers)
-                return resp.status_code
-            data = json.dumps(body, ensure_ascii=False).encode()
-            return await asyncio.wait_for(raw.post(path, data, headers), 30.0)
-
-        async def worker(slot: int) -> None:
-            nonlocal issued
-            host, port = base_urls[slot % len(base_urls)].removeprefix("http://").split(":")
-            raw = RawClient(host, int(port)) if client_kind == "raw" else None
-            try:
-                while loop.time() < deadline and issued < max_requests:
-                    issued += 1
-                    cmd = mix.next()
-                    t0 = time.perf_counter()
-                    try:
-                        status = await send(
-                            slot,
-                            raw,
-                            cmd.path(),
-                            cmd.body(),
-                            {"Authorization": f"Bearer {tokens[cmd.token_key()]}"},
-                        )
-                    except (
-                        httpx.HTTPError,
-                        OSError,
-                        asyncio.IncompleteReadError,
-                        TimeoutError,
-                        ValueError,
-                    ) as exc:
-                        errors[type(exc).__name__] += 1
-                        if raw is not None:
-                            await raw.close()
-                        await asyncio.sleep(0.01)  # no busy loop against a failing server
-                        continue
-                    took = time.perf_counter() - t0
-                    if status == 201:
-                        if record:
-                            latencies.append(took)
-                    else:
-                        errors[str(status)] += 1
-            finally:
-                if raw is not None:
-                    await raw.close()
-
-        start = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(concurrency)))
-        elapsed = time.perf_counter() - start
-    return latencies, errors, elapsed
-
-
-def run_http(
-    database_url: str,
-    mix: CommandMix,
-    layout: Layout,
-    concurrency: int,
-    seconds: float,
-    warmup: float,
-    max_requests: int,
-    log_dir: Path,
-    client_kind: str,
-    tokens: dict[tuple[str, str], str],
-    group_commit: bool,
-    profile: Path | None = None,
-    stack: str = "h11",
-    token_cache: bool = True,
-) -> LatencyStats:
-    server = Server(
-        database_url, layout, log_dir, issuer_key_file(log_dir), group_commit, stack, token_cache
-    )
-    server.start()
-    try:
-        if warmup > 0:
-            asyncio.run(
-                drive_http(
-                    server.base_urls,
-                    mix,
-                    concurrency,
-                    warmup,
-                    max_requests,
-                    False,
-                    tokens,
-                    client_kind,
-                )
-            )
-        pids = server.pids()
-        pg_pids = pg_backend_pids(database_url)
-        server_cpu0, pg_cpu0 = cpu_seconds_of(pids), cpu_seconds_of(pg_pids)
-        meter = system_cpu_busy()
-        cpu0 = time.process_time()
-        with py_spy(pids, profile):
-            latencies, errors, elapsed = asyncio.run(
-                drive_http(
-                    server.base_urls,
-                    mix,
-                    concurrency,
-                    seconds,
-                    max_requests,
-                    True,
-                    tokens,
-                    client_kind,
-                )
-            )
-        client_cpu = (time.process_time() - cpu0) / elapsed
-        server_cpu = (cpu_seconds_of(pids) - server_cpu0) / elapsed
-        pg_cpu = (cpu_seconds_of(pg_pids) - pg_cpu0) / elapsed
-        busy = meter()
-        stats = LatencyStats.of(
-            f"HTTP {layout} {stack} {concurrency} in flight, group commit "
-            f"{'on' if group_commit else 'off'}, {client_kind}"
-            + ("" if token_cache else ", no token cache"),
-            latencies,
-            elapsed,
-            errors=sum(errors.values()),
-        )
-        stats.extra = {
-            "error_kinds": dict(errors),
-            "client_cpu_cores": round(client_cpu, 2),
-            "server_cpu_cores": round(server_cpu, 2),
-            "postgres_backends_cpu_cores": round(pg_cpu, 2),
-            "machine_busy_cores": round(busy, 2),
-            "other_cpu_cores": round(max(0.0, busy - client_cpu - server_cpu - pg_cpu), 2),
-        }
-        if errors:
-            print(f"  errors: {dict(errors)}; server log tail:\n{server.log_tail()[-800:]}")
-        return stats
-    finally:
-        server.stop()
-
-
-def issuer_key_file(directory: Path) -> Path:
-    return directory / "dev-issuer.pem"
-
-
-def mint_tokens(issuer: DevIssuer, seeded: Seeded) -> dict[tuple[str, str], str]:
-    """One bearer token per (tenant, acting unit) of the mix."""
-    return {
-        (tenant, actor["acting_for"]): issuer.mint(
-            subject=actor["subject"],
-            tenant=tenant,
-            role=actor["role"],
-            unit=actor["acting_for"],
-            ttl=4 * 3600,
-        )
-        for tenant, actor in seeded.token_actors()
-    }
 
 
 # ------------------------------------------------------------------ main

@@ -7,6 +7,7 @@ SQL is written with ``%s`` placeholders and ``ON CONFLICT`` upserts, which both 
 from __future__ import annotations
 
 import re
+import select
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -107,6 +108,32 @@ class _CappedAttempt(AttemptWithBackoff):
     def update_delay(self, now: float) -> None:
         super().update_delay(now)
         self.delay = min(self.delay, self.MAX_DELAY)
+
+
+def check_when_suspect(conn: Any) -> None:
+    """A pool ``check`` that pings a pooled connection only when there is a reason to.
+
+    ``ConnectionPool.check_connection`` pings on every check-out: one round trip per check-out
+    (several per command: issue 14's profile). An idle connection of the pool has nothing to
+    read; when the server ends it (restart, ``pg_terminate_backend``, crash) its socket becomes
+    readable (the FATAL message, or end of file) or the connection is already marked closed.
+    So: a closed connection is refused, a readable (or otherwise unusual) one gets the full
+    ping, which raises for a dead one (the pool then discards it and hands out another), and a
+    quiet one is handed out without a round trip. A server that vanished without a word (a
+    partition) is found by the first statement's error, which opens the store's circuit."""
+    if conn.closed or conn.broken:
+        raise psycopg.OperationalError("the pooled connection is closed")
+    pgconn = conn.pgconn
+    if (
+        pgconn.status != psycopg.pq.ConnStatus.OK
+        or pgconn.transaction_status != psycopg.pq.TransactionStatus.IDLE
+    ):
+        ConnectionPool.check_connection(conn)
+        return
+    poller = select.poll()
+    poller.register(pgconn.socket, select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        ConnectionPool.check_connection(conn)
 
 
 def reconnect_promptly() -> None:

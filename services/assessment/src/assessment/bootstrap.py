@@ -12,6 +12,7 @@ from assessment.adapters.event_tags import load_or_create_tag_key, mapper_class_
 from assessment.adapters.events_of import install_events_of
 from assessment.adapters.existing import install_existing_ids
 from assessment.adapters.group_commit import GroupCommitter
+from assessment.adapters.rendered_sql import install_rendered_statements
 from assessment.adapters.sealer import Sealer
 from assessment.adapters.snapshot_store import CheckedSnapshotStore
 from assessment.adapters.store_guard import guard_datastore, use_lock_function
@@ -120,6 +121,10 @@ def build_application(
             use_lock_function(app.recorder)
         install_existing_ids(app.recorder)
         install_events_of(app.recorder)
+        install_rendered_statements(app.recorder)
+        snapshots = getattr(app, "snapshots", None)
+        if snapshots is not None:
+            install_rendered_statements(snapshots.recorder)
     return app
 
 

@@ -5,8 +5,10 @@ the pool timeout: during a real outage one request would hang for minutes. The g
 datastore's connections in a circuit: after a connection failure, calls fail at once with
 ``StoreUnavailable`` (not retried by the library; the API answers 503 + Retry-After) for a
 short cool-down, then one call may try again. Connections are checked before use (a stale
-pooled connection after a restart is replaced, not returned as an error) and connecting gives
-up after ``connect_timeout`` seconds.
+pooled connection after a restart is replaced, not returned as an error) — by
+``shared.sql.check_when_suspect``, which pings only a connection whose socket shows the server
+said or did something, not every check-out — and connecting gives up after ``connect_timeout``
+seconds.
 
 A least-privilege role may not ``LOCK TABLE … IN EXCLUSIVE MODE`` (that needs UPDATE, DELETE
 or TRUNCATE); the store's insert lock goes through a ``SECURITY DEFINER`` function the owner
@@ -25,6 +27,9 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError
 from psycopg import errors as pg_errors
 from psycopg.sql import SQL, Identifier
+from psycopg_pool import ConnectionPool
+
+from shared.sql import check_when_suspect
 
 log = logging.getLogger("congvu.store")
 
@@ -79,6 +84,10 @@ def guard_datastore(datastore: Any, *, connect_timeout: int, cooldown: float = 3
     """Install the circuit and the connect timeout on an eventsourcing PostgresDatastore."""
     circuit = Circuit(cooldown)
     datastore.pool.kwargs["connect_timeout"] = connect_timeout
+    if getattr(datastore.pool, "_check", None) is ConnectionPool.check_connection:
+        # eventsourcing's POSTGRES_PRE_PING gives the pool a ping per check-out; keep the
+        # check, without the round trip for a quiet connection (psycopg_pool pinned: 3.3.3)
+        datastore.pool._check = check_when_suspect
     original = datastore.get_connection
 
     @contextmanager

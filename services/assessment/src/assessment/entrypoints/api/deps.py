@@ -23,6 +23,15 @@ async def command_context(
     caller: Annotated[Caller, Depends(current_caller)],
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> CommandContext:
+    return context_for(request, caller, idempotency_key, await request.body())
+
+
+def context_for(
+    request: Request, caller: Caller, idempotency_key: str | None, body: bytes
+) -> CommandContext:
+    """The command context of a request (also built by ``fast_route`` without FastAPI's
+    dependency solving): tenant and actor from the token, the idempotency key, and the
+    fingerprint of method, path, caller and body that a replay must match."""
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 200):
         raise AppError(
             code="request.invalid_idempotency_key",
@@ -31,9 +40,10 @@ async def command_context(
             status=400,
             detail="Idempotency-Key phải dài 1–200 ký tự",
         )
-    body = await request.body()
     digest = hashlib.sha256()
-    digest.update(request.method.encode() + b" " + request.url.path.encode() + b"\n")
+    # ``request.url.path`` without building the whole URL (host header, query) per command
+    path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    digest.update(request.method.encode() + b" " + path.encode() + b"\n")
     digest.update(caller.subject.encode() + b"\n" + body)
     return CommandContext(
         tenant=caller.tenant,
