@@ -206,3 +206,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         s = Site(server.url, http)
         s.wait_for(demo_loaded)
         yield s
+
+
+# the portal on PostgreSQL + Kafka (pg_kafka.py): its fixtures, for the runs on real servers
+from .pg_kafka import pg_kafka_site, reads_url  # noqa: E402, F401
