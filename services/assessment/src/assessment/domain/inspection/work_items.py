@@ -177,7 +177,7 @@ def assess(
     if ends is None or item.deadline is None:
         end = deadline_end(item, calendar)
     else:
-        end = ends.get(item.deadline, _MISSING)  # type: ignore[arg-type]
+        end = ends.get(item.deadline, _MISSING)
         if end is _MISSING:
             end = ends[item.deadline] = deadline_end(item, calendar)
     if item.passed_to and handled is None and advised is None:
