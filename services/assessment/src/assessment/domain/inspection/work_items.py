@@ -157,15 +157,29 @@ def deadline_end(item: WorkItem, calendar: WorkingCalendar) -> datetime | None:
     return calendar.end_of(calendar.effective_deadline(item.deadline))
 
 
+_MISSING: Any = object()
+
+
 def _seen(moment: datetime | None, as_of: datetime) -> datetime | None:
     return moment if moment is not None and moment <= as_of else None
 
 
-def assess(item: WorkItem, calendar: WorkingCalendar, as_of: datetime) -> Assessment:
+def assess(
+    item: WorkItem,
+    calendar: WorkingCalendar,
+    as_of: datetime,
+    ends: dict[date | datetime, datetime | None] | None = None,
+) -> Assessment:
+    """``ends``: a cache of deadline ends by deadline (many items share a deadline)."""
     handled = _seen(item.handled_at, as_of)
     advised = _seen(item.advised_at, as_of)
     done = _seen(item.completed_at(), as_of)
-    end = deadline_end(item, calendar)
+    if ends is None or item.deadline is None:
+        end = deadline_end(item, calendar)
+    else:
+        end = ends.get(item.deadline, _MISSING)
+        if end is _MISSING:
+            end = ends[item.deadline] = deadline_end(item, calendar)
     if item.passed_to and handled is None and advised is None:
         return Assessment(ItemStatus.PASSED_ON, end, 0, 0, False)
     if end is None:
@@ -298,10 +312,11 @@ def figures_by(
         raise ValidationFailed("thời điểm tính (as_of) cần múi giờ")
     keyers = [[DIMENSIONS[d] for d in by] for by in groupings]
     outs: list[dict[tuple[str | int, ...], Figures]] = [{} for _ in groupings]
+    ends: dict[date | datetime, datetime | None] = {}
     for item in items:
         if item.received_at > as_of:
             continue
-        a = assess(item, calendar, as_of)
+        a = assess(item, calendar, as_of, ends)
         for keys, out in zip(keyers, outs, strict=True):
             key = tuple(k(item, calendar) for k in keys)
             group = out.get(key)

@@ -197,6 +197,7 @@ class WorkRegister(TenantAggregate):
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise ValidationFailed("sha256 của tệp phải là 64 chữ số hex")
         number = self.import_no if append else self.import_no + 1
+        kept = self.items() if append else []  # parsed once; the new part is parsed already
         self._trigger(
             self.PartAppended if append else self.ImportStarted,
             actor=actor,
@@ -215,6 +216,7 @@ class WorkRegister(TenantAggregate):
                 import_no=number,
                 items=batch,
             )
+        self._items = [*kept, *items]  # what ``items()`` would parse from ``raw_items``
 
     def record_figures(
         self, *, actor: dict[str, Any], occurred_at: datetime, calendar: WorkingCalendar

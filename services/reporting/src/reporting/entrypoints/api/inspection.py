@@ -1,6 +1,8 @@
 """Reporting routes of the inspection overview: a person, a unit, the province's overdue
 remediation and repeated findings. Per-person data (figures, findings of an official) is for
-the inspection team, Home Affairs, the chairman, the auditor — and the person themself."""
+the inspection team, Home Affairs, the chairman, the auditor — and the person themself; every
+read of it by someone else is recorded (``report_reads``, as ``FiguresReadLog`` on the write
+side), after the tenant check (another tenant's person answers 404 and records nothing)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Request
 
 from reporting.adapters.db import Database
+from reporting.adapters.read_log import record_read
 from reporting.read_models.inspection_overview.queries import (
     overdue_remediation,
     person_overview,
@@ -65,7 +68,10 @@ def person_route(
             "dữ liệu cá nhân của công chức chỉ dành cho Đoàn kiểm tra, Sở Nội vụ, "
             "Chủ tịch, kiểm toán và chính người đó"
         )
-    return person_overview(_db(request), caller.tenant, person, as_of or _today())
+    overview = person_overview(_db(request), caller.tenant, person, as_of or _today())
+    if caller.subject != person:  # someone else's personal data: the read is recorded
+        record_read(_db(request), caller, "inspection_person", person, person, overview["as_of"])
+    return overview
 
 
 @router.get(
@@ -76,7 +82,10 @@ def unit_route(
 ) -> dict[str, Any]:
     if caller.role not in OVERSIGHT:
         raise _refuse("số liệu theo người của đơn vị chỉ dành cho cơ quan kiểm tra, giám sát")
-    return unit_overview(_db(request), caller.tenant, str(unit_id), as_of or _today())
+    overview = unit_overview(_db(request), caller.tenant, str(unit_id), as_of or _today())
+    # the unit's figures are per person: the read is recorded like one of a person's
+    record_read(_db(request), caller, "inspection_unit", str(unit_id), None, overview["as_of"])
+    return overview
 
 
 @router.get(
