@@ -231,9 +231,17 @@ def test_an_inspection_in_chromium_on_postgres_and_kafka(
     w = open_page()
     sign_in(w.page, site.url, "syt.thutruong")
     w.page.goto(site.url + f"/ho-so/ca-nhan/xep-loai/{rid}")
-    w.page.fill("#inspection_decision", NUMBER)
-    w.page.click("text=Ghi nhận các phát hiện")
+    # listed for the rater without typing anything (the per-person index of inspections)
+    # (the demo's own 2026 inspection of Sở Y tế has findings on him too: one form each)
+    forms = w.page.locator("form.findings-pending")
+    before = forms.count()
+    pending = forms.filter(has_text=f"Quyết định kiểm tra {NUMBER}")
+    assert pending.count() == 1
+    assert "Chậm tham mưu 5 hồ sơ lĩnh vực Dược" in pending.inner_text()
+    pending.get_by_role("button", name="Ghi nhận các phát hiện").click()
     w.page.wait_for_url("**xong=acknowledge_findings")
+    assert forms.count() == before - 1
+    assert forms.filter(has_text=f"Quyết định kiểm tra {NUMBER}").count() == 0
     section = w.page.inner_text("main")
     assert "Chậm tham mưu 5 hồ sơ lĩnh vực Dược" in section
     assert f"Quyết định kiểm tra {NUMBER}" in section
