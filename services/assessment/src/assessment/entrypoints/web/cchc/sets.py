@@ -44,6 +44,7 @@ from assessment.entrypoints.web.cchc.common import (
     run_form,
 )
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
 from shared.web.signin import require_viewer
 
@@ -171,8 +172,8 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(f"{PREFIX}/bo-tieu-chi/nhap", include_in_schema=False)
-    async def import_form(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    def import_form(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_import(request, viewer)
 
     def render_import(
@@ -250,20 +251,20 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{done.result['id']}?xong=nhap")
 
     @app.get(f"{PREFIX}/bo-tieu-chi/{{set_id}}", include_in_schema=False)
-    async def show(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    def show(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_set(request, viewer, set_id)
 
     @app.get(f"{PREFIX}/bo-tieu-chi/{{set_id}}/xuat.xlsx", include_in_schema=False)
-    async def export(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    def export(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         application: AssessmentApplication = request.app.state.assessment
         try:
             found = application.get_criteria_set(command_ctx(viewer), set_id)
         except (DomainError, AppError) as exc:
             return render_set(request, viewer, set_id, status_code=problem_of(exc).status)
         title = f"{found['title']} (năm {found['year']}, phiên bản {found['set_version']})"
-        data = await run_in_threadpool(write_criteria_xlsx, found["content"], title)
+        data = write_criteria_xlsx(found["content"], title)
         name = f"bo-tieu-chi-{found['block']}-{found['year']}-v{found['set_version']}.xlsx"
         return Response(
             data,
@@ -275,11 +276,11 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/sua", include_in_schema=False)
-    async def edit(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    def edit(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
             return refuse(request, viewer, set_id)
-        form = await request.form(max_files=0, max_fields=5000)
+        form = threaded.form(request, max_files=0, max_fields=5000)
         try:
             count = min(int(str(form.get("rows") or "0")), 2000)
         except ValueError:
@@ -318,11 +319,11 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{set_id}?xong=sua")
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/ban-hanh", include_in_schema=False)
-    async def publish(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    def publish(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
             return refuse(request, viewer, set_id)
-        form = await request.form(max_files=0, max_fields=20)
+        form = threaded.form(request, max_files=0, max_fields=20)
         values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         day, problem = day_from_form(values.get("decision_date", ""))
@@ -345,11 +346,11 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{set_id}?xong=ban-hanh")
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/phien-ban-moi", include_in_schema=False)
-    async def new_version(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    def new_version(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
             return refuse(request, viewer, set_id)
-        form = await request.form(max_files=0, max_fields=20)
+        form = threaded.form(request, max_files=0, max_fields=20)
         values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
         application: AssessmentApplication = request.app.state.assessment
         try:

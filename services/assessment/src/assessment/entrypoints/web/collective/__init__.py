@@ -47,7 +47,7 @@ from assessment.entrypoints.web.collective.recognition import include_recognitio
 from assessment.entrypoints.web.collective.unit_file import include_unit_file
 from assessment.entrypoints.web.collective.uploads import read_groups
 from shared.problems import AppError
-from shared.web import terms
+from shared.web import terms, threaded
 from shared.web.pages import NavItem, Portal, Viewer
 from shared.web.signin import require_viewer
 
@@ -153,14 +153,14 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(f"{PREFIX}/tu-danh-gia", "Tự đánh giá", "Self-assessment", UNIT_ROLES))
 
     @app.get(f"{PREFIX}/tu-danh-gia", include_in_schema=False)
-    async def latest(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    def latest(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         year = latest_year(request, viewer)
         return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia", 303)
 
     @app.get(f"{PREFIX}/{{year}}/tu-danh-gia", include_in_schema=False)
-    async def form(request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]) -> Response:
-        viewer = await require_viewer(request)
+    def form(request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_form(request, viewer, year)
 
     @app.post(f"{PREFIX}/{{year}}/tu-danh-gia", include_in_schema=False)
@@ -237,13 +237,13 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia?da-nop={done}", 303)
 
     @app.get(f"{PREFIX}/{{year}}/{{unit_code}}/minh-chung/{{sha256}}", include_in_schema=False)
-    async def evidence(
+    def evidence(
         request: Request,
         year: Annotated[int, PathParam(ge=1990, le=2200)],
         unit_code: Annotated[str, PathParam(max_length=64)],
         sha256: Annotated[str, PathParam(pattern="^[0-9a-f]{64}$")],
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         _, ua, problem = _load(request.app.state.assessment, viewer, year, unit_code)
         recorded = None
         if problem is None and ua is not None:

@@ -30,6 +30,7 @@ from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.api.errors import translate
 from assessment.entrypoints.web.collective.uploads import read_files
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
 from shared.web.signin import require_viewer
 
@@ -63,8 +64,8 @@ def include_exchange_pages(
         return CommandContext(tenant=viewer.caller.tenant, actor=viewer.caller.actor())
 
     @app.post("/ho-so/{year}/tu-danh-gia/rut-lai", include_in_schema=False)
-    async def withdraw(request: Request, year: Year) -> Response:
-        viewer = await require_viewer(request)
+    def withdraw(request: Request, year: Year) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in UNIT_ROLES or not viewer.caller.acting_for:
             return render_form(
                 request,
@@ -73,7 +74,7 @@ def include_exchange_pages(
                 status_code=403,
                 message="Chỉ cán bộ, thủ trưởng của đơn vị được rút báo cáo của đơn vị.",
             )
-        form = await request.form(max_files=0, max_fields=10)
+        form = threaded.form(request, max_files=0, max_fields=10)
         application: AssessmentApplication = request.app.state.assessment
         spec = application.catalogue.commands["withdraw_self_assessment"]
         try:

@@ -35,8 +35,8 @@ from assessment.entrypoints.web.individual.common import (
     parse_level,
     problem_of,
 )
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 MAX_ROWS = 500
 ROUND_FIELDS = {
@@ -152,15 +152,15 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
 
     # ------------------------------------------------------------ the head's decisions
     @app.get(f"{PREFIX}/quyet-dinh", include_in_schema=False)
-    async def decide_page(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    def decide_page(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         ids = _ids(request.query_params.getlist("r"))
         return render(request, viewer, ids, "individual_decide.html")
 
     @app.post(f"{PREFIX}/quyet-dinh/han-muc", include_in_schema=False)
-    async def quota_preview(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=MAX_ROWS * 2 + 10)
+    def quota_preview(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=MAX_ROWS * 2 + 10)
         ids = _ids([v for v in form.getlist("r") if isinstance(v, str)])
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         rows, _ = _load(request, viewer, ids)
@@ -168,9 +168,9 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
         return portal.render(request, "individual_quota.html", {"scopes": scopes}, viewer=viewer)
 
     @app.post(f"{PREFIX}/quyet-dinh", include_in_schema=False)
-    async def decide(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=MAX_ROWS * 2 + 10)
+    def decide(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=MAX_ROWS * 2 + 10)
         ids = _ids([v for v in form.getlist("r") if isinstance(v, str)])
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
@@ -236,15 +236,15 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
 
     # ------------------------------------------------------------ the agency's meeting
     @app.get(f"{PREFIX}/bien-ban", include_in_schema=False)
-    async def round_page(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    def round_page(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         ids = _ids(request.query_params.getlist("r"))
         return render(request, viewer, ids, "individual_round.html")
 
     @app.post(f"{PREFIX}/bien-ban", include_in_schema=False)
-    async def record_round(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=MAX_ROWS * 2 + 20)
+    def record_round(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=MAX_ROWS * 2 + 20)
         ids = _ids([v for v in form.getlist("r") if isinstance(v, str)])
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}

@@ -29,6 +29,7 @@ from assessment.application.service import AssessmentApplication
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.web.forms import Refused, ctx_of, may, problem_of, run_command
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
 from shared.web.signin import require_viewer
 
@@ -108,9 +109,9 @@ def include_register_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
         )
 
     @app.get(path, include_in_schema=False)
-    async def register(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
-        viewer = await require_viewer(request)
-        return await run_in_threadpool(render, request, viewer, inspection_id, unit_code)
+    def register(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
+        viewer = threaded.require_viewer(request)
+        return render(request, viewer, inspection_id, unit_code)
 
     @app.post(path, include_in_schema=False)
     async def upload(request: Request, inspection_id: UUID, unit_code: Code) -> Response:

@@ -41,6 +41,7 @@ from assessment.entrypoints.web.forms import (
     vn_day,
 )
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import NavItem, Portal, Viewer
 from shared.web.signin import require_viewer
 
@@ -119,10 +120,10 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(PREFIX, "Khắc phục hạn chế", "Remediation", ROLES))
 
     @app.get(PREFIX, include_in_schema=False)
-    async def board(
+    def board(
         request: Request, nam: Annotated[int | None, Query(ge=1990, le=2200)] = None
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         year = nam or date.today().year
         application: AssessmentApplication = request.app.state.assessment
         try:
@@ -158,9 +159,9 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/moi", include_in_schema=False)
-    async def open_plan(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=20)
+    def open_plan(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=20)
         inspection_id = text(form, "inspection_id") or ""
         back = f"/kiem-tra/{inspection_id}" if len(inspection_id) == 36 else PREFIX
         body = {
@@ -237,8 +238,8 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/{{plan_id}}", include_in_schema=False)
-    async def plan_page(request: Request, plan_id: UUID) -> Response:
-        viewer = await require_viewer(request)
+    def plan_page(request: Request, plan_id: UUID) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_plan(request, viewer, plan_id)
 
     @app.post(f"{PREFIX}/{{plan_id}}/{{command}}", include_in_schema=False)
