@@ -52,12 +52,6 @@ def province_name(tenant: str) -> str:
     return PROVINCES.get(tenant, tenant.replace("-", " ").title())
 
 
-def _frozen(response: Response) -> tuple[bytes, dict[str, str]]:
-    """A rendered page as bytes and headers, to be served again (no cookie in it)."""
-    keep = {k: v for k, v in response.headers.items() if k not in {"content-length", "set-cookie"}}
-    return bytes(response.body), keep
-
-
 def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
     portal.add_nav(NavItem(BOARD, "Bảng theo dõi", "Cycle board", frozenset()))
@@ -104,20 +98,18 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
                 title="Kết quả đánh giá công vụ đã công bố",
             )
 
-        if viewer is not None or not cache.enabled:  # a signed-in page names its viewer
-            response = render()
-        else:  # the anonymous page is the same for everyone: rendered once per version
-            body, kept = cache.get(version, ("public", headers["ETag"]), lambda: _frozen(render()))
-            response = Response(body, headers=kept, media_type="text/html")
+        response = cache.page(version, request, ("public",), render)
         response.headers.update(headers)
         return response
 
     @app.get("/", include_in_schema=False)
+    @threaded.page
     def home(request: Request) -> Response:
         request.state.viewer = threaded.current_viewer(request)
         return public(request, None, None, "", 1)
 
     @app.get(PUBLIC, include_in_schema=False)
+    @threaded.page
     def public_results(
         request: Request,
         tinh: Annotated[str | None, Query(max_length=64)] = None,
@@ -129,6 +121,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
         return public(request, tinh, nam, q, trang)
 
     @app.get(TODO, include_in_schema=False)
+    @threaded.page
     def todo(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         data = todo_for(request.app.state.reporting_db, viewer.caller)
@@ -146,6 +139,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(BOARD, include_in_schema=False)
+    @threaded.page
     def board(
         request: Request,
         loc: Annotated[str | None, Query(max_length=20)] = None,
@@ -212,19 +206,25 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
                 "page": trang,
                 "pages": pages,
             }
-        return portal.render(
+        request.state.viewer = viewer
+        return cache.page(
+            version,
             request,
-            "board.html",
-            {
-                "board": data,
-                "cycles": cycles,
-                "year": cycle["year"] if cycle else None,
-                "loc": status,
-                "q": q,
-                "filters": FILTERS,
-                "steps": STEP_ORDER,
-                "forbidden": False,
-            },
-            viewer=viewer,
-            title="Bảng theo dõi",
+            ("board", today),
+            lambda: portal.render(
+                request,
+                "board.html",
+                {
+                    "board": data,
+                    "cycles": cycles,
+                    "year": cycle["year"] if cycle else None,
+                    "loc": status,
+                    "q": q,
+                    "filters": FILTERS,
+                    "steps": STEP_ORDER,
+                    "forbidden": False,
+                },
+                viewer=viewer,
+                title="Bảng theo dõi",
+            ),
         )

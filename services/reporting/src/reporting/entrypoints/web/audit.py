@@ -63,6 +63,7 @@ def include_audit_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(TIMELINE, include_in_schema=False)
+    @threaded.page
     def event_timeline(
         request: Request,
         don_vi: Annotated[str, Query(max_length=64)] = "",
@@ -121,6 +122,7 @@ def include_audit_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(AS_OF, include_in_schema=False)
+    @threaded.page
     def as_of(
         request: Request,
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,

@@ -76,6 +76,31 @@ class PageCache:
                     self._entries.popitem(last=False)
         return value
 
+    def page(
+        self, version: str, request: Request, key: tuple[Any, ...], render: Callable[[], Response]
+    ) -> Response:
+        """A rendered page, kept as bytes under ``key`` plus everything else the template
+        sees: the address, the language, the viewer and the CSRF token of a signed-in page
+        (the sign-out form carries it). A page whose session was refreshed while serving it
+        is not kept (its answer sets a cookie)."""
+        if not self.enabled or getattr(request.state, "session_update", None) is not None:
+            return render()
+        viewer = getattr(request.state, "viewer", None)
+        csrf = request.scope.get("csrftoken")
+        token = csrf() if viewer is not None and callable(csrf) else ""
+        url = request.url.path + "?" + request.url.query
+        lang = request.app.state.portal.language(request)
+        full = (*key, url, lang, viewer_key(viewer), token)
+        body, status, headers = self.get(version, full, lambda: _frozen(render()))
+        return Response(body, status_code=status, headers=headers)
+
+
+def _frozen(response: Response) -> tuple[bytes, int, dict[str, str]]:
+    """A rendered page as bytes, status and headers, to be served again (no cookie)."""
+    skip = {"content-length", "set-cookie"}
+    keep = {k: v for k, v in response.headers.items() if k not in skip}
+    return bytes(response.body), response.status_code, keep
+
 
 def viewer_key(viewer: Viewer | None) -> str:
     if viewer is None:

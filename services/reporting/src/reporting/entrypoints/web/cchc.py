@@ -68,6 +68,7 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(SETS, include_in_schema=False)
+    @threaded.page
     def sets(request: Request, nam: Year = None, khoi: Block = None) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role == PUBLIC_ROLE:
@@ -85,6 +86,7 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(QUEUE, include_in_schema=False)
+    @threaded.page
     def appraisal_queue(request: Request, nam: Year = None) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role == PUBLIC_ROLE:
@@ -103,6 +105,7 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(RANKING, include_in_schema=False)
+    @threaded.page
     def ranking(
         request: Request,
         nam: Year = None,

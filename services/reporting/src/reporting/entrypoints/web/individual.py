@@ -70,6 +70,7 @@ def include_individual_pages(app: FastAPI, portal: Portal) -> None:
     )
 
     @app.get(LIST, include_in_schema=False)
+    @threaded.page
     def agency_list(
         request: Request,
         nam: Annotated[int | None, Query(ge=2020, le=2100)] = None,
@@ -150,6 +151,7 @@ def include_individual_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(MINE, include_in_schema=False)
+    @threaded.page
     def mine(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         db = request.app.state.reporting_db

@@ -92,11 +92,13 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
     base = f"{PREFIX}/{{year}}/{{unit_code}}"
 
     @app.get(f"{base}/tham-dinh", include_in_schema=False)
+    @threaded.page
     def sheet(request: Request, year: Year, unit_code: UnitCode) -> Response:
         viewer = threaded.require_viewer(request)
         return render(request, viewer, year, unit_code)
 
     @app.get(f"{base}/hoi-dong", include_in_schema=False)
+    @threaded.page
     def council(request: Request, year: Year, unit_code: UnitCode) -> Response:
         viewer = threaded.require_viewer(request)
         return render(request, viewer, year, unit_code, "cchc_council.html")
@@ -245,11 +247,13 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/{{year}}/xep-hang/{{set_id}}", include_in_schema=False)
+    @threaded.page
     def decision(request: Request, year: Year, set_id: UUID) -> Response:
         viewer = threaded.require_viewer(request)
         return render_ranking(request, viewer, year, set_id)
 
     @app.post(f"{PREFIX}/{{year}}/xep-hang/{{set_id}}", include_in_schema=False)
+    @threaded.page
     def decide(request: Request, year: Year, set_id: UUID) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role not in RANKERS:
@@ -287,6 +291,7 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/xep-hang/{set_id}?xong=quyet-dinh")
 
     @app.post(f"{PREFIX}/{{year}}/xep-hang/{{set_id}}/cong-bo", include_in_schema=False)
+    @threaded.page
     def publish(request: Request, year: Year, set_id: UUID) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role != "home_affairs":

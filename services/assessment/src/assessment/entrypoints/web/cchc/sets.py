@@ -172,6 +172,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(f"{PREFIX}/bo-tieu-chi/nhap", include_in_schema=False)
+    @threaded.page
     def import_form(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         return render_import(request, viewer)
@@ -251,11 +252,13 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{done.result['id']}?xong=nhap")
 
     @app.get(f"{PREFIX}/bo-tieu-chi/{{set_id}}", include_in_schema=False)
+    @threaded.page
     def show(request: Request, set_id: SetId) -> Response:
         viewer = threaded.require_viewer(request)
         return render_set(request, viewer, set_id)
 
     @app.get(f"{PREFIX}/bo-tieu-chi/{{set_id}}/xuat.xlsx", include_in_schema=False)
+    @threaded.page
     def export(request: Request, set_id: SetId) -> Response:
         viewer = threaded.require_viewer(request)
         application: AssessmentApplication = request.app.state.assessment
@@ -276,6 +279,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/sua", include_in_schema=False)
+    @threaded.page
     def edit(request: Request, set_id: SetId) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
@@ -319,6 +323,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{set_id}?xong=sua")
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/ban-hanh", include_in_schema=False)
+    @threaded.page
     def publish(request: Request, set_id: SetId) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
@@ -346,6 +351,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{set_id}?xong=ban-hanh")
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/phien-ban-moi", include_in_schema=False)
+    @threaded.page
     def new_version(request: Request, set_id: SetId) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:

@@ -129,6 +129,7 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(f"{PREFIX}/cham-diem", include_in_schema=False)
+    @threaded.page
     def latest(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         year = request.query_params.get("nam", "")
@@ -139,6 +140,7 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{target}/cham-diem")
 
     @app.get(f"{PREFIX}/{{year}}/cham-diem", include_in_schema=False)
+    @threaded.page
     def sheet(request: Request, year: Year) -> Response:
         viewer = threaded.require_viewer(request)
         return render(request, viewer, year)
@@ -186,6 +188,7 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/cham-diem?xong=tu-cham#tc-{code}")
 
     @app.post(f"{PREFIX}/{{year}}/cham-diem/phan-anh/{{code}}", include_in_schema=False)
+    @threaded.page
     def flag(request: Request, year: Year, code: Code) -> Response:
         viewer = threaded.require_viewer(request)
         refused = own(request, viewer, year)
@@ -254,6 +257,7 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/cham-diem?xong=tra-loi")
 
     @app.post(f"{PREFIX}/{{year}}/cham-diem/{{action}}", include_in_schema=False)
+    @threaded.page
     def report_step(
         request: Request, year: Year, action: Annotated[str, PathParam(max_length=20)]
     ) -> Response:
@@ -280,6 +284,7 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/cham-diem?xong={action}")
 
     @app.get(f"{PREFIX}/{{year}}/{{unit_code}}/minh-chung/{{sha256}}", include_in_schema=False)
+    @threaded.page
     def evidence(
         request: Request,
         year: Year,

@@ -153,12 +153,14 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(f"{PREFIX}/tu-danh-gia", "Tự đánh giá", "Self-assessment", UNIT_ROLES))
 
     @app.get(f"{PREFIX}/tu-danh-gia", include_in_schema=False)
+    @threaded.page
     def latest(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         year = latest_year(request, viewer)
         return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia", 303)
 
     @app.get(f"{PREFIX}/{{year}}/tu-danh-gia", include_in_schema=False)
+    @threaded.page
     def form(request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]) -> Response:
         viewer = threaded.require_viewer(request)
         return render_form(request, viewer, year)
@@ -237,6 +239,7 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia?da-nop={done}", 303)
 
     @app.get(f"{PREFIX}/{{year}}/{{unit_code}}/minh-chung/{{sha256}}", include_in_schema=False)
+    @threaded.page
     def evidence(
         request: Request,
         year: Annotated[int, PathParam(ge=1990, le=2200)],

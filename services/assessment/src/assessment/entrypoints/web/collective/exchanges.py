@@ -64,6 +64,7 @@ def include_exchange_pages(
         return CommandContext(tenant=viewer.caller.tenant, actor=viewer.caller.actor())
 
     @app.post("/ho-so/{year}/tu-danh-gia/rut-lai", include_in_schema=False)
+    @threaded.page
     def withdraw(request: Request, year: Year) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role not in UNIT_ROLES or not viewer.caller.acting_for:

@@ -164,6 +164,7 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(PLAN, include_in_schema=False)
+    @threaded.page
     def plan_page(
         request: Request, nam: Annotated[int | None, Query(ge=1990, le=2200)] = None
     ) -> Response:
@@ -173,6 +174,7 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         return render_plan(request, viewer)
 
     @app.post(PLAN, include_in_schema=False)
+    @threaded.page
     def plan(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=30)
@@ -215,11 +217,13 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PLAN}/{body['year']}?xong=plan_cycle", 303)
 
     @app.get(f"{PLAN}/{{year}}", include_in_schema=False)
+    @threaded.page
     def cycle_page(request: Request, year: Year) -> Response:
         viewer = threaded.require_viewer(request)
         return render_cycle(request, viewer, year)
 
     @app.post(f"{PLAN}/{{year}}/han", include_in_schema=False)
+    @threaded.page
     def change_deadline(request: Request, year: Year) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=10)
@@ -253,6 +257,7 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PLAN}/{year}?xong=change_deadline", 303)
 
     @app.post(f"{PLAN}/{{year}}/don-vi", include_in_schema=False)
+    @threaded.page
     def enrol(request: Request, year: Year) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=2100)

@@ -115,16 +115,19 @@ def include_recognition_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(PAGE, include_in_schema=False)
+    @threaded.page
     def latest(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         return portal.redirect(request, f"{PAGE}/{latest_year(request, viewer)}", 303)
 
     @app.get(f"{PAGE}/{{year}}", include_in_schema=False)
+    @threaded.page
     def page(request: Request, year: Year) -> Response:
         viewer = threaded.require_viewer(request)
         return render(request, viewer, year)
 
     @app.post(f"{PAGE}/{{year}}", include_in_schema=False)
+    @threaded.page
     def recognise(request: Request, year: Year) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=4100)

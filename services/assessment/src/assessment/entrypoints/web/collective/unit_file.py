@@ -222,11 +222,13 @@ def include_unit_file(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get("/ho-so/{year}/{unit_code}", include_in_schema=False)
+    @threaded.page
     def unit_file(request: Request, year: Year, unit_code: Code) -> Response:
         viewer = threaded.require_viewer(request)
         return render(request, viewer, year, unit_code)
 
     @app.post("/ho-so/{year}/{unit_code}/{command}", include_in_schema=False)
+    @threaded.page
     def run_command(
         request: Request,
         year: Year,

@@ -152,12 +152,14 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
 
     # ------------------------------------------------------------ the head's decisions
     @app.get(f"{PREFIX}/quyet-dinh", include_in_schema=False)
+    @threaded.page
     def decide_page(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         ids = _ids(request.query_params.getlist("r"))
         return render(request, viewer, ids, "individual_decide.html")
 
     @app.post(f"{PREFIX}/quyet-dinh/han-muc", include_in_schema=False)
+    @threaded.page
     def quota_preview(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=MAX_ROWS * 2 + 10)
@@ -168,6 +170,7 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
         return portal.render(request, "individual_quota.html", {"scopes": scopes}, viewer=viewer)
 
     @app.post(f"{PREFIX}/quyet-dinh", include_in_schema=False)
+    @threaded.page
     def decide(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=MAX_ROWS * 2 + 10)
@@ -236,12 +239,14 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
 
     # ------------------------------------------------------------ the agency's meeting
     @app.get(f"{PREFIX}/bien-ban", include_in_schema=False)
+    @threaded.page
     def round_page(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         ids = _ids(request.query_params.getlist("r"))
         return render(request, viewer, ids, "individual_round.html")
 
     @app.post(f"{PREFIX}/bien-ban", include_in_schema=False)
+    @threaded.page
     def record_round(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=MAX_ROWS * 2 + 20)

@@ -110,11 +110,13 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/xep-loai/{{rating_id}}", include_in_schema=False)
+    @threaded.page
     def rating_page(request: Request, rating_id: Id) -> Response:
         viewer = threaded.require_viewer(request)
         return render(request, viewer, rating_id)
 
     @app.post(f"{PREFIX}/xep-loai/{{rating_id}}/tu-danh-gia", include_in_schema=False)
+    @threaded.page
     def self_assess(request: Request, rating_id: Id) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=20)
@@ -139,6 +141,7 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         return run(request, viewer, rating_id, "self_assess", cmd, values, "proposed_level")
 
     @app.post(f"{PREFIX}/xep-loai/{{rating_id}}/thong-bao", include_in_schema=False)
+    @threaded.page
     def notify(request: Request, rating_id: Id) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=10)
@@ -154,6 +157,7 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         return run(request, viewer, rating_id, "notify_rating", cmd, values, "channel")
 
     @app.post(f"{PREFIX}/xep-loai/{{rating_id}}/phat-hien", include_in_schema=False)
+    @threaded.page
     def acknowledge(request: Request, rating_id: Id) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=10)
@@ -196,6 +200,7 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/xep-loai/{rating_id}?xong={name}", 303)
 
     @app.get(f"{PREFIX}/nguoi/{{person_id}}", include_in_schema=False)
+    @threaded.page
     def person_file(request: Request, person_id: Id) -> Response:
         viewer = threaded.require_viewer(request)
         application: AssessmentApplication = request.app.state.assessment

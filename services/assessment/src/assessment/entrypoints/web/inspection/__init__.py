@@ -193,6 +193,7 @@ def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(PREFIX, "Kiểm tra công vụ", "Inspections", READERS))
 
     @app.get(PREFIX, include_in_schema=False)
+    @threaded.page
     def inspections(
         request: Request, nam: Annotated[int | None, Query(ge=1990, le=2200)] = None
     ) -> Response:
@@ -248,6 +249,7 @@ def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/moi", include_in_schema=False)
+    @threaded.page
     def new(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         return render_new(
@@ -255,6 +257,7 @@ def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/moi", include_in_schema=False)
+    @threaded.page
     def decide(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         if not may(viewer, "decide_inspection"):
@@ -327,11 +330,13 @@ def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/{{inspection_id}}", include_in_schema=False)
+    @threaded.page
     def inspection_file(request: Request, inspection_id: InspectionId) -> Response:
         viewer = threaded.require_viewer(request)
         return render_file(request, viewer, inspection_id)
 
     @app.post(f"{PREFIX}/{{inspection_id}}/{{command}}", include_in_schema=False)
+    @threaded.page
     def run_file_command(
         request: Request,
         inspection_id: InspectionId,

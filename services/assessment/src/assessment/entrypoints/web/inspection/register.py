@@ -109,6 +109,7 @@ def include_register_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
         )
 
     @app.get(path, include_in_schema=False)
+    @threaded.page
     def register(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
         viewer = threaded.require_viewer(request)
         return render(request, viewer, inspection_id, unit_code)

@@ -122,11 +122,13 @@ def include_sampling_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
         )
 
     @app.get(path, include_in_schema=False)
+    @threaded.page
     def sampling(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
         viewer = threaded.require_viewer(request)
         return render(request, viewer, inspection_id, unit_code)
 
     @app.post(path + "/{action}", include_in_schema=False)
+    @threaded.page
     def act(
         request: Request,
         inspection_id: UUID,
@@ -182,10 +184,12 @@ def include_sampling_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
         )
 
     @app.get(VERIFY_PATH, include_in_schema=False)
+    @threaded.page
     def verify_form(request: Request) -> Response:
         return render_verify(request, threaded.current_viewer(request), {})
 
     @app.post(VERIFY_PATH, include_in_schema=False)
+    @threaded.page
     def verify(request: Request) -> Response:
         viewer = threaded.current_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=5, max_part_size=MAX_RECORD)

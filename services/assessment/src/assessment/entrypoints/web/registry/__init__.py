@@ -33,6 +33,7 @@ def include_registry_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(UNITS, "Đơn vị", "Units", frozenset()))
 
     @app.get(UNITS, include_in_schema=False)
+    @threaded.page
     def units(
         request: Request,
         q: Annotated[str, Query(max_length=200)] = "",

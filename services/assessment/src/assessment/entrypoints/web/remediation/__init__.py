@@ -120,6 +120,7 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(PREFIX, "Khắc phục hạn chế", "Remediation", ROLES))
 
     @app.get(PREFIX, include_in_schema=False)
+    @threaded.page
     def board(
         request: Request, nam: Annotated[int | None, Query(ge=1990, le=2200)] = None
     ) -> Response:
@@ -159,6 +160,7 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/moi", include_in_schema=False)
+    @threaded.page
     def open_plan(request: Request) -> Response:
         viewer = threaded.require_viewer(request)
         form = threaded.form(request, max_files=0, max_fields=20)
@@ -238,6 +240,7 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/{{plan_id}}", include_in_schema=False)
+    @threaded.page
     def plan_page(request: Request, plan_id: UUID) -> Response:
         viewer = threaded.require_viewer(request)
         return render_plan(request, viewer, plan_id)
