@@ -232,6 +232,7 @@ def build_long_assessment(
                 actor=SNV, occurred_at=now(), level="hoan_thanh_xuat_sac", reason="Vượt chỉ tiêu."
             )
         )
+
         def recognise() -> None:
             at = now()  # dated the day it is made: after the caucus review, not in the future
             ua.recognise(

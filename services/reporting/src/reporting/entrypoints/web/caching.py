@@ -66,7 +66,7 @@ class PageCache:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 self.hits += 1
-                return self._entries[key]  # type: ignore[no-any-return]
+                return self._entries[key]
             self.misses += 1
         value = make()  # outside the lock: two misses at once both compute, one is kept
         with self._lock:

@@ -144,6 +144,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(DASHBOARD, include_in_schema=False)
+    @threaded.page
     def dashboard_page(
         request: Request,
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
@@ -159,6 +160,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         return run(request, "Tiến độ đánh giá", nam, ngay, gio, make)
 
     @app.get(CAUCUS, include_in_schema=False)
+    @threaded.page
     def caucus_page(
         request: Request,
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
@@ -197,6 +199,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         return UUID(str(row[0]))
 
     @app.get(HEAD + "/{code}", include_in_schema=False)
+    @threaded.page
     def head_page(
         request: Request,
         code: str,
@@ -241,6 +244,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         return run(request, "Báo cáo về người đứng đầu", nam, ngay, gio, make, extra=chosen)
 
     @app.get(UNIT + "/{code}", include_in_schema=False)
+    @threaded.page
     def unit_page(
         request: Request,
         code: str,

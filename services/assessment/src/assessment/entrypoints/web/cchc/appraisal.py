@@ -143,6 +143,7 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/{unit_code}/{back}?xong={command}")
 
     @app.post(f"{base}/tham-dinh/cham/{{code}}", include_in_schema=False)
+    @threaded.page
     def appraise(request: Request, year: Year, unit_code: UnitCode, code: Code) -> Response:
         def build(view: Any, form: Any) -> tuple[dict[str, Any], dict[str, str], str]:
             line = next((x for x in view.lines if x.node["code"] == code and x.scored), None)
@@ -158,6 +159,7 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         return run(request, year, unit_code, "appraise_criterion", APPRAISER_ROLES, build)
 
     @app.post(f"{base}/tham-dinh/yeu-cau", include_in_schema=False)
+    @threaded.page
     def ask(request: Request, year: Year, unit_code: UnitCode) -> Response:
         def build(view: Any, form: Any) -> tuple[dict[str, Any], dict[str, str], str]:
             errors: dict[str, str] = {}
@@ -175,6 +177,7 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         return run(request, year, unit_code, "request_supplement", APPRAISER_ROLES, build)
 
     @app.post(f"{base}/tham-dinh/doi-chieu", include_in_schema=False)
+    @threaded.page
     def reconcile(request: Request, year: Year, unit_code: UnitCode) -> Response:
         def build(view: Any, form: Any) -> tuple[dict[str, Any], dict[str, str], str]:
             return {"note": str(form.get("note") or "").strip()}, {}, "dc."
@@ -183,6 +186,7 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         return run(request, year, unit_code, "close_reconciliation", allowed, build)
 
     @app.post(f"{base}/hoi-dong", include_in_schema=False)
+    @threaded.page
     def confirm(request: Request, year: Year, unit_code: UnitCode) -> Response:
         def build(view: Any, form: Any) -> tuple[dict[str, Any], dict[str, str], str]:
             day, bad = day_from_form(str(form.get("meeting_date") or ""))
