@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
-from typing import Any, Final
+from collections.abc import Callable, Coroutine
+from typing import Any, Final, TypeVar
 
 import anyio.from_thread
 import anyio.to_thread
@@ -29,6 +29,7 @@ from starlette.datastructures import FormData
 from shared.web import signin
 from shared.web.pages import Viewer
 
+T = TypeVar("T")
 DEFAULT_THREADS: Final = 4
 _LIMITER: RunVar[CapacityLimiter] = RunVar("congvu_page_limiter")
 
@@ -74,6 +75,11 @@ def current_viewer(request: Request) -> Viewer | None:
 def require_viewer(request: Request) -> Viewer:
     """:func:`shared.web.signin.require_viewer` (raises ``SignInRequired``), from the pool."""
     return anyio.from_thread.run(signin.require_viewer, request)
+
+
+def wait(function: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+    """``await function(*args)`` on the loop, from the pool (an upload's ``read()``, say)."""
+    return anyio.from_thread.run(function, *args)
 
 
 def form(request: Request, **limits: Any) -> FormData:

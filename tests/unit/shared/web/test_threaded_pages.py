@@ -67,3 +67,22 @@ def test_the_loop_helpers_refuse_to_run_on_the_loop() -> None:
 
     with TestClient(app) as client:
         assert client.get("/wrong").json() == {"refused": "yes"}
+
+
+def test_a_page_reads_its_form_and_an_upload_through_the_loop() -> None:
+    app = FastAPI()
+
+    @app.post("/upload")
+    @threaded.page
+    def upload(request: Request) -> dict[str, str | int]:
+        form = threaded.form(request, max_files=1, max_fields=5)
+        file = form["file"]
+        assert not isinstance(file, str)
+        data = threaded.wait(file.read)
+        return {"note": str(form["note"]), "size": len(data), "name": str(file.filename)}
+
+    with TestClient(app) as client:
+        resp = client.post(
+            "/upload", data={"note": "Ghi chú"}, files={"file": ("so.csv", b"a,b\n1,2\n")}
+        )
+    assert resp.json() == {"note": "Ghi chú", "size": 8, "name": "so.csv"}

@@ -24,7 +24,6 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from assessment.adapters.cchc.xlsx import read_criteria_xlsx, write_criteria_xlsx
@@ -46,7 +45,6 @@ from assessment.entrypoints.web.cchc.common import (
 from shared.problems import AppError
 from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,11 +202,12 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/bo-tieu-chi/nhap", include_in_schema=False)
-    async def import_set(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def import_set(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
             return render_import(request, viewer)
-        form = await request.form(max_files=1, max_fields=20)
+        form = threaded.form(request, max_files=1, max_fields=20)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         upload = form.get("file")
@@ -216,7 +215,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         if not isinstance(upload, UploadFile) or not upload.filename:
             errors["file"] = "Hãy chọn tệp XLSX của bộ tiêu chí."
         else:
-            data = await upload.read()
+            data = threaded.wait(upload.read)
             if len(data) > MAX_XLSX:
                 errors["file"] = "Tệp quá lớn (tối đa 5 MB)."
             elif not upload.filename.lower().endswith(".xlsx"):
@@ -231,7 +230,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
             body["supersedes"] = values["supersedes"].strip()
         if not errors:
             try:
-                body["content"] = await run_in_threadpool(read_criteria_xlsx, data)
+                body["content"] = read_criteria_xlsx(data)
             except SheetRejected as exc:
                 return render_import(
                     request, viewer, problems=exc.problems, values=values, status_code=422,
@@ -240,9 +239,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
             except (DomainError, AppError) as exc:
                 errors["file"] = message_of(problem_of(exc))
         application: AssessmentApplication = request.app.state.assessment
-        done = await run_in_threadpool(
-            run_form, application, viewer, "draft_criteria_set", body, {}, errors=errors
-        )
+        done = run_form(application, viewer, "draft_criteria_set", body, {}, errors=errors)
         if not done.ok:
             return render_import(
                 request, viewer, errors=done.errors, values=values, message=done.message,

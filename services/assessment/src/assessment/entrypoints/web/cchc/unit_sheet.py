@@ -33,7 +33,6 @@ from assessment.entrypoints.web.cchc.view import load_view, recorded_evidence
 from shared.problems import AppError
 from shared.web import threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 Year = Annotated[int, PathParam(ge=2000, le=2100)]
@@ -146,8 +145,9 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return render(request, viewer, year)
 
     @app.post(f"{PREFIX}/{{year}}/cham-diem/tu-cham/{{code}}", include_in_schema=False)
-    async def self_score(request: Request, year: Year, code: Code) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def self_score(request: Request, year: Year, code: Code) -> Response:
+        viewer = threaded.require_viewer(request)
         refused = own(request, viewer, year)
         if refused is not None:
             return refused
@@ -156,10 +156,10 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         line = next((x for x in view.lines if x.node["code"] == code), None) if view else None
         if view is None or line is None or not line.scored:
             return render(request, viewer, year, status_code=404, message="Không có tiêu chí này.")
-        form = await request.form(max_files=MAX_FILES, max_fields=20)
+        form = threaded.form(request, max_files=MAX_FILES, max_fields=20)
         values = {f"{code}.{k}": v for k, v in form.items() if isinstance(v, str)}
         limit = portal.settings.upload_max_bytes
-        files, bad, status = await read_uploads(form, "evidence", limit)
+        files, bad, status = threaded.wait(read_uploads, form, "evidence", limit)
         errors = {f"{code}.evidence": bad} if bad else {}
         if status == 413:
             return render(request, viewer, year, errors=errors, values=values, status_code=413)
@@ -217,10 +217,11 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/cham-diem?xong=phan-anh#tc-{code}")
 
     @app.post(f"{PREFIX}/{{year}}/cham-diem/tra-loi/{{request_id}}", include_in_schema=False)
-    async def reply(
+    @threaded.page
+    def reply(
         request: Request, year: Year, request_id: Annotated[str, PathParam(pattern=r"^YC-\d{1,4}$")]
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         refused = own(request, viewer, year)
         if refused is not None:
             return refused
@@ -228,11 +229,13 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         view, _ = load_view(application, viewer, year, viewer.caller.acting_for or "")
         if view is None:
             return render(request, viewer, year)
-        form = await request.form(max_files=MAX_FILES, max_fields=10)
+        form = threaded.form(request, max_files=MAX_FILES, max_fields=10)
         text = str(form.get("text") or "").strip()
         prefix = f"{request_id}."
         values = {prefix + "text": text}
-        files, bad, status = await read_uploads(form, "evidence", portal.settings.upload_max_bytes)
+        files, bad, status = threaded.wait(
+            read_uploads, form, "evidence", portal.settings.upload_max_bytes
+        )
         errors = {prefix + "evidence": bad} if bad else {}
         if status == 413:
             return render(request, viewer, year, errors=errors, values=values, status_code=413)

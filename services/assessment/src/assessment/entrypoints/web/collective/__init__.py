@@ -49,7 +49,6 @@ from assessment.entrypoints.web.collective.uploads import read_groups
 from shared.problems import AppError
 from shared.web import terms, threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 log = logging.getLogger("assessment.web")
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -166,11 +165,10 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         return render_form(request, viewer, year)
 
     @app.post(f"{PREFIX}/{{year}}/tu-danh-gia", include_in_schema=False)
-    async def submit(
-        request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]
-    ) -> Response:
+    @threaded.page
+    def submit(request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]) -> Response:
         """Submit (``hanh_dong=nop``) or save a draft (``hanh_dong=nhap``): the same form."""
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if viewer.role not in UNIT_ROLES or not viewer.caller.acting_for:
             return render_form(
                 request,
@@ -183,10 +181,10 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         cycle, _, problem = _load(application, viewer, year, viewer.caller.acting_for)
         if problem is not None or cycle is None:
             return render_form(request, viewer, year)
-        form = await request.form(max_files=MAX_FILES_PER_GROUP * 10, max_fields=200)
+        form = threaded.form(request, max_files=MAX_FILES_PER_GROUP * 10, max_fields=200)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         as_draft = form.get("hanh_dong") == "nhap"
-        groups, files, errors, too_big = await read_groups(form, cycle, portal)
+        groups, files, errors, too_big = threaded.wait(read_groups, form, cycle, portal)
         if too_big:
             return render_form(request, viewer, year, errors=errors, values=values, status_code=413)
         ids = {

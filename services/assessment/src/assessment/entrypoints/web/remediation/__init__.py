@@ -43,7 +43,6 @@ from assessment.entrypoints.web.forms import (
 from shared.problems import AppError
 from shared.web import threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 PREFIX: Final = "/khac-phuc"
@@ -246,10 +245,11 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
         return render_plan(request, viewer, plan_id)
 
     @app.post(f"{PREFIX}/{{plan_id}}/{{command}}", include_in_schema=False)
-    async def run_plan_command(
+    @threaded.page
+    def run_plan_command(
         request: Request, plan_id: UUID, command: Annotated[str, PathParam(max_length=40)]
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if command not in PLAN_COMMANDS or not may(viewer, command):
             return render_plan(
                 request,
@@ -258,12 +258,12 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
                 status_code=403,
                 message="Vai trò của bạn không được thực hiện thao tác này.",
             )
-        form = await request.form(max_files=MAX_FILES, max_fields=20)
+        form = threaded.form(request, max_files=MAX_FILES, max_fields=20)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         body, errors = plan_body(command, form)
         files: list[tuple[StoredEvidence, bytes]] = []
         if command == "report_progress":
-            files = await evidence_of(form, portal.settings.upload_max_bytes, errors)
+            files = threaded.wait(evidence_of, form, portal.settings.upload_max_bytes, errors)
             if body["done"] and not files:
                 errors.setdefault("evidence", "Báo cáo hoàn thành một mốc cần tài liệu minh chứng.")
             body["evidence"] = [
