@@ -80,8 +80,9 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy shared/src services/assessment/src services/reporting/src \
 		services/embedded/src services/ballot/src
 
+## make bench BENCH_ARGS="--seconds 3 --events 20000 --ballots 200" for a shorter run
 bench: $(STAMP) infra
-	eval "$$(deploy/local/infra.sh env)" && $(VENV)/bin/python bench/run_all.py
+	eval "$$(deploy/local/infra.sh env)" && $(VENV)/bin/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var/embedded .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 """National-scale histories for the rebuild benchmark, written straight into the event store.
 
 Writing 1,000,000 events through the domain would take most of an hour on these 2 cores, so
-the benchmark writes one realistic history through the domain (``audit_rebuild.build_history``)
+the benchmark writes one realistic history through the domain (``_rebuild_history.build_history``)
 and then copies it, tenant by tenant, with ``COPY``: copy *k* gets tenant ``<tenant>-k`` and
 every aggregate id of the original mapped to ``uuid5(<id>, k)`` — in the rows' ``originator_id``
 and wherever the id occurs inside an event's JSON (references between aggregates) — so each

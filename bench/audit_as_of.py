@@ -232,17 +232,20 @@ def build_long_assessment(
                 actor=SNV, occurred_at=now(), level="hoan_thanh_xuat_sac", reason="Vượt chỉ tiêu."
             )
         )
-        steps.append(
-            lambda: ua.recognise(
+
+        def recognise() -> None:
+            at = now()  # dated the day it is made: after the caucus review, not in the future
+            ua.recognise(
                 actor=CHAIRMAN,
-                occurred_at=now(),
+                occurred_at=at,
                 deadline=dl(Step.RECOGNITION),
                 decision_number=f"{r}/QĐ-UBND",
-                decision_date="2026-01-09",
+                decision_date=(at + timedelta(hours=7)).date().isoformat(),
                 signer="Chủ tịch UBND tỉnh",
                 level="hoan_thanh_xuat_sac",
             )
-        )
+
+        steps.append(recognise)
         steps.append(lambda: ua.publish(actor=SNV, occurred_at=now(), channel="Cổng TTĐT tỉnh"))
         steps.extend(
             partial(reopen, st) for st in ("sector_review", "self_assessment", "member_review")

@@ -42,6 +42,7 @@ from _common import (
     REPO,
     LatencyStats,
     children_of,
+    cpu_seconds_of,
     exit_on_sigterm,
     free_port,
     machine_notes,
@@ -52,6 +53,7 @@ from _common import summary as summary_line
 
 TARGET_P99_MS = 200.0
 YEAR = 2025
+PUBLIC = "/cong-khai?tinh=dong-nai&nam=2013"
 SEARCH = "%C4%90%C6%A1n+v%E1%BB%8B+th%E1%BB%AD+1"  # "Đơn vị thử 1", URL-encoded
 
 
@@ -88,7 +90,7 @@ def seed(data_dir: Path, units: int) -> list[str]:
 
 
 class Server:
-    def __init__(self, data_dir: Path, log: Path) -> None:
+    def __init__(self, data_dir: Path, log: Path, env_extra: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -99,6 +101,7 @@ class Server:
         ]  # fmt: skip
         env = {**os.environ, "CONGVU_AUTH_JWKS_URL": "", "CONGVU_LOG_LEVEL": "WARNING"}
         env.pop("CONGVU_AUTH_JWKS_URL")
+        env.update(env_extra or {})
         self.proc = subprocess.Popen(
             cmd,
             cwd=REPO,
@@ -153,13 +156,17 @@ class Conn:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def get(self, path: str, cookie: str | None) -> tuple[int, int]:
+    async def get(
+        self, path: str, cookie: str | None, extra: dict[str, str] | None = None
+    ) -> tuple[int, int]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
         head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
         if cookie:
             head += f"Cookie: {cookie}\r\n"
+        for name, value in (extra or {}).items():
+            head += f"{name}: {value}\r\n"
         self.writer.write((head + "\r\n").encode())
         raw = await self.reader.readuntil(b"\r\n\r\n")
         lines = raw.decode("latin-1").split("\r\n")
@@ -169,7 +176,9 @@ class Conn:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         size = 0
-        if "content-length" in headers:
+        if status == 304:  # no body
+            pass
+        elif "content-length" in headers:
             size = int(headers["content-length"])
             await self.reader.readexactly(size)
         elif headers.get("transfer-encoding", "").lower() == "chunked":
@@ -204,14 +213,23 @@ def page_mix(codes: list[str]) -> itertools.cycle[tuple[str, str, bool]]:
             ("board search", f"/bang-theo-doi?nam={YEAR}&q={SEARCH}", True),
             ("board page 7", f"/bang-theo-doi?nam={YEAR}&trang=7", True),
             ("unit file", f"/ho-so/{YEAR}/{next(rotating)}", True),
-            ("public results", "/cong-khai?tinh=dong-nai&nam=2013", False),
+            ("public results", PUBLIC, False),
+            ("public, If-None-Match", PUBLIC, False),
         ]  # fmt: skip
     return itertools.cycle(mix)
 
 
 async def drive(
-    port: int, cookie: str, codes: list[str], users: int, seconds: float, max_requests: int
+    port: int,
+    cookie: str,
+    codes: list[str],
+    users: int,
+    seconds: float,
+    max_requests: int,
+    etag: str | None = None,
 ) -> tuple[dict[str, list[float]], Counter[str], float]:
+    """``etag``: the public page's validator, sent as ``If-None-Match`` by the conditional
+    kind (a 304 is its success; without a validator it is a plain request)."""
     mix = page_mix(codes)
     took: dict[str, list[float]] = defaultdict(list)
     errors: Counter[str] = Counter()
@@ -226,17 +244,19 @@ async def drive(
             while loop.time() < deadline and issued < max_requests:
                 issued += 1
                 kind, path, private = next(mix)
+                conditional = kind.endswith("If-None-Match") and etag is not None
+                extra = {"If-None-Match": etag} if conditional and etag else None
                 t0 = time.perf_counter()
                 try:
                     status, _ = await asyncio.wait_for(
-                        conn.get(path, cookie if private else None), 30.0
+                        conn.get(path, cookie if private else None, extra), 30.0
                     )
                 except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
                     errors[f"{kind}: {type(exc).__name__}"] += 1
                     await conn.close()
                     await asyncio.sleep(0.01)
                     continue
-                if status == 200:
+                if status == 200 or (status == 304 and conditional):
                     took[kind].append(time.perf_counter() - t0)
                 else:
                     errors[f"{kind}: {status}"] += 1
@@ -259,6 +279,78 @@ def rows_of(
     return rows
 
 
+def variant_env(variant: str) -> dict[str, str]:
+    """``cached`` (this tree), ``uncached`` (``CONGVU_PAGE_CACHE=off``), either with ``@N``
+    for ``CONGVU_PAGE_THREADS=N``, or ``tree:PATH`` (the
+    server imported from another checkout of the project, e.g. the commit before a change:
+    its ``shared/src`` and ``services/*/src`` go first on ``PYTHONPATH``)."""
+    name, _, threads = variant.partition("@")  # cached@8: CONGVU_PAGE_THREADS=8
+    extra = {"CONGVU_PAGE_THREADS": threads} if threads.isdigit() else {}
+    if name == "cached":
+        return {"CONGVU_PAGE_CACHE": "on", **extra}
+    if name == "uncached":
+        return {"CONGVU_PAGE_CACHE": "off", **extra}
+    if variant.startswith("tree:"):
+        root = Path(variant[5:]).resolve()
+        paths = [root / "shared" / "src", *sorted((root / "services").glob("*/src"))]
+        if not all(p.is_dir() for p in paths[:1]):
+            raise SystemExit(f"{root}: no shared/src there")
+        return {"PYTHONPATH": os.pathsep.join(map(str, paths))}
+    raise SystemExit(f"unknown variant {variant!r} (cached, uncached, tree:PATH)")
+
+
+def public_etag(url: str) -> str | None:
+    return httpx.get(url + PUBLIC, timeout=30).headers.get("etag")
+
+
+def load_avg() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run_variant(
+    variant: str, data: Path, tmp: Path, codes: list[str], args: argparse.Namespace, spy: bool
+) -> tuple[list[LatencyStats], list[LatencyStats], Counter[str], str]:
+    server = Server(
+        data, tmp / f"server-{len(list(tmp.glob('server-*')))}.log", variant_env(variant)
+    )
+    try:
+        server.wait_ready()
+        cookie = sign_in(server.url)
+        etag = public_etag(server.url)
+        # warm-up: every page once (templates, caches)
+        asyncio.run(drive(server.port, cookie, codes, 1, 3.0, 70, etag))
+        before = load_avg()
+        base_s = args.baseline_seconds or args.seconds / 2
+        print(f"[{variant}] baseline: 1 user, {base_s:g} s (load {before}) …", flush=True)
+        b_took, b_err, b_el = asyncio.run(
+            drive(server.port, cookie, codes, 1, base_s, args.max_requests, etag)
+        )
+        print(f"[{variant}] load: {args.users} users, {args.seconds:g} s …", flush=True)
+        prefix = (
+            args.py_spy.with_name(f"{args.py_spy.name}-{variant.split(':')[0]}") if spy else None
+        )
+        pids = [server.proc.pid, *children_of(server.proc.pid)]
+        cpu0 = cpu_seconds_of(pids)
+        with py_spy(pids, prefix):
+            took, err, el = asyncio.run(
+                drive(server.port, cookie, codes, args.users, args.seconds, args.max_requests, etag)
+            )
+        cpu = cpu_seconds_of(pids) - cpu0
+        pages = sum(len(t) for t in took.values())
+        loads = (
+            f"load {before} → {load_avg()}, ETag {'yes' if etag else 'no'}, server CPU "
+            f"{cpu / el:.2f} cores, {1000 * cpu / max(1, pages):.2f} ms per page under load"
+        )
+    finally:
+        server.stop()
+    return (
+        rows_of(f"{variant} 1 user", b_took, b_err, b_el),
+        rows_of(f"{variant} {args.users} users", took, err, el),
+        err,
+        loads,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--units", type=int, default=2000, help="units of the tenant (default 2000)")
@@ -267,19 +359,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline-seconds", type=float, default=None, help="default: --seconds / 2")
     p.add_argument("--max-requests", type=int, default=100_000)
     p.add_argument(
+        "--variants",
+        nargs="+",
+        default=["cached", "uncached"],
+        help="servers to measure one after the other on the same data: cached, uncached "
+        "(CONGVU_PAGE_CACHE=off), tree:PATH (another checkout, e.g. before a change); "
+        "the first is the one the target is judged on (default: cached uncached)",
+    )
+    p.add_argument(
         "--py-spy",
         type=Path,
         default=None,
         metavar="PREFIX",
-        help="sample the server with py-spy during the loaded run (PREFIX-0.svg/.txt)",
+        help="sample the server with py-spy during the loaded run (PREFIX-<variant>-0.svg/.txt)",
     )
     args = p.parse_args(argv)
     if not (0 < args.seconds <= 300 and 1 <= args.users <= 500 and 1 <= args.units <= 20_000):
         p.error("--seconds in (0, 300], --users in [1, 500], --units in [1, 20000]")
+    for v in args.variants:
+        variant_env(v)
     exit_on_sigterm()
     print(f"pages_load · {machine_notes()}")
     tmp = Path(tempfile.mkdtemp(prefix="pages-bench-"))
-    server: Server | None = None
+    results = []
     try:
         t0 = time.perf_counter()
         codes = seed(tmp / "data", args.units)
@@ -287,43 +389,30 @@ def main(argv: list[str] | None = None) -> int:
             f"seeded the demo + {len(codes)} units in a {YEAR} cycle "
             f"in {time.perf_counter() - t0:.1f}s"
         )
-        server = Server(tmp / "data", tmp / "server.log")
-        server.wait_ready()
-        cookie = sign_in(server.url)
-        # warm-up: every page once (templates, caches)
-        asyncio.run(drive(server.port, cookie, codes, 1, 3.0, 60))
-        base_s = args.baseline_seconds or args.seconds / 2
-        print(f"baseline: 1 user, {base_s:g} s …", flush=True)
-        b_took, b_err, b_el = asyncio.run(
-            drive(server.port, cookie, codes, 1, base_s, args.max_requests)
-        )
-        print(f"load: {args.users} users, {args.seconds:g} s …", flush=True)
-        with py_spy([server.proc.pid, *children_of(server.proc.pid)], args.py_spy):
-            took, err, el = asyncio.run(
-                drive(server.port, cookie, codes, args.users, args.seconds, args.max_requests)
-            )
+        for v in args.variants:
+            results.append((v, *run_variant(v, tmp / "data", tmp, codes, args, bool(args.py_spy))))
     finally:
-        if server is not None:
-            server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    base_rows = rows_of("1 user (baseline)", b_took, b_err, b_el)
-    load_rows = rows_of(f"{args.users} users", took, err, el)
     print()
-    print_table(base_rows + load_rows, rate_name="pages/s")
-    if err:
-        print(f"errors under load: {dict(err)}")
-    overall, base = load_rows[0], base_rows[0]
+    print_table([r for _, b, lo, _, _ in results for r in (*b, *lo)], rate_name="pages/s")
+    for v, _, _, err, loads in results:
+        print(f"[{v}] {loads}" + (f"; errors under load: {dict(err)}" if err else ""))
+    first, base_label = results[0], "1 user"
+    overall, base = first[2][0], first[1][0]
+    if len(results) > 1:  # the same-run baseline: the next variant under the same load
+        base, base_label = results[1][2][0], f"{results[1][0]} {args.users} users"
     met = overall.p99_ms <= TARGET_P99_MS and overall.errors == 0
     print(
-        f"\n{args.users} users: {overall.rate:.1f} pages/s, p50 {overall.p50_ms:.0f} ms, "
-        f"p99 {overall.p99_ms:.0f} ms, {overall.errors} errors; 1 user: {base.rate:.1f} pages/s, "
-        f"p50 {base.p50_ms:.0f} ms, p99 {base.p99_ms:.0f} ms; target p99 ≤ {TARGET_P99_MS:.0f} ms, "
-        f"no error: {'MET' if met else 'NOT MET'}"
+        f"\n[{first[0]}] {args.users} users: {overall.rate:.1f} pages/s, "
+        f"p50 {overall.p50_ms:.0f} ms, "
+        f"p99 {overall.p99_ms:.0f} ms, {overall.errors} errors; {base_label}: {base.rate:.1f} "
+        f"pages/s, p50 {base.p50_ms:.0f} ms, p99 {base.p99_ms:.0f} ms; target p99 ≤ "
+        f"{TARGET_P99_MS:.0f} ms, no error: {'MET' if met else 'NOT MET'}"
     )
     summary_line(
-        f"pages under load ({args.users} users, {args.units}-unit tenant)",
+        f"pages under load ({args.users} users, {args.units}-unit tenant, {first[0]})",
         f"p50 {overall.p50_ms:.0f} / p99 {overall.p99_ms:.0f} ms, {overall.errors} errors",
-        f"1 user p50 {base.p50_ms:.0f} / p99 {base.p99_ms:.0f} ms",
+        f"{base_label}: p50 {base.p50_ms:.0f} / p99 {base.p99_ms:.0f} ms",
         f"p99 ≤ {TARGET_P99_MS:.0f} ms, no error",
         met,
     )

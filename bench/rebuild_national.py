@@ -9,7 +9,7 @@ Run (servers from ``deploy/local/infra.sh``; nothing but loopback)::
 What it does, in one process and one run:
 
 1. creates two private PostgreSQL databases (event store, read model), dropped at the end;
-2. writes one realistic province through the domain (``audit_rebuild.build_history``: 200
+2. writes one realistic province through the domain (``_rebuild_history.build_history``: 200
    units × 3 cycles, the whole seed-001 flow, ~25,000 events), then copies it province by
    province straight into the store (``bench/_synthetic.py``: own tenant and ids per copy)
    until the store holds ``--events`` events;
@@ -39,16 +39,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _common import summary
+from _rebuild_history import TENANT, build_history, need_env, private_database
 from _synthetic import replicate
-from audit_rebuild import (
-    TENANT,
-    build_history,
-    drop_shadow,
-    need_env,
-    per_event_transactions,
-    private_database,
-    rechunk,
-)
+from audit_rebuild import drop_shadow, per_event_transactions, rechunk
 from pydantic import SecretStr
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -27,3 +27,15 @@ SAVE_BUS_POSITION = """INSERT INTO rm_bus_position (consumer, position) VALUES (
 def create_schema(tx: Tx) -> None:
     for statement in SCHEMA:
         tx.execute(statement)
+
+
+def read_model_version(tx: Tx) -> str:
+    """Every consumer's position, as one string: it changes whenever a read model does (the
+    rows and the positions are written in one transaction, a rebuild swaps them together), so
+    page data kept under it is never stale. Not a clock: nothing expires by time."""
+    rows = tx.fetchall(
+        "SELECT 'k', consumer, topic, part, next_offset FROM rm_offsets "
+        "UNION ALL SELECT 'b', consumer, '', 0, position FROM rm_bus_position "
+        "ORDER BY 1, 2, 3, 4"
+    )
+    return ";".join(f"{k}:{c}:{t}:{p}:{n}" for k, c, t, p, n in rows)

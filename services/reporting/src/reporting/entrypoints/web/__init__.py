@@ -18,6 +18,7 @@ portal (``shared.web.signin.install_portal``).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -25,15 +26,16 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 
 from reporting.read_models.cchc_scores.todo import cchc_todo_for
-from reporting.read_models.cycle_board.board import STEP_ORDER
+from reporting.read_models.cycle_board.board import STEP_ORDER, VN_TZ
 from reporting.read_models.cycle_board.public_results import fold, published_results
 from reporting.read_models.cycle_board.queries import get_board, list_cycles
 from reporting.read_models.cycle_board.todo import todo_for
 from shared.identity import PUBLIC_ROLE
+from shared.web import threaded
 from shared.web.pages import NavItem, Portal
-from shared.web.signin import current_viewer, require_viewer
 
 from .audit import include_audit_pages
+from .caching import PageCache, cache_headers, enabled_by_env, etag_for, matches, not_modified
 from .cchc import include_cchc_pages
 from .individual import include_individual_pages, todo_items
 from .reports import include_report_pages
@@ -58,6 +60,9 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     include_individual_pages(app, portal)
     include_cchc_pages(app, portal)
 
+    cache = PageCache(enabled=enabled_by_env())
+    app.state.page_cache = cache
+
     def public(
         request: Request,
         tinh: str | None,
@@ -65,43 +70,60 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
         q: str,
         trang: int,
     ) -> Response:
-        result = published_results(
-            request.app.state.reporting_db, tinh, nam, query=q, page=trang, page_size=20
-        )
-        pages = max(1, -(-result.total // result.page_size))
-        return portal.render(
-            request,
-            "public_results.html",
-            {
-                "r": result,
-                "q": q,
-                "pages": pages,
-                "province_name": province_name,
-                "viewer_optional": True,
-            },
-            viewer=getattr(request.state, "viewer", None),
-            title="Kết quả đánh giá công vụ đã công bố",
-        )
+        db = request.app.state.reporting_db
+        viewer = getattr(request.state, "viewer", None)
+        headers: dict[str, str] = {}
+        version = ""
+        if cache.enabled:
+            version = cache.version(db)
+            tag = etag_for(version, portal.language(request), request, viewer)
+            headers = cache_headers(tag, viewer)
+            if matches(request, tag):
+                return not_modified(headers)
+
+        def render() -> Response:
+            result = published_results(db, tinh, nam, query=q, page=trang, page_size=20)
+            pages = max(1, -(-result.total // result.page_size))
+            return portal.render(
+                request,
+                "public_results.html",
+                {
+                    "r": result,
+                    "q": q,
+                    "pages": pages,
+                    "province_name": province_name,
+                    "viewer_optional": True,
+                },
+                viewer=viewer,
+                title="Kết quả đánh giá công vụ đã công bố",
+            )
+
+        response = cache.page(version, request, ("public",), render)
+        response.headers.update(headers)
+        return response
 
     @app.get("/", include_in_schema=False)
-    async def home(request: Request) -> Response:
-        request.state.viewer = await current_viewer(request)
+    @threaded.page
+    def home(request: Request) -> Response:
+        request.state.viewer = threaded.current_viewer(request)
         return public(request, None, None, "", 1)
 
     @app.get(PUBLIC, include_in_schema=False)
-    async def public_results(
+    @threaded.page
+    def public_results(
         request: Request,
         tinh: Annotated[str | None, Query(max_length=64)] = None,
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
         q: Annotated[str, Query(max_length=200)] = "",
         trang: Annotated[int, Query(ge=1, le=100_000)] = 1,
     ) -> Response:
-        request.state.viewer = await current_viewer(request)
+        request.state.viewer = threaded.current_viewer(request)
         return public(request, tinh, nam, q, trang)
 
     @app.get(TODO, include_in_schema=False)
-    async def todo(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def todo(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         data = todo_for(request.app.state.reporting_db, viewer.caller)
         return portal.render(
             request,
@@ -117,14 +139,15 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(BOARD, include_in_schema=False)
-    async def board(
+    @threaded.page
+    def board(
         request: Request,
         loc: Annotated[str | None, Query(max_length=20)] = None,
         q: Annotated[str, Query(max_length=200)] = "",
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
         trang: Annotated[int, Query(ge=1, le=100_000)] = 1,
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         db = request.app.state.reporting_db
         if viewer.role == PUBLIC_ROLE:
             return portal.render(
@@ -135,7 +158,13 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
                 title="Bảng theo dõi",
                 status_code=403,
             )
-        cycles = list_cycles(db, viewer.caller.tenant)
+        tenant = viewer.caller.tenant
+        # the read models' page data, computed once per version (and per Vietnamese day:
+        # a step becomes overdue at midnight in Việt Nam)
+        version = cache.version(db) if cache.enabled else ""
+        now = datetime.now(UTC)
+        today = now.astimezone(VN_TZ).date()
+        cycles = cache.get(version, ("cycles", tenant), lambda: list_cycles(db, tenant))
         cycle = next((c for c in cycles if c["year"] == nam), cycles[0] if cycles else None)
         data = None
         status = loc if loc in FILTERS else None
@@ -149,14 +178,20 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
                 return wanted in fold(f"{name} {code}")
 
             def query(page: int) -> dict[str, Any]:
-                return get_board(
-                    db,
-                    viewer.caller.tenant,
-                    cycle_id,
-                    page=page,
-                    page_size=page_size,
-                    status=status,
-                    search=search if wanted else None,
+                key = ("board", tenant, cycle_id, page, page_size, status, wanted, today)
+                return cache.get(
+                    version,
+                    key,
+                    lambda: get_board(
+                        db,
+                        tenant,
+                        cycle_id,
+                        page=page,
+                        page_size=page_size,
+                        status=status,
+                        now=now,
+                        search=search if wanted else None,
+                    ),
                 )
 
             found = query(trang)
@@ -171,19 +206,25 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
                 "page": trang,
                 "pages": pages,
             }
-        return portal.render(
+        request.state.viewer = viewer
+        return cache.page(
+            version,
             request,
-            "board.html",
-            {
-                "board": data,
-                "cycles": cycles,
-                "year": cycle["year"] if cycle else None,
-                "loc": status,
-                "q": q,
-                "filters": FILTERS,
-                "steps": STEP_ORDER,
-                "forbidden": False,
-            },
-            viewer=viewer,
-            title="Bảng theo dõi",
+            ("board", today),
+            lambda: portal.render(
+                request,
+                "board.html",
+                {
+                    "board": data,
+                    "cycles": cycles,
+                    "year": cycle["year"] if cycle else None,
+                    "loc": status,
+                    "q": q,
+                    "filters": FILTERS,
+                    "steps": STEP_ORDER,
+                    "forbidden": False,
+                },
+                viewer=viewer,
+                title="Bảng theo dõi",
+            ),
         )

@@ -26,9 +26,9 @@ from reporting.read_models.cycle_board.board import STEP_ORDER, board_as_of
 from reporting.read_models.cycle_board.queries import list_cycles, unit_choices
 from reporting.reports.timeline import TimelineFilter, timeline
 from shared.envelope import Envelope
+from shared.web import threaded
 from shared.web.formats import parse_vn_date
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 from .reports import VN, parse_moment
 
@@ -63,7 +63,8 @@ def include_audit_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(TIMELINE, include_in_schema=False)
-    async def event_timeline(
+    @threaded.page
+    def event_timeline(
         request: Request,
         don_vi: Annotated[str, Query(max_length=64)] = "",
         buoc: Annotated[str, Query(max_length=40)] = "",
@@ -73,7 +74,7 @@ def include_audit_pages(app: FastAPI, portal: Portal) -> None:
         trang: Annotated[int, Query(ge=1, le=100_000)] = 1,
     ) -> Response:
         title = "Dòng thời gian sự kiện"
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if viewer.role not in AUDIT_ROLES:
             return refuse(request, viewer, title)
         tenant = viewer.caller.tenant
@@ -121,7 +122,8 @@ def include_audit_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(AS_OF, include_in_schema=False)
-    async def as_of(
+    @threaded.page
+    def as_of(
         request: Request,
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
         ngay: Annotated[str, Query(max_length=20)] = "",
@@ -129,7 +131,7 @@ def include_audit_pages(app: FastAPI, portal: Portal) -> None:
         don_vi: Annotated[str, Query(max_length=64)] = "",
     ) -> Response:
         title = "Bảng theo dõi tại một thời điểm"
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if viewer.role not in AUDIT_ROLES:
             return refuse(request, viewer, title)
         db = request.app.state.reporting_db

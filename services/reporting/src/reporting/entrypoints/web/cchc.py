@@ -15,13 +15,12 @@ from typing import Annotated, Any, Final
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from reporting.read_models.cchc_scores.queries import list_sets, queue, rankings
 from reporting.render import charts, csv_export
 from shared.identity import PUBLIC_ROLE
+from shared.web import threaded
 from shared.web.pages import NavItem, Portal
-from shared.web.signin import require_viewer
 
 SETS: Final = "/cchc/bo-tieu-chi"
 QUEUE: Final = "/cchc/tham-dinh"
@@ -69,8 +68,9 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(SETS, include_in_schema=False)
-    async def sets(request: Request, nam: Year = None, khoi: Block = None) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def sets(request: Request, nam: Year = None, khoi: Block = None) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role == PUBLIC_ROLE:
             return refuse(request, viewer, "cchc_sets.html")
         items = list_sets(
@@ -86,8 +86,9 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(QUEUE, include_in_schema=False)
-    async def appraisal_queue(request: Request, nam: Year = None) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def appraisal_queue(request: Request, nam: Year = None) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role == PUBLIC_ROLE:
             return refuse(request, viewer, "cchc_queue.html")
         db = request.app.state.reporting_db
@@ -104,13 +105,14 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(RANKING, include_in_schema=False)
-    async def ranking(
+    @threaded.page
+    def ranking(
         request: Request,
         nam: Year = None,
         khoi: Block = None,
         dinh_dang: Annotated[str | None, Query(alias="dinh-dang", pattern="^csv$")] = None,
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if viewer.role == PUBLIC_ROLE:
             return refuse(request, viewer, "cchc_ranking.html")
         db = request.app.state.reporting_db
@@ -130,7 +132,7 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
         if chosen is not None and chosen["rows"] and chosen["fields"]:
             title = f"Chỉ số thành phần theo lĩnh vực, khối {chosen['block']} năm {chosen['year']}"
             spec = charts.cchc_fields_spec(chosen["rows"], chosen["fields"], title)
-            chart = await run_in_threadpool(charts.svg, spec)
+            chart = charts.svg(spec)
         return portal.render(
             request,
             "cchc_ranking.html",

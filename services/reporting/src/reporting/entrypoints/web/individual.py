@@ -23,8 +23,8 @@ from reporting.read_models.individual_ratings import lists
 from reporting.read_models.individual_ratings.queries import agency_year, may_read_agency
 from shared.identity import Caller
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import NavItem, Portal
-from shared.web.signin import require_viewer
 
 LIST: Final = "/xep-loai-ca-nhan"
 MINE: Final = "/xep-loai-ca-nhan/cua-toi"
@@ -70,12 +70,13 @@ def include_individual_pages(app: FastAPI, portal: Portal) -> None:
     )
 
     @app.get(LIST, include_in_schema=False)
-    async def agency_list(
+    @threaded.page
+    def agency_list(
         request: Request,
         nam: Annotated[int | None, Query(ge=2020, le=2100)] = None,
         co_quan: Code = None,
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         caller = viewer.caller
         if caller.role == "official":
             return portal.redirect(request, MINE, 303)
@@ -150,8 +151,9 @@ def include_individual_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(MINE, include_in_schema=False)
-    async def mine(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def mine(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         db = request.app.state.reporting_db
         rows = lists.own_ratings(db, viewer.caller.tenant, viewer.caller.subject)
         return portal.render(

@@ -27,9 +27,9 @@ from reporting.entrypoints.api import reports as api
 from reporting.read_models.cycle_board.queries import list_cycles
 from reporting.render import charts, html
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.formats import parse_vn_date
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 VN: Final = timezone(timedelta(hours=7))
 DASHBOARD: Final = "/bao-cao/tien-do"
@@ -105,7 +105,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         q += "".join(f"&{k}={quote(v)}" for k, v in (extra or {}).items())
         return q + (f"&ngay={quote(ngay)}&gio={quote(gio)}" if ngay else "")
 
-    async def run(
+    def run(
         request: Request,
         title: str,
         nam: int | None,
@@ -114,7 +114,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         make: Any,
         extra: dict[str, str] | None = None,
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         moment, errors = parse_moment(ngay, gio)
         if errors:
             return page(
@@ -144,7 +144,8 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(DASHBOARD, include_in_schema=False)
-    async def dashboard_page(
+    @threaded.page
+    def dashboard_page(
         request: Request,
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
         ngay: Annotated[str, Query(max_length=20)] = "",
@@ -156,10 +157,11 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
             drawn = charts.dashboard_svgs(report)
             return html.fragment("dashboard.html", r=report, chart_svg=None, charts=drawn), ()
 
-        return await run(request, "Tiến độ đánh giá", nam, ngay, gio, make)
+        return run(request, "Tiến độ đánh giá", nam, ngay, gio, make)
 
     @app.get(CAUCUS, include_in_schema=False)
-    async def caucus_page(
+    @threaded.page
+    def caucus_page(
         request: Request,
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
         ngay: Annotated[str, Query(max_length=20)] = "",
@@ -177,7 +179,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
             body = html.fragment("caucus.html", r=report, chart_svg=charts.svg(spec))
             return body, ("pdf", "xlsx", "csv")
 
-        return await run(request, "Báo cáo Ban cán sự Đảng", nam, ngay, gio, make)
+        return run(request, "Báo cáo Ban cán sự Đảng", nam, ngay, gio, make)
 
     def unit_id_of(request: Request, viewer: Viewer, code: str) -> UUID:
         db = request.app.state.reporting_db
@@ -197,7 +199,8 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
         return UUID(str(row[0]))
 
     @app.get(HEAD + "/{code}", include_in_schema=False)
-    async def head_page(
+    @threaded.page
+    def head_page(
         request: Request,
         code: str,
         person: Annotated[str, Query(max_length=40)] = "",
@@ -238,10 +241,11 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
             body = html.fragment("unit_report.html", r=_json(resp))
             return body, ("pdf", "xlsx")
 
-        return await run(request, "Báo cáo về người đứng đầu", nam, ngay, gio, make, extra=chosen)
+        return run(request, "Báo cáo về người đứng đầu", nam, ngay, gio, make, extra=chosen)
 
     @app.get(UNIT + "/{code}", include_in_schema=False)
-    async def unit_page(
+    @threaded.page
+    def unit_page(
         request: Request,
         code: str,
         nam: Annotated[int | None, Query(ge=1990, le=2200)] = None,
@@ -265,7 +269,7 @@ def include_report_pages(app: FastAPI, portal: Portal) -> None:
                 )
             return body, ("pdf", "xlsx", "csv"), related
 
-        return await run(request, "Báo cáo trách nhiệm", nam, ngay, gio, make)
+        return run(request, "Báo cáo trách nhiệm", nam, ngay, gio, make)
 
 
 def _json(resp: Response) -> dict[str, Any]:

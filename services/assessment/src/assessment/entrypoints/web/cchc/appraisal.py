@@ -39,8 +39,8 @@ from assessment.entrypoints.web.cchc.common import (
 )
 from assessment.entrypoints.web.cchc.view import load_view
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 Year = Annotated[int, PathParam(ge=2000, le=2100)]
 UnitCode = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -92,16 +92,18 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
     base = f"{PREFIX}/{{year}}/{{unit_code}}"
 
     @app.get(f"{base}/tham-dinh", include_in_schema=False)
-    async def sheet(request: Request, year: Year, unit_code: UnitCode) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def sheet(request: Request, year: Year, unit_code: UnitCode) -> Response:
+        viewer = threaded.require_viewer(request)
         return render(request, viewer, year, unit_code)
 
     @app.get(f"{base}/hoi-dong", include_in_schema=False)
-    async def council(request: Request, year: Year, unit_code: UnitCode) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def council(request: Request, year: Year, unit_code: UnitCode) -> Response:
+        viewer = threaded.require_viewer(request)
         return render(request, viewer, year, unit_code, "cchc_council.html")
 
-    async def run(
+    def run(
         request: Request,
         year: int,
         unit_code: str,
@@ -112,7 +114,7 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         template: str = "cchc_appraisal.html",
         back: str = "tham-dinh",
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if viewer.role not in allowed:
             return render(
                 request, viewer, year, unit_code, template, status_code=403,
@@ -122,7 +124,7 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         view, _ = load_view(application, viewer, year, unit_code)
         if view is None:
             return render(request, viewer, year, unit_code, template)
-        form = await request.form(max_files=0, max_fields=500)
+        form = threaded.form(request, max_files=0, max_fields=500)
         body, errors, prefix = build(view, form)
         values = {
             f"{prefix}{k}": v for k, v in form.items() if isinstance(v, str) and k != "csrftoken"
@@ -141,7 +143,8 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/{unit_code}/{back}?xong={command}")
 
     @app.post(f"{base}/tham-dinh/cham/{{code}}", include_in_schema=False)
-    async def appraise(request: Request, year: Year, unit_code: UnitCode, code: Code) -> Response:
+    @threaded.page
+    def appraise(request: Request, year: Year, unit_code: UnitCode, code: Code) -> Response:
         def build(view: Any, form: Any) -> tuple[dict[str, Any], dict[str, str], str]:
             line = next((x for x in view.lines if x.node["code"] == code and x.scored), None)
             if line is None:
@@ -153,10 +156,11 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
             }
             return body, {}, f"{code}."
 
-        return await run(request, year, unit_code, "appraise_criterion", APPRAISER_ROLES, build)
+        return run(request, year, unit_code, "appraise_criterion", APPRAISER_ROLES, build)
 
     @app.post(f"{base}/tham-dinh/yeu-cau", include_in_schema=False)
-    async def ask(request: Request, year: Year, unit_code: UnitCode) -> Response:
+    @threaded.page
+    def ask(request: Request, year: Year, unit_code: UnitCode) -> Response:
         def build(view: Any, form: Any) -> tuple[dict[str, Any], dict[str, str], str]:
             errors: dict[str, str] = {}
             due, bad = deadline_from_form(str(form.get("deadline") or ""))
@@ -170,18 +174,20 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
             }
             return body, errors, "yc."
 
-        return await run(request, year, unit_code, "request_supplement", APPRAISER_ROLES, build)
+        return run(request, year, unit_code, "request_supplement", APPRAISER_ROLES, build)
 
     @app.post(f"{base}/tham-dinh/doi-chieu", include_in_schema=False)
-    async def reconcile(request: Request, year: Year, unit_code: UnitCode) -> Response:
+    @threaded.page
+    def reconcile(request: Request, year: Year, unit_code: UnitCode) -> Response:
         def build(view: Any, form: Any) -> tuple[dict[str, Any], dict[str, str], str]:
             return {"note": str(form.get("note") or "").strip()}, {}, "dc."
 
         allowed = frozenset({"home_affairs"})
-        return await run(request, year, unit_code, "close_reconciliation", allowed, build)
+        return run(request, year, unit_code, "close_reconciliation", allowed, build)
 
     @app.post(f"{base}/hoi-dong", include_in_schema=False)
-    async def confirm(request: Request, year: Year, unit_code: UnitCode) -> Response:
+    @threaded.page
+    def confirm(request: Request, year: Year, unit_code: UnitCode) -> Response:
         def build(view: Any, form: Any) -> tuple[dict[str, Any], dict[str, str], str]:
             day, bad = day_from_form(str(form.get("meeting_date") or ""))
             body = {
@@ -190,7 +196,7 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
             }
             return body, ({"hd.meeting_date": bad} if bad else {}), "hd."
 
-        return await run(
+        return run(
             request, year, unit_code, "confirm_by_council", COUNCIL_ROLES, build,
             template="cchc_council.html", back="hoi-dong",
         )  # fmt: skip
@@ -245,19 +251,21 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/{{year}}/xep-hang/{{set_id}}", include_in_schema=False)
-    async def decision(request: Request, year: Year, set_id: UUID) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def decision(request: Request, year: Year, set_id: UUID) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_ranking(request, viewer, year, set_id)
 
     @app.post(f"{PREFIX}/{{year}}/xep-hang/{{set_id}}", include_in_schema=False)
-    async def decide(request: Request, year: Year, set_id: UUID) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def decide(request: Request, year: Year, set_id: UUID) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in RANKERS:
             return render_ranking(
                 request, viewer, year, set_id, status_code=403,
                 message="Chỉ Sở Nội vụ, Chủ tịch UBND được quyết định xếp hạng.",
             )  # fmt: skip
-        form = await request.form(max_files=0, max_fields=20)
+        form = threaded.form(request, max_files=0, max_fields=20)
         values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         day, bad = day_from_form(values.get("decision_date", ""))
@@ -287,8 +295,9 @@ def include_appraisal_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/xep-hang/{set_id}?xong=quyet-dinh")
 
     @app.post(f"{PREFIX}/{{year}}/xep-hang/{{set_id}}/cong-bo", include_in_schema=False)
-    async def publish(request: Request, year: Year, set_id: UUID) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def publish(request: Request, year: Year, set_id: UUID) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role != "home_affairs":
             return render_ranking(request, viewer, year, set_id, status_code=403,
                                   message="Chỉ Sở Nội vụ được công bố xếp hạng.")  # fmt: skip

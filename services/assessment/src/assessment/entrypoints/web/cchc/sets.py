@@ -24,7 +24,6 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from assessment.adapters.cchc.xlsx import read_criteria_xlsx, write_criteria_xlsx
@@ -44,8 +43,8 @@ from assessment.entrypoints.web.cchc.common import (
     run_form,
 )
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -171,8 +170,9 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(f"{PREFIX}/bo-tieu-chi/nhap", include_in_schema=False)
-    async def import_form(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def import_form(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_import(request, viewer)
 
     def render_import(
@@ -202,11 +202,12 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/bo-tieu-chi/nhap", include_in_schema=False)
-    async def import_set(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def import_set(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
             return render_import(request, viewer)
-        form = await request.form(max_files=1, max_fields=20)
+        form = threaded.form(request, max_files=1, max_fields=20)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         upload = form.get("file")
@@ -214,7 +215,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         if not isinstance(upload, UploadFile) or not upload.filename:
             errors["file"] = "Hãy chọn tệp XLSX của bộ tiêu chí."
         else:
-            data = await upload.read()
+            data = threaded.wait(upload.read)
             if len(data) > MAX_XLSX:
                 errors["file"] = "Tệp quá lớn (tối đa 5 MB)."
             elif not upload.filename.lower().endswith(".xlsx"):
@@ -229,7 +230,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
             body["supersedes"] = values["supersedes"].strip()
         if not errors:
             try:
-                body["content"] = await run_in_threadpool(read_criteria_xlsx, data)
+                body["content"] = read_criteria_xlsx(data)
             except SheetRejected as exc:
                 return render_import(
                     request, viewer, problems=exc.problems, values=values, status_code=422,
@@ -238,9 +239,7 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
             except (DomainError, AppError) as exc:
                 errors["file"] = message_of(problem_of(exc))
         application: AssessmentApplication = request.app.state.assessment
-        done = await run_in_threadpool(
-            run_form, application, viewer, "draft_criteria_set", body, {}, errors=errors
-        )
+        done = run_form(application, viewer, "draft_criteria_set", body, {}, errors=errors)
         if not done.ok:
             return render_import(
                 request, viewer, errors=done.errors, values=values, message=done.message,
@@ -250,20 +249,22 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{done.result['id']}?xong=nhap")
 
     @app.get(f"{PREFIX}/bo-tieu-chi/{{set_id}}", include_in_schema=False)
-    async def show(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def show(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_set(request, viewer, set_id)
 
     @app.get(f"{PREFIX}/bo-tieu-chi/{{set_id}}/xuat.xlsx", include_in_schema=False)
-    async def export(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def export(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         application: AssessmentApplication = request.app.state.assessment
         try:
             found = application.get_criteria_set(command_ctx(viewer), set_id)
         except (DomainError, AppError) as exc:
             return render_set(request, viewer, set_id, status_code=problem_of(exc).status)
         title = f"{found['title']} (năm {found['year']}, phiên bản {found['set_version']})"
-        data = await run_in_threadpool(write_criteria_xlsx, found["content"], title)
+        data = write_criteria_xlsx(found["content"], title)
         name = f"bo-tieu-chi-{found['block']}-{found['year']}-v{found['set_version']}.xlsx"
         return Response(
             data,
@@ -275,11 +276,12 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/sua", include_in_schema=False)
-    async def edit(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def edit(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
             return refuse(request, viewer, set_id)
-        form = await request.form(max_files=0, max_fields=5000)
+        form = threaded.form(request, max_files=0, max_fields=5000)
         try:
             count = min(int(str(form.get("rows") or "0")), 2000)
         except ValueError:
@@ -318,11 +320,12 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{set_id}?xong=sua")
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/ban-hanh", include_in_schema=False)
-    async def publish(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def publish(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
             return refuse(request, viewer, set_id)
-        form = await request.form(max_files=0, max_fields=20)
+        form = threaded.form(request, max_files=0, max_fields=20)
         values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         day, problem = day_from_form(values.get("decision_date", ""))
@@ -345,11 +348,12 @@ def include_set_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/bo-tieu-chi/{set_id}?xong=ban-hanh")
 
     @app.post(f"{PREFIX}/bo-tieu-chi/{{set_id}}/phien-ban-moi", include_in_schema=False)
-    async def new_version(request: Request, set_id: SetId) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def new_version(request: Request, set_id: SetId) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in EDITORS:
             return refuse(request, viewer, set_id)
-        form = await request.form(max_files=0, max_fields=20)
+        form = threaded.form(request, max_files=0, max_fields=20)
         values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
         application: AssessmentApplication = request.app.state.assessment
         try:

@@ -31,8 +31,8 @@ from assessment.application.service import AssessmentApplication
 from assessment.entrypoints.web.cchc.common import PREFIX, UNIT_ROLES, answer_from_form, run_form
 from assessment.entrypoints.web.cchc.view import load_view, recorded_evidence
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 Year = Annotated[int, PathParam(ge=2000, le=2100)]
@@ -128,8 +128,9 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         )  # fmt: skip
 
     @app.get(f"{PREFIX}/cham-diem", include_in_schema=False)
-    async def latest(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def latest(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         year = request.query_params.get("nam", "")
         if year.isdigit() and 2000 <= int(year) <= 2100:
             target = int(year)
@@ -138,13 +139,15 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{target}/cham-diem")
 
     @app.get(f"{PREFIX}/{{year}}/cham-diem", include_in_schema=False)
-    async def sheet(request: Request, year: Year) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def sheet(request: Request, year: Year) -> Response:
+        viewer = threaded.require_viewer(request)
         return render(request, viewer, year)
 
     @app.post(f"{PREFIX}/{{year}}/cham-diem/tu-cham/{{code}}", include_in_schema=False)
-    async def self_score(request: Request, year: Year, code: Code) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def self_score(request: Request, year: Year, code: Code) -> Response:
+        viewer = threaded.require_viewer(request)
         refused = own(request, viewer, year)
         if refused is not None:
             return refused
@@ -153,10 +156,10 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         line = next((x for x in view.lines if x.node["code"] == code), None) if view else None
         if view is None or line is None or not line.scored:
             return render(request, viewer, year, status_code=404, message="Không có tiêu chí này.")
-        form = await request.form(max_files=MAX_FILES, max_fields=20)
+        form = threaded.form(request, max_files=MAX_FILES, max_fields=20)
         values = {f"{code}.{k}": v for k, v in form.items() if isinstance(v, str)}
         limit = portal.settings.upload_max_bytes
-        files, bad, status = await read_uploads(form, "evidence", limit)
+        files, bad, status = threaded.wait(read_uploads, form, "evidence", limit)
         errors = {f"{code}.evidence": bad} if bad else {}
         if status == 413:
             return render(request, viewer, year, errors=errors, values=values, status_code=413)
@@ -185,8 +188,9 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/cham-diem?xong=tu-cham#tc-{code}")
 
     @app.post(f"{PREFIX}/{{year}}/cham-diem/phan-anh/{{code}}", include_in_schema=False)
-    async def flag(request: Request, year: Year, code: Code) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def flag(request: Request, year: Year, code: Code) -> Response:
+        viewer = threaded.require_viewer(request)
         refused = own(request, viewer, year)
         if refused is not None:
             return refused
@@ -194,7 +198,7 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         view, _ = load_view(application, viewer, year, viewer.caller.acting_for or "")
         if view is None:
             return render(request, viewer, year)
-        form = await request.form(max_files=0, max_fields=10)
+        form = threaded.form(request, max_files=0, max_fields=10)
         reasons = str(form.get("reasons") or "").strip()
         unit = unit_id_for(viewer.caller.tenant, viewer.caller.acting_for or "")
         body = {"unit_id": str(unit), "code": code, "reasons": reasons}
@@ -213,10 +217,11 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/cham-diem?xong=phan-anh#tc-{code}")
 
     @app.post(f"{PREFIX}/{{year}}/cham-diem/tra-loi/{{request_id}}", include_in_schema=False)
-    async def reply(
+    @threaded.page
+    def reply(
         request: Request, year: Year, request_id: Annotated[str, PathParam(pattern=r"^YC-\d{1,4}$")]
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         refused = own(request, viewer, year)
         if refused is not None:
             return refused
@@ -224,11 +229,13 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         view, _ = load_view(application, viewer, year, viewer.caller.acting_for or "")
         if view is None:
             return render(request, viewer, year)
-        form = await request.form(max_files=MAX_FILES, max_fields=10)
+        form = threaded.form(request, max_files=MAX_FILES, max_fields=10)
         text = str(form.get("text") or "").strip()
         prefix = f"{request_id}."
         values = {prefix + "text": text}
-        files, bad, status = await read_uploads(form, "evidence", portal.settings.upload_max_bytes)
+        files, bad, status = threaded.wait(
+            read_uploads, form, "evidence", portal.settings.upload_max_bytes
+        )
         errors = {prefix + "evidence": bad} if bad else {}
         if status == 413:
             return render(request, viewer, year, errors=errors, values=values, status_code=413)
@@ -253,10 +260,11 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/cham-diem?xong=tra-loi")
 
     @app.post(f"{PREFIX}/{{year}}/cham-diem/{{action}}", include_in_schema=False)
-    async def report_step(
+    @threaded.page
+    def report_step(
         request: Request, year: Year, action: Annotated[str, PathParam(max_length=20)]
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         refused = own(request, viewer, year)
         if refused is not None:
             return refused
@@ -265,7 +273,7 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         view, _ = load_view(application, viewer, year, viewer.caller.acting_for or "")
         if command is None or view is None:
             return render(request, viewer, year, status_code=404, message="Không có thao tác này.")
-        form = await request.form(max_files=0, max_fields=10)
+        form = threaded.form(request, max_files=0, max_fields=10)
         body = {k: v.strip() for k, v in form.items() if isinstance(v, str) and k != "csrftoken"}
         done = run_form(
             application, viewer, command, body, {"scoring_id": view.scoring_id}, prefix=f"{action}."
@@ -279,13 +287,14 @@ def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/cham-diem?xong={action}")
 
     @app.get(f"{PREFIX}/{{year}}/{{unit_code}}/minh-chung/{{sha256}}", include_in_schema=False)
-    async def evidence(
+    @threaded.page
+    def evidence(
         request: Request,
         year: Year,
         unit_code: UnitCode,
         sha256: Annotated[str, PathParam(pattern="^[0-9a-f]{64}$")],
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         view, _ = load_view(request.app.state.assessment, viewer, year, unit_code)
         item = recorded_evidence(view.scoring, sha256) if view else None
         data = evidence_store(request).get(viewer.caller.tenant, sha256) if item else None

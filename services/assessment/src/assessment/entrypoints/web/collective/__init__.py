@@ -47,9 +47,8 @@ from assessment.entrypoints.web.collective.recognition import include_recognitio
 from assessment.entrypoints.web.collective.unit_file import include_unit_file
 from assessment.entrypoints.web.collective.uploads import read_groups
 from shared.problems import AppError
-from shared.web import terms
+from shared.web import terms, threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 log = logging.getLogger("assessment.web")
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -153,22 +152,23 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(f"{PREFIX}/tu-danh-gia", "Tự đánh giá", "Self-assessment", UNIT_ROLES))
 
     @app.get(f"{PREFIX}/tu-danh-gia", include_in_schema=False)
-    async def latest(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def latest(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         year = latest_year(request, viewer)
         return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia", 303)
 
     @app.get(f"{PREFIX}/{{year}}/tu-danh-gia", include_in_schema=False)
-    async def form(request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def form(request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_form(request, viewer, year)
 
     @app.post(f"{PREFIX}/{{year}}/tu-danh-gia", include_in_schema=False)
-    async def submit(
-        request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]
-    ) -> Response:
+    @threaded.page
+    def submit(request: Request, year: Annotated[int, PathParam(ge=1990, le=2200)]) -> Response:
         """Submit (``hanh_dong=nop``) or save a draft (``hanh_dong=nhap``): the same form."""
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if viewer.role not in UNIT_ROLES or not viewer.caller.acting_for:
             return render_form(
                 request,
@@ -181,10 +181,10 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         cycle, _, problem = _load(application, viewer, year, viewer.caller.acting_for)
         if problem is not None or cycle is None:
             return render_form(request, viewer, year)
-        form = await request.form(max_files=MAX_FILES_PER_GROUP * 10, max_fields=200)
+        form = threaded.form(request, max_files=MAX_FILES_PER_GROUP * 10, max_fields=200)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         as_draft = form.get("hanh_dong") == "nhap"
-        groups, files, errors, too_big = await read_groups(form, cycle, portal)
+        groups, files, errors, too_big = threaded.wait(read_groups, form, cycle, portal)
         if too_big:
             return render_form(request, viewer, year, errors=errors, values=values, status_code=413)
         ids = {
@@ -237,13 +237,14 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/{year}/tu-danh-gia?da-nop={done}", 303)
 
     @app.get(f"{PREFIX}/{{year}}/{{unit_code}}/minh-chung/{{sha256}}", include_in_schema=False)
-    async def evidence(
+    @threaded.page
+    def evidence(
         request: Request,
         year: Annotated[int, PathParam(ge=1990, le=2200)],
         unit_code: Annotated[str, PathParam(max_length=64)],
         sha256: Annotated[str, PathParam(pattern="^[0-9a-f]{64}$")],
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         _, ua, problem = _load(request.app.state.assessment, viewer, year, unit_code)
         recorded = None
         if problem is None and ua is not None:

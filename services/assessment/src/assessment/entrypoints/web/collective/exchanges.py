@@ -30,8 +30,8 @@ from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.api.errors import translate
 from assessment.entrypoints.web.collective.uploads import read_files
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 UNIT_ROLES: Final = frozenset({"unit_officer", "unit_head"})
 Year = Annotated[int, PathParam(ge=1990, le=2200)]
@@ -63,8 +63,9 @@ def include_exchange_pages(
         return CommandContext(tenant=viewer.caller.tenant, actor=viewer.caller.actor())
 
     @app.post("/ho-so/{year}/tu-danh-gia/rut-lai", include_in_schema=False)
-    async def withdraw(request: Request, year: Year) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def withdraw(request: Request, year: Year) -> Response:
+        viewer = threaded.require_viewer(request)
         if viewer.role not in UNIT_ROLES or not viewer.caller.acting_for:
             return render_form(
                 request,
@@ -73,7 +74,7 @@ def include_exchange_pages(
                 status_code=403,
                 message="Chỉ cán bộ, thủ trưởng của đơn vị được rút báo cáo của đơn vị.",
             )
-        form = await request.form(max_files=0, max_fields=10)
+        form = threaded.form(request, max_files=0, max_fields=10)
         application: AssessmentApplication = request.app.state.assessment
         spec = application.catalogue.commands["withdraw_self_assessment"]
         try:
@@ -93,8 +94,9 @@ def include_exchange_pages(
         return portal.redirect(request, f"/ho-so/{year}/tu-danh-gia?da-nop=rut", 303)
 
     @app.post("/ho-so/{year}/tu-danh-gia/bo-sung/{request_id}", include_in_schema=False)
-    async def answer(request: Request, year: Year, request_id: UUID) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def answer(request: Request, year: Year, request_id: UUID) -> Response:
+        viewer = threaded.require_viewer(request)
         key = str(request_id)
         if viewer.role not in UNIT_ROLES or not viewer.caller.acting_for:
             return render_form(
@@ -104,10 +106,10 @@ def include_exchange_pages(
                 status_code=403,
                 message="Chỉ cán bộ, thủ trưởng của đơn vị được trả lời yêu cầu bổ sung.",
             )
-        form = await request.form(max_files=MAX_REPLY_FILES, max_fields=10)
+        form = threaded.form(request, max_files=MAX_REPLY_FILES, max_fields=10)
         values = {"text": str(form.get("text") or "")}
         files: list[tuple[StoredEvidence, bytes]] = []
-        evidence, too_big = await read_files(form.getlist("evidence"), portal, files)
+        evidence, too_big = threaded.wait(read_files, form.getlist("evidence"), portal, files)
         errors: dict[str, str] = {}
         if isinstance(evidence, str):
             errors["evidence"] = evidence

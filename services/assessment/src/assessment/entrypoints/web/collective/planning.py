@@ -29,9 +29,8 @@ from assessment.domain.collective.cycle import DEADLINE_STEPS, cycle_id_for
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.api.errors import translate
 from shared.problems import AppError
-from shared.web import formats
+from shared.web import formats, threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 PLAN: Final = "/ke-hoach"
 PLANNERS: Final = frozenset({"home_affairs"})
@@ -165,18 +164,20 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(PLAN, include_in_schema=False)
-    async def plan_page(
+    @threaded.page
+    def plan_page(
         request: Request, nam: Annotated[int | None, Query(ge=1990, le=2200)] = None
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if nam is not None:
             return portal.redirect(request, f"{PLAN}/{nam}", 303)
         return render_plan(request, viewer)
 
     @app.post(PLAN, include_in_schema=False)
-    async def plan(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=30)
+    @threaded.page
+    def plan(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=30)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         if viewer.role not in PLANNERS:
             return render_plan(
@@ -216,14 +217,16 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PLAN}/{body['year']}?xong=plan_cycle", 303)
 
     @app.get(f"{PLAN}/{{year}}", include_in_schema=False)
-    async def cycle_page(request: Request, year: Year) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def cycle_page(request: Request, year: Year) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_cycle(request, viewer, year)
 
     @app.post(f"{PLAN}/{{year}}/han", include_in_schema=False)
-    async def change_deadline(request: Request, year: Year) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=10)
+    @threaded.page
+    def change_deadline(request: Request, year: Year) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=10)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         body = {
@@ -254,9 +257,10 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PLAN}/{year}?xong=change_deadline", 303)
 
     @app.post(f"{PLAN}/{{year}}/don-vi", include_in_schema=False)
-    async def enrol(request: Request, year: Year) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=2100)
+    @threaded.page
+    def enrol(request: Request, year: Year) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=2100)
         application: AssessmentApplication = request.app.state.assessment
         cycle_id = cycle_id_for(viewer.caller.tenant, year)
         group = str(form.get("nhom") or "")

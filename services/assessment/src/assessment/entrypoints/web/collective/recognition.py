@@ -27,9 +27,8 @@ from assessment.entrypoints.web.collective.planning import (
     vn_day,
 )
 from shared.problems import AppError
-from shared.web import terms
+from shared.web import terms, threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 PAGE: Final = "/cong-nhan"
 RECOGNISERS: Final = frozenset({"chairman"})
@@ -116,19 +115,22 @@ def include_recognition_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(PAGE, include_in_schema=False)
-    async def latest(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def latest(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         return portal.redirect(request, f"{PAGE}/{latest_year(request, viewer)}", 303)
 
     @app.get(f"{PAGE}/{{year}}", include_in_schema=False)
-    async def page(request: Request, year: Year) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def page(request: Request, year: Year) -> Response:
+        viewer = threaded.require_viewer(request)
         return render(request, viewer, year)
 
     @app.post(f"{PAGE}/{{year}}", include_in_schema=False)
-    async def recognise(request: Request, year: Year) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=4100)
+    @threaded.page
+    def recognise(request: Request, year: Year) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=4100)
         values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
         chosen = [str(v) for v in form.getlist("unit_id")]
         values["chosen"] = chosen

@@ -31,9 +31,8 @@ from assessment.domain.collective.cycle import cycle_id_for
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.api.errors import translate
 from shared.problems import AppError
-from shared.web import formats, terms
+from shared.web import formats, terms, threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 ACTIONS: Final = (
     "submit_sector_review",
@@ -223,23 +222,25 @@ def include_unit_file(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get("/ho-so/{year}/{unit_code}", include_in_schema=False)
-    async def unit_file(request: Request, year: Year, unit_code: Code) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def unit_file(request: Request, year: Year, unit_code: Code) -> Response:
+        viewer = threaded.require_viewer(request)
         return render(request, viewer, year, unit_code)
 
     @app.post("/ho-so/{year}/{unit_code}/{command}", include_in_schema=False)
-    async def run_command(
+    @threaded.page
+    def run_command(
         request: Request,
         year: Year,
         unit_code: Code,
         command: Annotated[str, PathParam(max_length=40)],
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         forms = actions_for(viewer)
         target = next((f for f in forms if f.name == command), None)
         if target is None:
             return render(request, viewer, year, unit_code, status_code=403)
-        form = await request.form(max_files=0, max_fields=50)
+        form = threaded.form(request, max_files=0, max_fields=50)
         target.values = {k: v for k, v in form.items() if isinstance(v, str)}
         body, errors = _body(target.fields, form)
         application: AssessmentApplication = request.app.state.assessment

@@ -38,8 +38,8 @@ from assessment.entrypoints.web.individual.common import (
     problem_of,
 )
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 MAX_ROWS = 500
 DECIDE = ("individual_decide.html", "decide_ratings", f"{PREFIX}/quyet-dinh")
@@ -65,9 +65,9 @@ def _ids(values: list[str]) -> list[UUID]:
     return out
 
 
-async def _posted(request: Request, fields: int) -> tuple[list[UUID], dict[str, str]]:
-    """The ratings listed in a posted form (``r``) and its text fields."""
-    form = await request.form(max_files=0, max_fields=MAX_ROWS * 2 + fields)
+def _posted(request: Request, fields: int) -> tuple[list[UUID], dict[str, str]]:
+    """The ratings listed in a posted form (``r``) and its text fields (in a page thread)."""
+    form = threaded.form(request, max_files=0, max_fields=MAX_ROWS * 2 + fields)
     ids = _ids([v for v in form.getlist("r") if isinstance(v, str)])
     return ids, {k: v for k, v in form.items() if isinstance(v, str)}
 
@@ -219,23 +219,26 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
 
     # ------------------------------------------------------------ the head's decisions
     @app.get(f"{PREFIX}/quyet-dinh", include_in_schema=False)
-    async def decide_page(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def decide_page(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         ids = _ids(request.query_params.getlist("r"))
         return render(request, viewer, ids, DECIDE[0])
 
     @app.post(f"{PREFIX}/quyet-dinh/han-muc", include_in_schema=False)
-    async def quota_preview(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        ids, values = await _posted(request, 10)
+    @threaded.page
+    def quota_preview(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        ids, values = _posted(request, 10)
         rows, _ = _load(request, viewer, ids)
         scopes = _scopes(request, viewer, rows, chosen_of(rows, values))
         return portal.render(request, "individual_quota.html", {"scopes": scopes}, viewer=viewer)
 
     @app.post(f"{PREFIX}/quyet-dinh", include_in_schema=False)
-    async def decide(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        ids, values = await _posted(request, 10)
+    @threaded.page
+    def decide(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        ids, values = _posted(request, 10)
         errors: dict[str, str] = {}
         number = values.get("decision_number", "").strip()
         if not number:
@@ -271,15 +274,17 @@ def include_decision_pages(app: FastAPI, portal: Portal) -> None:
 
     # ------------------------------------------------------------ the agency's meeting
     @app.get(f"{PREFIX}/bien-ban", include_in_schema=False)
-    async def round_page(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def round_page(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         ids = _ids(request.query_params.getlist("r"))
         return render(request, viewer, ids, ROUND[0])
 
     @app.post(f"{PREFIX}/bien-ban", include_in_schema=False)
-    async def record_round(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        ids, values = await _posted(request, 20)
+    @threaded.page
+    def record_round(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        ids, values = _posted(request, 20)
         errors: dict[str, str] = {}
         for name, message in ROUND_FIELDS.items():
             if not values.get(name, "").strip():

@@ -42,8 +42,8 @@ from assessment.entrypoints.web.individual.common import (
     parse_level,
     problem_of,
 )
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 Id = Annotated[UUID, PathParam()]
 
@@ -113,14 +113,16 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/xep-loai/{{rating_id}}", include_in_schema=False)
-    async def rating_page(request: Request, rating_id: Id) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def rating_page(request: Request, rating_id: Id) -> Response:
+        viewer = threaded.require_viewer(request)
         return render(request, viewer, rating_id)
 
     @app.post(f"{PREFIX}/xep-loai/{{rating_id}}/tu-danh-gia", include_in_schema=False)
-    async def self_assess(request: Request, rating_id: Id) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=20)
+    @threaded.page
+    def self_assess(request: Request, rating_id: Id) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=20)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         content = {k: values.get(k, "").strip() for k, _ in CONTENT if values.get(k, "").strip()}
@@ -142,9 +144,10 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         return run(request, viewer, rating_id, "self_assess", cmd, values, "proposed_level")
 
     @app.post(f"{PREFIX}/xep-loai/{{rating_id}}/thong-bao", include_in_schema=False)
-    async def notify(request: Request, rating_id: Id) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=10)
+    @threaded.page
+    def notify(request: Request, rating_id: Id) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=10)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         day = parse_day(values.get("notified_on", ""), errors, "notified_on")
@@ -157,9 +160,10 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         return run(request, viewer, rating_id, "notify_rating", cmd, values, "channel")
 
     @app.post(f"{PREFIX}/xep-loai/{{rating_id}}/phat-hien", include_in_schema=False)
-    async def acknowledge(request: Request, rating_id: Id) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=10)
+    @threaded.page
+    def acknowledge(request: Request, rating_id: Id) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=10)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         number = values.get("inspection_decision", "").strip()  # the form's hidden field
         if not number:
@@ -197,8 +201,9 @@ def include_rating_file(app: FastAPI, portal: Portal) -> None:
         return portal.redirect(request, f"{PREFIX}/xep-loai/{rating_id}?xong={name}", 303)
 
     @app.get(f"{PREFIX}/nguoi/{{person_id}}", include_in_schema=False)
-    async def person_file(request: Request, person_id: Id) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def person_file(request: Request, person_id: Id) -> Response:
+        viewer = threaded.require_viewer(request)
         application: AssessmentApplication = request.app.state.assessment
         try:
             person = application.execute(

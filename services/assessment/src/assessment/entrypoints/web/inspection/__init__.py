@@ -40,8 +40,8 @@ from assessment.entrypoints.web.forms import (
 from assessment.entrypoints.web.inspection.register import include_register_pages
 from assessment.entrypoints.web.inspection.sampling import include_sampling_pages
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 PREFIX: Final = "/kiem-tra"
@@ -193,10 +193,11 @@ def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(PREFIX, "Kiểm tra công vụ", "Inspections", READERS))
 
     @app.get(PREFIX, include_in_schema=False)
-    async def inspections(
+    @threaded.page
+    def inspections(
         request: Request, nam: Annotated[int | None, Query(ge=1990, le=2200)] = None
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         year = nam or date.today().year
         application: AssessmentApplication = request.app.state.assessment
         try:
@@ -248,18 +249,20 @@ def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/moi", include_in_schema=False)
-    async def new(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def new(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_new(
             request, viewer, status_code=200 if may(viewer, "decide_inspection") else 403
         )
 
     @app.post(f"{PREFIX}/moi", include_in_schema=False)
-    async def decide(request: Request) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def decide(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
         if not may(viewer, "decide_inspection"):
             return render_new(request, viewer, status_code=403)
-        form = await request.form(max_files=0, max_fields=50)
+        form = threaded.form(request, max_files=0, max_fields=50)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         body, errors = decision_body(form)
         try:
@@ -327,17 +330,19 @@ def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/{{inspection_id}}", include_in_schema=False)
-    async def inspection_file(request: Request, inspection_id: InspectionId) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def inspection_file(request: Request, inspection_id: InspectionId) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_file(request, viewer, inspection_id)
 
     @app.post(f"{PREFIX}/{{inspection_id}}/{{command}}", include_in_schema=False)
-    async def run_file_command(
+    @threaded.page
+    def run_file_command(
         request: Request,
         inspection_id: InspectionId,
         command: Annotated[str, PathParam(max_length=40)],
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if command not in FILE_COMMANDS or not may(viewer, command):
             return render_file(
                 request,
@@ -346,7 +351,7 @@ def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
                 status_code=403,
                 message="Vai trò của bạn không được thực hiện thao tác này.",
             )
-        form = await request.form(max_files=0, max_fields=50)
+        form = threaded.form(request, max_files=0, max_fields=50)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         body, errors = file_body(viewer, command, form)
         try:

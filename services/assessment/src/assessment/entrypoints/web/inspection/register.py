@@ -19,7 +19,6 @@ from uuid import UUID
 from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from assessment.adapters.inspection.register_files import read_register
@@ -29,8 +28,8 @@ from assessment.application.service import AssessmentApplication
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.web.forms import Refused, ctx_of, may, problem_of, run_command
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import require_viewer
 
 CHUNK: Final = 20_000
 Code = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -108,13 +107,15 @@ def include_register_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
         )
 
     @app.get(path, include_in_schema=False)
-    async def register(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
-        viewer = await require_viewer(request)
-        return await run_in_threadpool(render, request, viewer, inspection_id, unit_code)
+    @threaded.page
+    def register(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
+        viewer = threaded.require_viewer(request)
+        return render(request, viewer, inspection_id, unit_code)
 
     @app.post(path, include_in_schema=False)
-    async def upload(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def upload(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
+        viewer = threaded.require_viewer(request)
         if not may(viewer, "import_work_items"):
             return render(
                 request,
@@ -124,7 +125,7 @@ def include_register_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
                 status_code=403,
                 message="Chỉ Đoàn kiểm tra được nhập sổ công việc.",
             )
-        form = await request.form(max_files=1, max_fields=5)
+        form = threaded.form(request, max_files=1, max_fields=5)
         upload = form.get("register")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return render(
@@ -135,9 +136,9 @@ def include_register_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
                 status_code=422,
                 message="Hãy chọn tệp sổ đăng ký (XLSX hoặc CSV UTF-8).",
             )
-        data = await upload.read()
+        data = threaded.wait(upload.read)
         name = upload.filename
-        result = await run_in_threadpool(read_register, data, name)
+        result = read_register(data, name)
         if not result.ok:  # every bad cell listed; nothing is stored
             return render(
                 request,
@@ -164,8 +165,7 @@ def include_register_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
                     "sha256": digest,
                     "size": len(data),
                 }
-                await run_in_threadpool(
-                    run_command,
+                run_command(
                     request.app.state.assessment,
                     viewer,
                     "import_work_items",

@@ -27,8 +27,8 @@ from assessment.domain.inspection.sampling_verify import verify_record
 from assessment.domain.kernel.errors import DomainError
 from assessment.entrypoints.web.forms import Refused, ctx_of, may, problem_of, run_command, text
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import Portal, Viewer
-from shared.web.signin import current_viewer, require_viewer
 
 Code = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 ACTIONS: Final = {
@@ -122,18 +122,20 @@ def include_sampling_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
         )
 
     @app.get(path, include_in_schema=False)
-    async def sampling(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def sampling(request: Request, inspection_id: UUID, unit_code: Code) -> Response:
+        viewer = threaded.require_viewer(request)
         return render(request, viewer, inspection_id, unit_code)
 
     @app.post(path + "/{action}", include_in_schema=False)
-    async def act(
+    @threaded.page
+    def act(
         request: Request,
         inspection_id: UUID,
         unit_code: Code,
         action: Annotated[str, PathParam(max_length=20)],
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         found = ACTIONS.get(action)
         if found is None or not may(viewer, found[0]):
             return render(
@@ -145,7 +147,7 @@ def include_sampling_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
                 message="Vai trò của bạn không được thực hiện thao tác này.",
             )
         command, field = found
-        form = await request.form(max_files=0, max_fields=5)
+        form = threaded.form(request, max_files=0, max_fields=5)
         body = {} if field is None else {field: (text(form, field) or "").lower()}
         ids = {
             "inspection_id": inspection_id,
@@ -182,13 +184,15 @@ def include_sampling_pages(app: FastAPI, portal: Portal, prefix: str) -> None:
         )
 
     @app.get(VERIFY_PATH, include_in_schema=False)
-    async def verify_form(request: Request) -> Response:
-        return render_verify(request, await current_viewer(request), {})
+    @threaded.page
+    def verify_form(request: Request) -> Response:
+        return render_verify(request, threaded.current_viewer(request), {})
 
     @app.post(VERIFY_PATH, include_in_schema=False)
-    async def verify(request: Request) -> Response:
-        viewer = await current_viewer(request)
-        form = await request.form(max_files=0, max_fields=5, max_part_size=MAX_RECORD)
+    @threaded.page
+    def verify(request: Request) -> Response:
+        viewer = threaded.current_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=5, max_part_size=MAX_RECORD)
         raw = text(form, "record") or ""
         try:
             record = json.loads(raw)

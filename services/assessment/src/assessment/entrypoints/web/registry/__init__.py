@@ -18,9 +18,9 @@ from fastapi.responses import Response
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.domain.registry.values import UNIT_KIND_LABELS, UnitKind
 from shared.identity import PUBLIC_ROLE
+from shared.web import threaded
 from shared.web.formats import parse_vn_date
 from shared.web.pages import NavItem, Portal
-from shared.web.signin import require_viewer
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 UNITS: Final = "/don-vi"
@@ -33,14 +33,15 @@ def include_registry_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(UNITS, "Đơn vị", "Units", frozenset()))
 
     @app.get(UNITS, include_in_schema=False)
-    async def units(
+    @threaded.page
+    def units(
         request: Request,
         q: Annotated[str, Query(max_length=200)] = "",
         nhom: Annotated[str, Query(max_length=40)] = "",
         ngay: Annotated[str, Query(max_length=20)] = "",
         trang: Annotated[int, Query(ge=1, le=100_000)] = 1,
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         errors: dict[str, str] = {}
         context = {"q": q, "nhom": nhom, "ngay": ngay, "groups": GROUPS, "errors": errors}
         if viewer.role == PUBLIC_ROLE:

@@ -41,8 +41,8 @@ from assessment.entrypoints.web.forms import (
     vn_day,
 )
 from shared.problems import AppError
+from shared.web import threaded
 from shared.web.pages import NavItem, Portal, Viewer
-from shared.web.signin import require_viewer
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 PREFIX: Final = "/khac-phuc"
@@ -119,10 +119,11 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(NavItem(PREFIX, "Khắc phục hạn chế", "Remediation", ROLES))
 
     @app.get(PREFIX, include_in_schema=False)
-    async def board(
+    @threaded.page
+    def board(
         request: Request, nam: Annotated[int | None, Query(ge=1990, le=2200)] = None
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         year = nam or date.today().year
         application: AssessmentApplication = request.app.state.assessment
         try:
@@ -158,9 +159,10 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.post(f"{PREFIX}/moi", include_in_schema=False)
-    async def open_plan(request: Request) -> Response:
-        viewer = await require_viewer(request)
-        form = await request.form(max_files=0, max_fields=20)
+    @threaded.page
+    def open_plan(request: Request) -> Response:
+        viewer = threaded.require_viewer(request)
+        form = threaded.form(request, max_files=0, max_fields=20)
         inspection_id = text(form, "inspection_id") or ""
         back = f"/kiem-tra/{inspection_id}" if len(inspection_id) == 36 else PREFIX
         body = {
@@ -237,15 +239,17 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
         )
 
     @app.get(f"{PREFIX}/{{plan_id}}", include_in_schema=False)
-    async def plan_page(request: Request, plan_id: UUID) -> Response:
-        viewer = await require_viewer(request)
+    @threaded.page
+    def plan_page(request: Request, plan_id: UUID) -> Response:
+        viewer = threaded.require_viewer(request)
         return render_plan(request, viewer, plan_id)
 
     @app.post(f"{PREFIX}/{{plan_id}}/{{command}}", include_in_schema=False)
-    async def run_plan_command(
+    @threaded.page
+    def run_plan_command(
         request: Request, plan_id: UUID, command: Annotated[str, PathParam(max_length=40)]
     ) -> Response:
-        viewer = await require_viewer(request)
+        viewer = threaded.require_viewer(request)
         if command not in PLAN_COMMANDS or not may(viewer, command):
             return render_plan(
                 request,
@@ -254,12 +258,12 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
                 status_code=403,
                 message="Vai trò của bạn không được thực hiện thao tác này.",
             )
-        form = await request.form(max_files=MAX_FILES, max_fields=20)
+        form = threaded.form(request, max_files=MAX_FILES, max_fields=20)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         body, errors = plan_body(command, form)
         files: list[tuple[StoredEvidence, bytes]] = []
         if command == "report_progress":
-            files = await evidence_of(form, portal.settings.upload_max_bytes, errors)
+            files = threaded.wait(evidence_of, form, portal.settings.upload_max_bytes, errors)
             if body["done"] and not files:
                 errors.setdefault("evidence", "Báo cáo hoàn thành một mốc cần tài liệu minh chứng.")
             body["evidence"] = [

@@ -1,0 +1,260 @@
+"""The Kafka variants of ``relay_lag.py``: the relay (in the writer process or its own) →
+Kafka → the reporting consumer process (``_lag_consumer.py``) on PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from _common import (
+    REPO,
+    CommandMix,
+    children_of,
+    cpu_seconds_of,
+    pg_backend_pids,
+    private_database,
+    private_topics,
+    seed,
+    system_cpu_busy,
+)
+from _lag_parts import (
+    LagResult,
+    RelayThread,
+    TimedApplication,
+    analyse,
+    board_versions,
+    caught_up,
+    review_agencies,
+    wait_until,
+    write_at_rate,
+)
+from pydantic import SecretStr
+
+from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
+from assessment.bootstrap import (
+    build_sealer,
+    load_or_create_signing_key,
+    start_group_commit,
+    store_env,
+)
+from reporting.adapters.db import PostgresDatabase
+from reporting.consumer.runner import ensure_schema
+from shared.settings import AssessmentSettings
+
+
+def _stop(proc: subprocess.Popen[bytes] | None, timeout: float = 20) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the group created for this child only
+        proc.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Variant:
+    relay: str  # "subprocess" | "inprocess"
+    poll: float | None  # None: the service default
+
+    @classmethod
+    def parse(cls, text: str) -> Variant:
+        where, _, poll = text.partition("@")
+        if where not in ("subprocess", "inprocess"):
+            raise argparse.ArgumentTypeError("use subprocess[@SECONDS] or inprocess[@SECONDS]")
+        return cls(where, float(poll) if poll else None)
+
+    def label(self) -> str:
+        if self.relay == "inprocess":
+            return "Kafka, relay in writer process (woken)"
+        if self.poll is None:
+            fallback = AssessmentSettings.model_fields["relay_fallback_poll_seconds"].default
+            return f"Kafka, relay process woken by LISTEN/NOTIFY (fallback poll {fallback:g} s)"
+        return f"Kafka, relay process polling every {self.poll:g} s (no LISTEN)"
+
+
+def run_kafka(
+    args: argparse.Namespace, admin_url: str, bootstrap: str, variant: Variant
+) -> LagResult:
+    with (
+        private_database(admin_url) as store_url,
+        private_database(admin_url, "_rm") as rm_url,
+        private_topics(bootstrap, partitions=args.partitions) as topics,
+        tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp,
+    ):
+        key_file = Path(tmp) / "audit-signing-key.pem"
+        load_or_create_signing_key(key_file, create=True)  # production reads an existing key
+        settings = AssessmentSettings(
+            mode="production",
+            database_url=SecretStr(store_url),
+            audit_key_file=key_file,
+            checkpoints_topic=topics.checkpoints,
+        )
+        app = TimedApplication(env=store_env(settings))
+        committer = start_group_commit(app, settings) if args.group_commit == "on" else None
+        sealer = None
+        rm = PostgresDatabase(rm_url, max_size=2)
+        consumer: subprocess.Popen[bytes] | None = None
+        relay_proc: subprocess.Popen[bytes] | None = None
+        relay_thread: RelayThread | None = None
+        marks_path = Path(tmp) / "marks.txt"
+        logs = args.keep_logs or Path(tmp)
+        logs.mkdir(parents=True, exist_ok=True)
+        try:
+            ensure_schema(rm)
+            seeded = seed(app, args.units, review_agencies(args), args.tenants)
+            group = f"bench-{uuid.uuid4().hex[:8]}"
+            consumer = subprocess.Popen(
+                [
+                    sys.executable,
+                    str(Path(__file__).with_name("_lag_consumer.py")),
+                    "--db",
+                    rm_url,
+                    "--bootstrap",
+                    bootstrap,
+                    "--topic",
+                    topics.events,
+                    "--dlq",
+                    topics.dlq,
+                    "--group",
+                    group,
+                    "--out",
+                    str(marks_path),
+                ],
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=(logs / "consumer.log").open("wb"),
+                start_new_session=True,
+            )
+            assert consumer.stdout is not None
+            ready = _read_ready(consumer, 90)
+            if not ready:
+                raise RuntimeError(
+                    "consumer not ready: " + (logs / "consumer.log").read_text()[-2000:]
+                )
+            txid = f"bench-relay-{uuid.uuid4().hex[:8]}"
+            if variant.relay == "subprocess":
+                env = {
+                    **os.environ,
+                    "ASSESSMENT_MODE": "production",
+                    "ASSESSMENT_DATABASE_URL": store_url,
+                    "ASSESSMENT_KAFKA_BOOTSTRAP": bootstrap,
+                    "ASSESSMENT_EVENTS_TOPIC": topics.events,
+                    "ASSESSMENT_POSITION_TOPIC": topics.position,
+                    "ASSESSMENT_CHECKPOINTS_TOPIC": topics.checkpoints,
+                    "ASSESSMENT_AUDIT_KEY_FILE": str(key_file),
+                    "ASSESSMENT_RELAY_TRANSACTIONAL_ID": txid,
+                    "ASSESSMENT_LOG_LEVEL": "WARNING",
+                }
+                if variant.poll is not None:  # the poll alone, as before LISTEN/NOTIFY
+                    env["ASSESSMENT_RELAY_POLL_SECONDS"] = str(variant.poll)
+                    env["ASSESSMENT_RELAY_LISTEN"] = "false"
+                relay_proc = subprocess.Popen(
+                    [sys.executable, "-m", "assessment.entrypoints.relay"],
+                    cwd=REPO,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=(logs / "relay.log").open("wb"),
+                    start_new_session=True,
+                )
+            else:
+                target = KafkaTarget(
+                    bootstrap, topics.events, topics.position, txid, topics.checkpoints
+                )
+                sealer = build_sealer(app, settings)
+                relay = Relay(
+                    ApplicationSource(app, sealer),
+                    target,
+                    poll_seconds=variant.poll if variant.poll is not None else 0.5,
+                )
+                app.add_save_listener(relay.wake)
+                relay_thread = RelayThread(relay)
+                relay_thread.start()
+            wait_until(
+                lambda: len(board_versions(rm)) >= args.units * args.tenants,
+                90,
+                "seed in read model",
+            )
+
+            procs = [p.pid for p in (consumer, relay_proc) if p is not None]
+            procs += [c for p in list(procs) for c in children_of(p)]
+            pg_pids = pg_backend_pids(store_url) + pg_backend_pids(rm_url)
+            cpu_procs0, cpu_pg0 = cpu_seconds_of(procs), cpu_seconds_of(pg_pids)
+            meter = system_cpu_busy()
+            cpu0 = time.process_time()
+            t0 = time.perf_counter()
+            write = write_at_rate(
+                app,
+                CommandMix(seeded, args.sector_share),
+                args.rate,
+                args.warmup,
+                args.seconds,
+                args.writers,
+            )
+            wait_until(caught_up(rm, app.commits), args.drain_timeout, "read model to catch up")
+            elapsed = time.perf_counter() - t0
+            extra = {
+                "bench_process_cpu_cores": round((time.process_time() - cpu0) / elapsed, 2),
+                "relay_and_consumer_processes_cpu_cores": round(
+                    (cpu_seconds_of(procs) - cpu_procs0) / elapsed, 2
+                ),
+                "postgres_backends_cpu_cores": round(
+                    (cpu_seconds_of(pg_pids) - cpu_pg0) / elapsed, 2
+                ),
+                "machine_busy_cores": round(meter(), 2),
+            }
+        except BaseException:
+            for name in ("relay.log", "consumer.log"):
+                with suppress(OSError):
+                    tail = (logs / name).read_text(errors="replace")[-3000:]
+                    print(f"--- {name} (tail)\n{tail}", file=sys.stderr)
+            raise
+        finally:
+            if relay_thread is not None:
+                relay_thread.stop()
+            _stop(relay_proc)
+            _stop(consumer)
+            if committer is not None:
+                committer.stop()
+            if sealer is not None:
+                sealer.db.close()
+            app.close()
+            rm.close()
+        marks = []
+        for line in marks_path.read_text().splitlines():
+            agg, version, applied_ns, created_ms = line.split()
+            marks.append((agg, int(version), int(applied_ns), int(created_ms)))
+        gc = "group commit" if committer is not None else "one save per command"
+        result = analyse(f"{variant.label()}, {gc}", app.commits, marks, write)
+        if committer is not None and committer.batches:
+            extra["commands_per_store_transaction"] = round(
+                committer.commands / committer.batches, 1
+            )
+        result.stats.extra |= extra
+        return result
+
+
+def _read_ready(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait for the consumer's READY line without blocking forever."""
+    found = threading.Event()
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.strip() == b"READY":
+                found.set()
+                return
+
+    threading.Thread(target=reader, daemon=True).start()
+    return found.wait(timeout)
