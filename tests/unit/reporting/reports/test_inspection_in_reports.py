@@ -34,16 +34,6 @@ def report_for(demo: Embedded, cycle_id: str, code: str = "SYT", **kw: Any) -> A
         return unit_report(tx, TENANT, cycle_id, str(unit_id_for(TENANT, code)), now=NOW, **kw)
 
 
-@pytest.fixture(scope="module")
-def events(demo: Embedded) -> dict[str, list[Any]]:
-    """The store's own envelopes of the inspection and remediation aggregates, by event."""
-    out: dict[str, list[Any]] = {}
-    for env in iter_envelopes(demo.assessment):
-        if env.aggregate_type in ("Inspection", "RemediationPlan"):
-            out.setdefault(f"{env.aggregate_type}.{env.event_name}", []).append(env)
-    return out
-
-
 def test_the_units_report_carries_each_finding_with_its_recorded_event(
     demo: Embedded, cycle_id: str, events: dict[str, list[Any]], tmp_path: Path
 ) -> None:
