@@ -200,3 +200,33 @@ def publications_pdf(tenant: str, year: int, items: list[dict[str, Any]], as_of:
         ],
     }
     return render("publications.typ", data)
+
+
+def ranking_pdf(tenant: str, province: str, ranking: dict[str, Any]) -> bytes:
+    """A published CCHC ranking (public): dated by its publication, so the bytes repeat."""
+
+    def num(value: Any) -> str:
+        return "—" if value is None else str(value).replace(".", ",")
+
+    data = {
+        "tenant": tenant,
+        "province": province,
+        "as_of": ranking["published_at"],
+        "as_of_text": fmt.vn_datetime(ranking["published_at"]),
+        "year": ranking["year"],
+        "block": ranking["block"],
+        "decision_text": f"{ranking['decision']['number']} ngày "
+        f"{fmt.vn_date(ranking['decision']['date'])}, {ranking['decision']['signer']}",
+        "fields": [f["code"] for f in ranking["fields"]],
+        "rows": [
+            {
+                "rank": str(r["rank"]) + (" (đồng hạng)" if r.get("tied_with") else ""),
+                "name": r["name"],
+                "index": num(r["index"]),
+                "band": r.get("band_label") or "—",
+                "fields": [num(r["fields"].get(f["code"])) for f in ranking["fields"]],
+            }
+            for r in ranking["rows"]
+        ],
+    }
+    return render("public_cchc.typ", data)

@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 
 from reporting.render import fmt
@@ -17,7 +18,7 @@ from reporting.render import fmt
 class Column:
     title: str
     width: float = 18
-    kind: str = "text"  # text | date | int
+    kind: str = "text"  # text | date | int | number (a float or a decimal string)
 
 
 def _sheet_name(name: str) -> str:
@@ -78,9 +79,9 @@ def write_table(
     kinds = [col.kind for col in columns]
     # per column: the type its fast call takes and that call; a date column has neither
     fast_type: list[type | None] = [
-        None if k == "date" else int if k == "int" else str for k in kinds
+        None if k == "date" else {"int": int, "number": float}.get(k, str) for k in kinds
     ]
-    fast_call = [ws.write_number if k == "int" else ws.write_string for k in kinds]
+    fast_call = [ws.write_number if k in ("int", "number") else ws.write_string for k in kinds]
     write = ws.write
     days: dict[object, int | None] = {}
     n = 0
@@ -100,6 +101,8 @@ def write_table(
                     serial = days[key] = excel_day(value)
                 if serial is not None:
                     ws.write_number(n, c, serial)
+            elif wanted is float and value.__class__ in (str, Decimal):
+                write(n, c, float(value))  # a decimal index as the number it is
             else:
                 write(n, c, value)
         if progress is not None and n % 1000 == 0:
@@ -350,5 +353,60 @@ def caucus_xlsx(report: dict[str, Any]) -> bytes:
             for p, row in zip(insp["overdue_plans"], plan_rows(plans), strict=True)
         ),
     )
+    wb.close()
+    return out.getvalue()  # type: ignore[attr-defined]
+
+
+def ranking_columns(ranking: dict[str, Any]) -> list[Column]:
+    return [
+        Column("Hạng", 8, "int"),
+        Column("Đơn vị", 40),
+        Column("Chỉ số", 10, "number"),
+        Column("Xếp nhóm", 18),
+        Column("Đồng hạng với", 24),
+        *[Column(f"Lĩnh vực {f['code']}", 12, "number") for f in ranking["fields"]],
+    ]
+
+
+def ranking_rows(ranking: dict[str, Any]) -> Iterable[list[Any]]:
+    names = {r.get("unit_id"): r["name"] for r in ranking["rows"]}
+    for r in ranking["rows"]:
+        yield [
+            r["rank"],
+            r["name"],
+            r["index"],
+            r.get("band_label"),
+            ", ".join(names.get(t, t) for t in r.get("tied_with") or []) or None,
+            *[r["fields"].get(f["code"]) for f in ranking["fields"]],
+        ]
+
+
+def ranking_xlsx(ranking: dict[str, Any]) -> bytes:
+    """The CCHC ranking of a block and year: the table (index and sub-indices as numbers) and
+    the decision it comes from."""
+    wb, out = workbook()
+    write_table(
+        wb,
+        f"Xếp hạng {ranking['block']} {ranking['year']}",
+        ranking_columns(ranking),
+        ranking_rows(ranking),
+    )
+    about = wb.add_worksheet("Quyết định")
+    about.set_column(0, 0, 24)
+    about.set_column(1, 1, 50)
+    decision = ranking["decision"]
+    for r, (k, v) in enumerate(
+        [
+            ("Khối", ranking["block"]),
+            ("Năm", ranking["year"]),
+            ("Quyết định", decision.get("number")),
+            ("Ngày quyết định", fmt.vn_date(decision.get("date"))),
+            ("Người ký", decision.get("signer")),
+            ("Ngày công bố", fmt.vn_date(ranking.get("published_at"))),
+            ("Mã quyết định xếp hạng", ranking["ranking_id"]),
+        ]
+    ):
+        about.write_string(r, 0, k)
+        about.write(r, 1, v)
     wb.close()
     return out.getvalue()  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 - ``GET /`` and ``GET /cong-khai?tinh=&nam=&q=&trang=``: published results per province and
   year — unit, level, decision number and date — searchable and paged. Only units whose
   publication is on the board are shown; nothing unpublished ever is.
+- ``GET /cong-khai/cchc``: the published CCHC rankings (:mod:`.public_cchc`).
 - ``GET /viec-can-lam``: what waits for the signed-in official, with deadlines.
 - ``GET /xep-loai-ca-nhan``, ``GET /xep-loai-ca-nhan/cua-toi``: individual ratings
   (``individual``).
@@ -36,6 +37,7 @@ from shared.web.signin import current_viewer, require_viewer
 from .audit import include_audit_pages
 from .cchc import include_cchc_pages
 from .individual import include_individual_pages, todo_items
+from .public_cchc import include_public_cchc_pages
 from .reports import include_report_pages
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -57,6 +59,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     include_audit_pages(app, portal)
     include_individual_pages(app, portal)
     include_cchc_pages(app, portal)
+    include_public_cchc_pages(app, portal, province_name)
 
     def public(
         request: Request,
