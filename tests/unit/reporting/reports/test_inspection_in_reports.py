@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 
 from assessment.adapters.history import iter_envelopes
 from assessment.domain.registry.unit import unit_id_for
