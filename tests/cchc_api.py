@@ -10,6 +10,7 @@ Per-criterion answers are constructed (``plan_answers``) to reach chosen totals.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -60,8 +61,14 @@ def ok(resp: Any, status: int = 200) -> dict[str, Any]:
     return body
 
 
-def run_cycle(api: TestClient, clock: MutableClock) -> dict[str, Any]:
-    """Drive a year; return the ids and figures the callers check further."""
+def run_cycle(
+    api: TestClient,
+    clock: MutableClock,
+    before_publication: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Drive a year; return the ids and figures the callers check further.
+    ``before_publication(ids)``: called once the ranking is decided and its publication
+    scheduled, before it is published."""
     clock.set("2021-01-04T08:00:00+07:00")
     ids: dict[str, Any] = {}
     for code, (name, _) in {**UNITS, "SNV": ("Sở Nội vụ", ""), "STP": ("Sở Tư pháp", "")}.items():
@@ -281,6 +288,8 @@ def run_cycle(api: TestClient, clock: MutableClock) -> dict[str, Any]:
     )
     early = api.post(f"/v1/cchc/rankings/{rid}/publication", headers=HA)
     assert early.status_code == 409 and early.json()["code"] == "cchc.scoring_order"
+    if before_publication is not None:
+        before_publication(ids)
     clock.set("2021-02-10T08:00:00+07:00")
     ok(api.post(f"/v1/cchc/rankings/{rid}/publication", headers=HA))
     flag = ok(

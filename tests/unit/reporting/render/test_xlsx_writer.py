@@ -59,3 +59,21 @@ def test_a_row_of_the_wrong_width_is_refused() -> None:
     with pytest.raises(ValueError, match="row 1: 2 values for 3 columns"):
         xlsx.write_table(wb, "x", [Column("a"), Column("b"), Column("c")], [["1", "2"]])
     wb.close()
+
+
+def test_text_like_a_formula_stays_text_and_other_types_go_through_write() -> None:
+    """The per-kind fast calls: a name starting with "=" is a string, not a formula; a value
+    of another type than its column's (a number in a text column, text or a float in an int
+    column, a date in a date column) is still written as what it is."""
+    columns = [Column("Tên"), Column("Số", kind="int"), Column("Ngày", kind="date")]
+    rows = [
+        ["=1+2", "chưa có", date(2014, 2, 1)],
+        [7.5, 2.25, datetime(2014, 2, 1, 23, 0)],
+    ]
+    wb, out = xlsx.workbook()
+    xlsx.write_table(wb, "x", columns, rows)
+    wb.close()
+    ws = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["x"]  # type: ignore[attr-defined]
+    assert ws["A2"].data_type == "s" and ws["A2"].value == "=1+2"
+    assert [ws["B2"].value, ws["A3"].value, ws["B3"].value] == ["chưa có", 7.5, 2.25]
+    assert ws["C2"].value == ws["C3"].value == datetime(2014, 2, 1)

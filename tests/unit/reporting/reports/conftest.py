@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from assessment.adapters.history import iter_envelopes
 from assessment.domain.collective.cycle import cycle_id_for
 from embedded.app import Embedded, build_embedded
 from embedded.demo import TENANT, YEAR, load_demo
@@ -109,3 +110,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
 @pytest.fixture(scope="module")
 def cycle_id() -> str:
     return str(cycle_id_for(TENANT, YEAR))
+
+
+@pytest.fixture(scope="module")
+def events(demo: Embedded) -> dict[str, list[Any]]:
+    """The store's own envelopes of the inspection and remediation aggregates, by event."""
+    out: dict[str, list[Any]] = {}
+    for env in iter_envelopes(demo.assessment):
+        if env.aggregate_type in ("Inspection", "RemediationPlan"):
+            out.setdefault(f"{env.aggregate_type}.{env.event_name}", []).append(env)
+    return out

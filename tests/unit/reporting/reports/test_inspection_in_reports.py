@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 
 from assessment.adapters.history import iter_envelopes
 from assessment.domain.registry.unit import unit_id_for
@@ -32,16 +31,6 @@ LATE = "32 trên 410 hồ sơ thủ tục hành chính quý III giải quyết t
 def report_for(demo: Embedded, cycle_id: str, code: str = "SYT", **kw: Any) -> Any:
     with demo.db.transaction() as tx:
         return unit_report(tx, TENANT, cycle_id, str(unit_id_for(TENANT, code)), now=NOW, **kw)
-
-
-@pytest.fixture(scope="module")
-def events(demo: Embedded) -> dict[str, list[Any]]:
-    """The store's own envelopes of the inspection and remediation aggregates, by event."""
-    out: dict[str, list[Any]] = {}
-    for env in iter_envelopes(demo.assessment):
-        if env.aggregate_type in ("Inspection", "RemediationPlan"):
-            out.setdefault(f"{env.aggregate_type}.{env.event_name}", []).append(env)
-    return out
 
 
 def test_the_units_report_carries_each_finding_with_its_recorded_event(

@@ -40,3 +40,29 @@ def test_chart_of_the_fields_is_an_svg_from_the_same_figures() -> None:
     svg = charts.svg(spec)
     assert svg.lstrip().startswith("<svg") and "Sở Nội vụ" in svg
     assert "http://" not in svg.replace("http://www.w3.org", "")
+
+
+def test_xlsx_has_the_same_rows_with_numbers_and_the_decision() -> None:
+    import io
+
+    import openpyxl
+
+    from reporting.render import xlsx
+
+    decision = {"number": "456/QĐ-UBND", "date": "2021-02-05", "signer": "Chủ tịch"}
+    ranking = {
+        **RANKING,
+        "ranking_id": "r-1",
+        "published_at": "2021-02-10T01:00:00+00:00",
+        "decision": decision,
+    }
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx.ranking_xlsx(ranking)))
+    ws = wb["Xếp hạng so_nganh 2020"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:G3"
+    assert list(ws.iter_rows(values_only=True)) == [
+        ("Hạng", "Đơn vị", "Chỉ số", "Xếp nhóm", "Đồng hạng với", "Lĩnh vực I", "Lĩnh vực II"),
+        (1, "Sở Nội vụ", 90.5, "Nhóm I", "Sở Y tế", 100, 81),
+        (1, "Sở Y tế", 90.5, "Nhóm I", "Sở Nội vụ", 90, None),
+    ]
+    about = dict(wb["Quyết định"].iter_rows(values_only=True))
+    assert about["Quyết định"] == "456/QĐ-UBND" and about["Ngày công bố"] == "10/02/2021"

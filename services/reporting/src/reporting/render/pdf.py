@@ -119,6 +119,34 @@ def _inspection_texts(insp: dict[str, Any]) -> dict[str, Any]:
     return {**insp, "findings": findings, "remediation": plans}
 
 
+def _caucus_inspection_texts(insp: dict[str, Any]) -> dict[str, Any]:
+    findings = [
+        {
+            **f,
+            "person_text": f["person_name"] or f["person"] or "Đơn vị",
+            "kind_text": f"{f['kind_label']}; {f['severity_label']}",
+            "at_text": fmt.vn_date(f["at"]),
+            "refs": fmt.short_ref(f["ref"]) if f["ref"] else "",
+        }
+        for f in insp["findings"]
+    ]
+    plans = [
+        {
+            **p,
+            "subject_text": f"Cá nhân: {p['subject_name'] or p['subject_id']}"
+            if p["subject_kind"] == "person"
+            else "Đơn vị",
+            "overdue_text": "; ".join(
+                f"{m['title']}: hạn {fmt.vn_date(m['due_on'])}, quá {m['days_overdue']} ngày"
+                for m in p["overdue"]
+            ),
+            "refs": fmt.short_ref(p["ref"]) if p["ref"] else "",
+        }
+        for p in insp["overdue_plans"]
+    ]
+    return {**insp, "findings": findings, "overdue_plans": plans}
+
+
 def caucus_pdf(report: dict[str, Any], *, chart_png: bytes | None = None) -> bytes:
     data = _with_display(report)
     data["late"] = [
@@ -143,6 +171,7 @@ def caucus_pdf(report: dict[str, Any], *, chart_png: bytes | None = None) -> byt
     ]
     data["reopenings"] = [{**r, "at_text": fmt.vn_date(r["at"])} for r in report["reopenings"]]
     data["adjustments"] = [{**a, "at_text": fmt.vn_date(a["at"])} for a in report["adjustments"]]
+    data["inspection"] = _caucus_inspection_texts(report["inspection"])
     data["has_chart"] = chart_png is not None
     data["annex"] = [
         {
@@ -171,3 +200,33 @@ def publications_pdf(tenant: str, year: int, items: list[dict[str, Any]], as_of:
         ],
     }
     return render("publications.typ", data)
+
+
+def ranking_pdf(tenant: str, province: str, ranking: dict[str, Any]) -> bytes:
+    """A published CCHC ranking (public): dated by its publication, so the bytes repeat."""
+
+    def num(value: Any) -> str:
+        return "—" if value is None else str(value).replace(".", ",")
+
+    data = {
+        "tenant": tenant,
+        "province": province,
+        "as_of": ranking["published_at"],
+        "as_of_text": fmt.vn_datetime(ranking["published_at"]),
+        "year": ranking["year"],
+        "block": ranking["block"],
+        "decision_text": f"{ranking['decision']['number']} ngày "
+        f"{fmt.vn_date(ranking['decision']['date'])}, {ranking['decision']['signer']}",
+        "fields": [f["code"] for f in ranking["fields"]],
+        "rows": [
+            {
+                "rank": str(r["rank"]) + (" (đồng hạng)" if r.get("tied_with") else ""),
+                "name": r["name"],
+                "index": num(r["index"]),
+                "band": r.get("band_label") or "—",
+                "fields": [num(r["fields"].get(f["code"])) for f in ranking["fields"]],
+            }
+            for r in ranking["rows"]
+        ],
+    }
+    return render("public_cchc.typ", data)

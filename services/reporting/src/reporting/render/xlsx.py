@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any
 
 from reporting.render import fmt
@@ -17,7 +18,7 @@ from reporting.render import fmt
 class Column:
     title: str
     width: float = 18
-    kind: str = "text"  # text | date | int
+    kind: str = "text"  # text | date | int | number (a float or a decimal string)
 
 
 def _sheet_name(name: str) -> str:
@@ -56,38 +57,54 @@ def write_table(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """One sheet: the header row (bold, frozen, filters) and one ``write_row`` per data row.
+    """One sheet: the header row (bold, frozen, filters) and the data rows, each cell written
+    with the call for its column's kind.
 
-    The per-cell work is XlsxWriter's alone: a date column carries the dd/mm/yyyy format as
-    its column format (XlsxWriter gives it to every cell written without one) and its values
-    become Excel day numbers, each distinct value converted once; int columns are written as
-    they come, None and "" are left empty. ``strings_to_urls`` is off in :func:`workbook`, so
-    text is never turned into a link."""
+    A text column's strings go straight to ``write_string`` and an int column's ints to
+    ``write_number``, skipping XlsxWriter's ``write``/``write_row`` type dispatch (which also
+    tests every string for a formula: a name starting with "=" stays text here). A date column
+    carries the dd/mm/yyyy format as its column format (XlsxWriter gives it to every cell
+    written without one) and its values become Excel day numbers, each distinct value
+    converted once. A value of another type than its column's goes through ``write``; None and
+    "" are left empty. ``strings_to_urls`` is off in :func:`workbook`, so text is never turned
+    into a link. bench/reports.py measures this against plain ``write_row``."""
     ws = wb.add_worksheet(_sheet_name(name))
     head = wb.add_format({"bold": True, "bg_color": "#DDE6F0", "text_wrap": True, "border": 1})
     as_date = wb.add_format({"num_format": "dd/mm/yyyy"})
-    dates = [c for c, col in enumerate(columns) if col.kind == "date"]
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width, as_date if col.kind == "date" else None)
     ws.write_row(0, 0, [c.title for c in columns], head)
     ws.freeze_panes(1, 0)
     width = len(columns)
+    kinds = [col.kind for col in columns]
+    # per column: the type its fast call takes and that call; a date column has neither
+    fast_type: list[type | None] = [
+        None if k == "date" else {"int": int, "number": float}.get(k, str) for k in kinds
+    ]
+    fast_call = [ws.write_number if k in ("int", "number") else ws.write_string for k in kinds]
+    write = ws.write
     days: dict[object, int | None] = {}
-    write_row = ws.write_row
     n = 0
     for n, row in enumerate(rows, start=1):
         if len(row) != width:
             raise ValueError(f"row {n}: {len(row)} values for {width} columns")
-        if dates:
-            row = list(row)
-            for c in dates:
-                value = row[c]
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            wanted = fast_type[c]
+            if value.__class__ is wanted:
+                fast_call[c](n, c, value)
+            elif wanted is None:
                 key = value if isinstance(value, (str, date)) else str(value)
                 serial = days.get(key, -1)
                 if serial == -1:
                     serial = days[key] = excel_day(value)
-                row[c] = serial
-        write_row(n, 0, row)
+                if serial is not None:
+                    ws.write_number(n, c, serial)
+            elif wanted is float and value.__class__ in (str, Decimal):
+                write(n, c, float(value))  # a decimal index as the number it is
+            else:
+                write(n, c, value)
         if progress is not None and n % 1000 == 0:
             progress(n)
     ws.autofilter(0, 0, max(n, 1), width - 1)
@@ -309,8 +326,87 @@ def caucus_rows(report: dict[str, Any]) -> Iterable[list[Any]]:
         ]
 
 
+CAUCUS_FINDING_COLUMNS = [Column("Mã đơn vị", 14), Column("Đơn vị", 36), *FINDING_COLUMNS]
+CAUCUS_PLAN_COLUMNS = [Column("Mã đơn vị", 14), Column("Đơn vị", 36), *PLAN_COLUMNS]
+
+
 def caucus_xlsx(report: dict[str, Any]) -> bytes:
     wb, out = workbook()
     write_table(wb, f"Đơn vị {report['cycle']['year']}", CAUCUS_COLUMNS, caucus_rows(report))
+    insp = report["inspection"]
+    write_table(
+        wb,
+        "Phát hiện kiểm tra",
+        CAUCUS_FINDING_COLUMNS,
+        (
+            [f["unit_code"], f["unit_name"], *row]
+            for f, row in zip(insp["findings"], finding_rows(insp), strict=True)
+        ),
+    )
+    plans = {"remediation": insp["overdue_plans"]}
+    write_table(
+        wb,
+        "Khắc phục quá hạn",
+        CAUCUS_PLAN_COLUMNS,
+        (
+            [p["unit_code"], p["unit_name"], *row]
+            for p, row in zip(insp["overdue_plans"], plan_rows(plans), strict=True)
+        ),
+    )
+    wb.close()
+    return out.getvalue()  # type: ignore[attr-defined]
+
+
+def ranking_columns(ranking: dict[str, Any]) -> list[Column]:
+    return [
+        Column("Hạng", 8, "int"),
+        Column("Đơn vị", 40),
+        Column("Chỉ số", 10, "number"),
+        Column("Xếp nhóm", 18),
+        Column("Đồng hạng với", 24),
+        *[Column(f"Lĩnh vực {f['code']}", 12, "number") for f in ranking["fields"]],
+    ]
+
+
+def ranking_rows(ranking: dict[str, Any]) -> Iterable[list[Any]]:
+    names = {r.get("unit_id"): r["name"] for r in ranking["rows"]}
+    for r in ranking["rows"]:
+        yield [
+            r["rank"],
+            r["name"],
+            r["index"],
+            r.get("band_label"),
+            ", ".join(names.get(t, t) for t in r.get("tied_with") or []) or None,
+            *[r["fields"].get(f["code"]) for f in ranking["fields"]],
+        ]
+
+
+def ranking_xlsx(ranking: dict[str, Any]) -> bytes:
+    """The CCHC ranking of a block and year: the table (index and sub-indices as numbers) and
+    the decision it comes from."""
+    wb, out = workbook()
+    write_table(
+        wb,
+        f"Xếp hạng {ranking['block']} {ranking['year']}",
+        ranking_columns(ranking),
+        ranking_rows(ranking),
+    )
+    about = wb.add_worksheet("Quyết định")
+    about.set_column(0, 0, 24)
+    about.set_column(1, 1, 50)
+    decision = ranking["decision"]
+    for r, (k, v) in enumerate(
+        [
+            ("Khối", ranking["block"]),
+            ("Năm", ranking["year"]),
+            ("Quyết định", decision.get("number")),
+            ("Ngày quyết định", fmt.vn_date(decision.get("date"))),
+            ("Người ký", decision.get("signer")),
+            ("Ngày công bố", fmt.vn_date(ranking.get("published_at"))),
+            ("Mã quyết định xếp hạng", ranking["ranking_id"]),
+        ]
+    ):
+        about.write_string(r, 0, k)
+        about.write(r, 1, v)
     wb.close()
     return out.getvalue()  # type: ignore[attr-defined]

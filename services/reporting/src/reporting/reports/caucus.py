@@ -11,6 +11,7 @@ from typing import Any
 from reporting.adapters.db import Tx
 from reporting.reports import labels
 from reporting.reports.accountability import ballots_for, cycle_entries, head_of
+from reporting.reports.inspection import caucus_inspection
 from reporting.reports.rules import ReportRules
 
 
@@ -67,7 +68,11 @@ def caucus_report(
     now: datetime,
     rules: ReportRules,
     dispatch: Dispatch | None = None,
+    reader_role: str | None = None,
+    reader_subject: str | None = None,
 ) -> dict[str, Any] | None:
+    """``reader_role``/``reader_subject``: who reads it, for the findings on named officials
+    (see :func:`reporting.reports.inspection.caucus_inspection`); None shows them all (CLI)."""
     cycle, entries = cycle_entries(tx, tenant, cycle_id, now)
     if cycle is None:
         return None
@@ -115,6 +120,15 @@ def caucus_report(
                 "missing": len(e["missing_steps"]),
             }
         )
+    inspection = caucus_inspection(
+        tx,
+        tenant,
+        int(cycle["year"]),
+        {e["unit_id"]: unit(e) for e in entries},
+        now=now,
+        reader_role=reader_role,
+        reader_subject=reader_subject,
+    )
     return {
         "kind": "caucus",
         "tenant": tenant,
@@ -131,6 +145,8 @@ def caucus_report(
             "reopenings": len(reopenings),
             "adjustments": len(adjustments),
             "recognised": sum(1 for e in entries if e["final_source"] == "recognition"),
+            "findings": len(inspection["findings"]),
+            "overdue_plans": len(inspection["overdue_plans"]),
         },
         "levels": _distribution(entries),
         "late": late,
@@ -140,6 +156,7 @@ def caucus_report(
         "reopenings": reopenings,
         "adjustments": adjustments,
         "worst": worst,
+        "inspection": inspection,
         "units": entries,
     }
 

@@ -22,9 +22,10 @@ PERSONAL_READERS = frozenset({"inspector", "home_affairs", "chairman", "auditor"
 
 
 def _findings(
-    tx: Tx, tenant: str, unit_id: str, year: int
+    tx: Tx, tenant: str, unit_id: str | None, year: int
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """The unit's findings up to ``year`` and the unit's officials the inspections named."""
+    """The unit's findings up to ``year`` and the unit's officials the inspections named
+    (``unit_id`` None: every unit's, each finding and person with its ``unit_id``)."""
     rows = tx.fetchall(
         "SELECT inspection_id, title, year, status, findings, persons FROM rm_insp_inspection "
         "WHERE tenant = %s AND year <= %s ORDER BY year DESC, inspection_id",
@@ -34,13 +35,14 @@ def _findings(
     people: dict[str, dict[str, Any]] = {}
     for inspection_id, title, insp_year, status, raw, persons in rows:
         for subject, who in json.loads(persons).items():
-            if who.get("unit_id") == unit_id:
+            if unit_id is None or who.get("unit_id") == unit_id:
                 people.setdefault(subject, {"id": subject, **who})
         for finding_id, f in json.loads(raw).items():
-            if f["unit_id"] != unit_id:
+            if unit_id is not None and f["unit_id"] != unit_id:
                 continue
             out.append(
                 {
+                    "unit_id": f["unit_id"],
                     "inspection_id": inspection_id,
                     "inspection_title": title,
                     "inspection_status": status,
@@ -70,7 +72,8 @@ def _ref(ref: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: ref[k] for k in ("event_id", "aggregate_id", "version")}
 
 
-def _plans(tx: Tx, tenant: str, unit_id: str, on: date) -> list[dict[str, Any]]:
+def _plans(tx: Tx, tenant: str, unit_id: str | None, on: date) -> list[dict[str, Any]]:
+    """The remediation plans on the unit or its officials (``unit_id`` None: on every unit)."""
     rows = tx.fetchall(
         "SELECT plan_id, title, source, subject, owner, status, milestones, closed_on, events "
         "FROM rm_remediation_plan WHERE tenant = %s ORDER BY plan_id",
@@ -79,7 +82,7 @@ def _plans(tx: Tx, tenant: str, unit_id: str, on: date) -> list[dict[str, Any]]:
     out = []
     for plan_id, title, source, subject, owner, status, milestones, closed_on, events in rows:
         subject = json.loads(subject)
-        if subject.get("unit_id") != unit_id:
+        if unit_id is not None and subject.get("unit_id") != unit_id:
             continue
         history = json.loads(events)
         milestones = json.loads(milestones)
@@ -94,6 +97,7 @@ def _plans(tx: Tx, tenant: str, unit_id: str, on: date) -> list[dict[str, Any]]:
         out.append(
             {
                 "plan_id": plan_id,
+                "unit_id": subject.get("unit_id"),
                 "title": title,
                 "source": json.loads(source),
                 "subject_kind": subject.get("kind"),
@@ -111,6 +115,20 @@ def _plans(tx: Tx, tenant: str, unit_id: str, on: date) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _may_see(person: str | None, reader_role: str | None, reader_subject: str | None) -> bool:
+    """A finding or plan on ``person`` (None: on the unit) for this reader (None: the CLI)."""
+    return (
+        reader_role is None
+        or reader_role in PERSONAL_READERS
+        or person is None
+        or person == reader_subject
+    )
+
+
+def _plan_person(p: dict[str, Any]) -> str | None:
+    return p["subject_id"] if p["subject_kind"] == "person" else None
 
 
 def inspection_for(
@@ -140,17 +158,10 @@ def inspection_for(
         ]
 
     def may_see(person: str | None) -> bool:
-        return (
-            reader_role is None
-            or reader_role in PERSONAL_READERS
-            or person is None
-            or person == reader_subject
-        )
+        return _may_see(person, reader_role, reader_subject)
 
     shown_f = [f for f in findings if may_see(f["person"])]
-    shown_p = [
-        p for p in plans if may_see(p["subject_id"] if p["subject_kind"] == "person" else None)
-    ]
+    shown_p = [p for p in plans if may_see(_plan_person(p))]
     return {
         "findings": shown_f,
         "remediation": shown_p,
@@ -170,3 +181,44 @@ def persons_named(report_inspection: dict[str, Any]) -> set[str]:
         p["subject_id"] for p in report_inspection["remediation"] if p["subject_kind"] == "person"
     }
     return names
+
+
+def caucus_inspection(
+    tx: Tx,
+    tenant: str,
+    year: int,
+    units: dict[str, dict[str, Any]],
+    *,
+    now: datetime,
+    reader_role: str | None = None,
+    reader_subject: str | None = None,
+) -> dict[str, Any]:
+    """For the report to the caucus and the chairman: the findings of the year's inspections
+    on the cycle's ``units`` (unit id → code and name) and the remediation plans on them with
+    a milestone overdue as of ``now``, each with its unit and event. The same privacy rule as
+    the unit's report: what is on a named official goes only to the personal-data readers
+    (and the official); the rest are counted in ``withheld``."""
+    on = now.astimezone(VN_TZ).date()
+    findings, people = _findings(tx, tenant, None, year)
+    findings = [f for f in findings if f["year"] == year and f["unit_id"] in units]
+    plans = [p for p in _plans(tx, tenant, None, on) if p["overdue"] and p["unit_id"] in units]
+
+    def named(x: dict[str, Any]) -> dict[str, Any]:
+        u = units[x["unit_id"]]
+        return {**x, "unit_code": u["unit_code"], "unit_name": u["unit_name"]}
+
+    shown_f = [named(f) for f in findings if _may_see(f["person"], reader_role, reader_subject)]
+    shown_p = [named(p) for p in plans if _may_see(_plan_person(p), reader_role, reader_subject)]
+    for p in shown_p:
+        person = people.get(p["subject_id"] or "") if p["subject_kind"] == "person" else None
+        p["subject_name"] = (person or {}).get("name")
+        p["days_overdue"] = max(m["days_overdue"] for m in p["overdue"])
+    shown_f.sort(key=lambda f: (f["unit_code"] or "", f["at"] or "", f["finding_id"]))
+    shown_p.sort(key=lambda p: (-p["days_overdue"], p["unit_code"] or "", p["plan_id"]))
+    return {
+        "year": year,
+        "findings": shown_f,
+        "overdue_plans": shown_p,
+        "units_with_findings": len({f["unit_id"] for f in shown_f}),
+        "withheld": (len(findings) - len(shown_f)) + (len(plans) - len(shown_p)),
+    }

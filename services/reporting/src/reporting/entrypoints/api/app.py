@@ -127,13 +127,14 @@ def _require_official(caller: Caller) -> None:
 
 
 def include_reporting(app: FastAPI) -> None:
-    from reporting.entrypoints.api import feeds, reports
+    from reporting.entrypoints.api import feeds, public_cchc, reports
 
     app.include_router(router)
     app.include_router(cchc_router)
     app.include_router(inspection_router)
     app.include_router(reports.router)
     app.include_router(feeds.router)
+    app.include_router(public_cchc.router)
 
 
 def create_app(db: Database | None = None, verifier: TokenVerifier | None = None) -> FastAPI:

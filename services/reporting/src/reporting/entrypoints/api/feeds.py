@@ -1,5 +1,7 @@
 """Public disclosure (no sign-in): per tenant and year, the published results of units as a
 JSON Feed, an Atom feed, CSV and PDF. Only units whose publication stands are ever listed.
+The JSON and Atom feeds also list the year's published CCHC rankings (one entry per block,
+linking its public page; ``reporting.reports.public_cchc``).
 Responses carry an ETag (SHA-256 of the body) and ``Cache-Control: public``; a matching
 ``If-None-Match`` gets 304."""
 
@@ -16,6 +18,7 @@ from fastapi.responses import Response
 
 from reporting.adapters.db import Database
 from reporting.render import csv_export, fmt, pdf
+from reporting.reports.public_cchc import ranking_publications
 from reporting.reports.publications import published
 from shared.http import PROBLEM_RESPONSES
 
@@ -52,6 +55,28 @@ def _cached(request: Request, body: bytes, media_type: str) -> Response:
     return Response(body, media_type=media_type, headers=headers)
 
 
+def _rankings(request: Request, tenant: str, year: int) -> list[dict[str, Any]]:
+    rankings = ranking_publications(request.app.state.reporting_db, tenant, year)
+    base = str(request.base_url).rstrip("/")
+    out = []
+    for r in rankings:
+        d = r["decision"]
+        top = r["rows"][0] if r["rows"] else None
+        out.append(
+            {
+                "id": f"tag:congvu,2026:cchc-ranking/{r['ranking_id']}",
+                "title": f"Chỉ số cải cách hành chính năm {year}, khối {r['block']}: "
+                f"{len(r['rows'])} đơn vị",
+                "text": f"Quyết định {d['number']} ngày {fmt.vn_date(d['date'])}, {d['signer']}."
+                + (f" Hạng 1: {top['name']} ({top['index']})." if top else ""),
+                "url": f"{base}/cong-khai/cchc?tinh={tenant}&nam={year}&khoi={r['block']}",
+                "published_at": r["published_at"],
+                "ranking": r,
+            }
+        )
+    return out
+
+
 def _updated(items: list[dict[str, Any]]) -> str:
     return max(
         (i["published_at"] for i in items),
@@ -62,6 +87,7 @@ def _updated(items: list[dict[str, Any]]) -> str:
 @router.get("/{tenant}/{year}/publications.json", summary="Kết quả đã công bố (JSON Feed)")
 def json_feed(tenant: Tenant, year: Year, request: Request) -> Response:
     items = _items(request, tenant, year)
+    rankings = _rankings(request, tenant, year)
     base = str(request.base_url).rstrip("/")
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -90,6 +116,22 @@ def json_feed(tenant: Tenant, year: Year, request: Request) -> Response:
                 },
             }
             for i in items
+        ]
+        + [
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "content_text": r["text"],
+                "url": r["url"],
+                "date_published": r["published_at"],
+                "_congvu": {
+                    "kind": "cchc_ranking",
+                    "ranking_id": r["ranking"]["ranking_id"],
+                    "block": r["ranking"]["block"],
+                    "decision": r["ranking"]["decision"],
+                },
+            }
+            for r in rankings
         ],
     }
     body = json.dumps(feed, ensure_ascii=False, sort_keys=True).encode()
@@ -99,6 +141,7 @@ def json_feed(tenant: Tenant, year: Year, request: Request) -> Response:
 @router.get("/{tenant}/{year}/publications.atom", summary="Kết quả đã công bố (Atom)")
 def atom_feed(tenant: Tenant, year: Year, request: Request) -> Response:
     items = _items(request, tenant, year)
+    rankings = _rankings(request, tenant, year)
     base = str(request.base_url).rstrip("/")
     e = escape
     entries = "".join(
@@ -107,13 +150,19 @@ def atom_feed(tenant: Tenant, year: Year, request: Request) -> Response:
         f"<summary>Quyết định {e(str(i['decision_number']))} ngày "
         f"{fmt.vn_date(i['decision_date'])}, {e(str(i['signer']))}</summary></entry>"
         for i in items
+    ) + "".join(
+        f"<entry><id>{e(r['id'])}</id><title>{e(r['title'])}</title>"
+        f"<updated>{r['published_at']}</updated>"
+        f'<link rel="alternate" href="{e(r["url"])}"/><summary>{e(r["text"])}</summary></entry>'
+        for r in rankings
     )
     body = (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="vi">'
         f"<id>{e(base)}/v1/public/{tenant}/{year}/publications.atom</id>"
         f"<title>Kết quả đánh giá công vụ năm {year} đã công bố — {e(tenant)}</title>"
-        f"<updated>{_updated(items)}</updated><author><name>{e(tenant)}</name></author>"
+        f"<updated>{_updated([*items, *rankings])}</updated>"
+        f"<author><name>{e(tenant)}</name></author>"
         f'<link rel="self" href="{e(base)}/v1/public/{tenant}/{year}/publications.atom"/>'
         f"{entries}</feed>"
     ).encode()

@@ -200,6 +200,8 @@ def caucus(
             now=now,
             rules=rules,
             dispatch=Dispatch(number=number, signer=signer),
+            reader_role=caller.role,
+            reader_subject=caller.subject,
         ),
     )
     if report is None:

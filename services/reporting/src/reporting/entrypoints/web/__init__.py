@@ -3,6 +3,7 @@
 - ``GET /`` and ``GET /cong-khai?tinh=&nam=&q=&trang=``: published results per province and
   year — unit, level, decision number and date — searchable and paged. Only units whose
   publication is on the board are shown; nothing unpublished ever is.
+- ``GET /cong-khai/cchc``: the published CCHC rankings (:mod:`.public_cchc`).
 - ``GET /viec-can-lam``: what waits for the signed-in official, with deadlines.
 - ``GET /xep-loai-ca-nhan``, ``GET /xep-loai-ca-nhan/cua-toi``: individual ratings
   (``individual``).
@@ -38,6 +39,7 @@ from .audit import include_audit_pages
 from .caching import PageCache, cache_headers, enabled_by_env, etag_for, matches, not_modified
 from .cchc import include_cchc_pages
 from .individual import include_individual_pages, todo_items
+from .public_cchc import include_public_cchc_pages
 from .reports import include_report_pages
 
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
@@ -59,6 +61,7 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     include_audit_pages(app, portal)
     include_individual_pages(app, portal)
     include_cchc_pages(app, portal)
+    include_public_cchc_pages(app, portal, province_name)
 
     cache = PageCache(enabled=enabled_by_env())
     app.state.page_cache = cache

@@ -4,9 +4,9 @@
   published), links to each set's page and to the XLSX import (assessment's forms).
 - ``GET /cchc/tham-dinh?nam=``: the appraisers' queue: every unit's scoring year with its status,
   self and appraised totals and the criteria still waiting; links to the appraisal sheet.
-- ``GET /cchc/xep-hang?nam=&khoi=&dinh-dang=csv``: the index and ranking per block: rank, index,
-  band, per-field sub-indices, ties, and an altair chart of the fields rendered to SVG here
-  (vl-convert, offline); CSV of the same rows.
+- ``GET /cchc/xep-hang?nam=&khoi=&dinh-dang=csv|xlsx``: the index and ranking per block: rank,
+  index, band, per-field sub-indices, ties, and an altair chart of the fields rendered to SVG
+  here (vl-convert, offline); CSV and XLSX of the same rows.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 
 from reporting.read_models.cchc_scores.queries import list_sets, queue, rankings
-from reporting.render import charts, csv_export
+from reporting.render import charts, csv_export, xlsx
 from shared.identity import PUBLIC_ROLE
 from shared.web import threaded
 from shared.web.pages import NavItem, Portal
@@ -25,6 +25,7 @@ from shared.web.pages import NavItem, Portal
 SETS: Final = "/cchc/bo-tieu-chi"
 QUEUE: Final = "/cchc/tham-dinh"
 RANKING: Final = "/cchc/xep-hang"
+XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 APPRAISERS: Final = frozenset({"home_affairs", "sector_reviewer", "chairman"})
 STATUS: Final = {
     "draft": "Đang tự chấm",
@@ -110,7 +111,7 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
         request: Request,
         nam: Year = None,
         khoi: Block = None,
-        dinh_dang: Annotated[str | None, Query(alias="dinh-dang", pattern="^csv$")] = None,
+        dinh_dang: Annotated[str | None, Query(alias="dinh-dang", pattern="^(csv|xlsx)$")] = None,
     ) -> Response:
         viewer = threaded.require_viewer(request)
         if viewer.role == PUBLIC_ROLE:
@@ -123,6 +124,16 @@ def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
             return Response(
                 ranking_csv(chosen),
                 media_type="text/csv; charset=utf-8",
+                headers={
+                    **portal.headers(),
+                    "Content-Disposition": f'attachment; filename="{name}"',
+                },
+            )
+        if dinh_dang == "xlsx" and chosen is not None:
+            name = f"xep-hang-cchc-{chosen['block']}-{chosen['year']}.xlsx"
+            return Response(
+                xlsx.ranking_xlsx(chosen),
+                media_type=XLSX,
                 headers={
                     **portal.headers(),
                     "Content-Disposition": f'attachment; filename="{name}"',

@@ -298,13 +298,19 @@ def queue(db: Database, tenant: str, *, year: int) -> list[dict[str, Any]]:
 
 
 def rankings(
-    db: Database, tenant: str, *, year: int | None, block: str | None
+    db: Database,
+    tenant: str,
+    *,
+    year: int | None,
+    block: str | None,
+    published_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Ranking decisions, published or not (for signed-in officials; the public sees only
-    ``published_rankings``)."""
+    """Ranking decisions, published or not (for signed-in officials); ``published_only`` for
+    the public pages, which never show a ranking before its publication is recorded."""
     sql = (
         "SELECT ranking_id, year, block, set_id, survey_held, decision, rows, published_at "
         "FROM rm_cchc_ranking WHERE tenant = %s"
+        + (" AND published_at IS NOT NULL" if published_only else "")
     )
     params: list[Any] = [tenant]
     for column, value in (("year", year), ("block", block)):
@@ -335,4 +341,17 @@ def rankings(
                 "fields": fields,
             }
         )
+    return out
+
+
+def published_ranking_index(db: Database) -> dict[str, list[tuple[int, str]]]:
+    """Tenant → its published rankings' (year, block), newest first (the public pages' choices)."""
+    with db.transaction() as tx:
+        found = tx.fetchall(
+            "SELECT tenant, year, block FROM rm_cchc_ranking WHERE published_at IS NOT NULL "
+            "ORDER BY tenant, year DESC, block"
+        )
+    out: dict[str, list[tuple[int, str]]] = {}
+    for tenant, year, block in found:
+        out.setdefault(str(tenant), []).append((int(year), str(block)))
     return out
