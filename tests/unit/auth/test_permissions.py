@@ -82,6 +82,8 @@ def test_every_application_command_is_in_the_matrix() -> None:
         "existing",  # exists() for many ids in one store read (imports)
         "exists",
         "load",
+        "load_many",  # load() for many ids of one tenant in one store read (batch commands)
+        "events_of",  # some events of many aggregates of one tenant in one read (year end)
         "use_committer",
     }, public
     assert "role_scope(self.catalogue.matrix" in inspect.getsource(ContextApplication.execute)
