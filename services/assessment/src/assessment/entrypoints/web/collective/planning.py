@@ -61,7 +61,7 @@ def problem_text(exc: Exception) -> tuple[str, int]:
 
 
 def include_planning_pages(app: FastAPI, portal: Portal) -> None:
-    portal.add_nav(NavItem(PLAN, "Kế hoạch đánh giá", "Evaluation plan", PLANNERS))
+    portal.add_nav(NavItem(PLAN, "Kế hoạch đánh giá", "Evaluation plan", PLANNERS, group="tap-the"))
 
     def render_plan(
         request: Request,

@@ -50,7 +50,7 @@ def proposals(ua: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 
 def include_recognition_pages(app: FastAPI, portal: Portal) -> None:
-    portal.add_nav(NavItem(PAGE, "Công nhận kết quả", "Recognition", RECOGNISERS))
+    portal.add_nav(NavItem(PAGE, "Công nhận kết quả", "Recognition", RECOGNISERS, group="tap-the"))
 
     def waiting(application: AssessmentApplication, viewer: Viewer, year: int) -> Any:
         cycle_id = cycle_id_for(viewer.caller.tenant, year)
