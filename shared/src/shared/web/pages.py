@@ -176,6 +176,7 @@ class Portal:
                 step=lambda code, short=False: terms.step(code, lang, short),
                 status=lambda s, code: terms.status(s, code, lang),
                 role_name=lambda code: terms.role(code, lang),
+                block_name=lambda code: terms.block(code, lang),
                 vn_date=lambda v: formats.vn_date(v, lang),
                 vn_datetime=lambda v: formats.vn_datetime(v, lang),
                 vn_number=formats.vn_number,
