@@ -35,7 +35,7 @@ from assessment.domain.cchc.scoring import scoring_id_for
 from assessment.domain.registry.unit import unit_id_for
 from helpers import headers
 
-from .test_signin import sign_in
+from .test_signin import follow_nav, sign_in
 
 TENANT = "dong-nai"
 HA = headers(subject="snv.tonghop", role="home_affairs", unit="SNV")
@@ -89,7 +89,7 @@ def set_steps(site: Any, open_page: Any, check_axe: Any, shoot: Any, tmp_path: P
     w = open_page()
     page = w.page
     sign_in(page, site.url, "snv.tonghop")
-    page.click("nav >> text=Bộ tiêu chí CCHC")
+    follow_nav(page, "Bộ tiêu chí CCHC")
     page.wait_for_url("**/cchc/bo-tieu-chi")
     reload_until(page, "(mẫu)")
     check_axe(page, "cchc-bo-tieu-chi")
@@ -182,7 +182,7 @@ def cycle_steps(site: Any, open_page: Any, check_axe: Any, shoot: Any, tmp_path:
     w = open_page()
     page = w.page
     sign_in(page, site.url, "syt.thutruong")
-    page.click("nav >> text=Chấm điểm CCHC")
+    follow_nav(page, "Chấm điểm CCHC")
     page.wait_for_url("**/ho-so/cchc/2020/cham-diem")
     page.goto(site.url + "/viec-can-lam")  # "Việc cần làm" names the step and links the sheet
     page.click("text=Tự chấm điểm CCHC, phê duyệt báo cáo")
@@ -225,7 +225,7 @@ def cycle_steps(site: Any, open_page: Any, check_axe: Any, shoot: Any, tmp_path:
     h = open_page()
     hp = h.page
     sign_in(hp, site.url, "snv.tonghop")
-    hp.click("nav >> text=Thẩm định CCHC")
+    follow_nav(hp, "Thẩm định CCHC")
     hp.wait_for_url("**/cchc/tham-dinh")
     reload_until(hp, "Đã gửi")
     check_axe(hp, "cchc-hang-cho")
@@ -306,7 +306,7 @@ def cycle_steps(site: Any, open_page: Any, check_axe: Any, shoot: Any, tmp_path:
     hp.wait_for_url(f"**/ho-so/cchc/2020/xep-hang/{DEMO_SET}?xong=quyet-dinh")
     hp.click("button:has-text('Công bố xếp hạng')")
     hp.wait_for_url(f"**/ho-so/cchc/2020/xep-hang/{DEMO_SET}?xong=cong-bo")
-    hp.click("nav >> text=Chỉ số CCHC")
+    follow_nav(hp, "Chỉ số CCHC")
     hp.wait_for_url("**/cchc/xep-hang")
     reload_until(hp, "250/QĐ-UBND")
     table = hp.inner_text("table")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .test_signin import sign_in
+from .test_signin import follow_nav, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def test_the_auditor_filters_the_timeline_and_replays_the_board(
     w = open_page()
     page = w.page
     sign_in(page, site.url, "kiemtoan")
-    page.click("nav >> text=Dòng thời gian sự kiện")
+    follow_nav(page, "Dòng thời gian sự kiện")
     page.wait_for_url("**/kiem-toan/dong-thoi-gian")
     everything = page.inner_text("#dong-thoi-gian")
     assert "Khớp chuỗi kiểm toán" in everything and "Sai lệch" not in everything
@@ -50,7 +50,7 @@ def test_the_auditor_filters_the_timeline_and_replays_the_board(
     page.wait_for_selector("#tu-loi")
     assert "dd/mm/yyyy" in page.inner_text("#tu-loi")
 
-    page.click("nav >> text=Tại một thời điểm")
+    follow_nav(page, "Tại một thời điểm")
     page.wait_for_url("**/kiem-toan/tai-thoi-diem")
     page.fill("#ngay", "10/01/2014")
     page.fill("#gio", "12:00")
@@ -84,7 +84,7 @@ def test_the_units_list_searches_and_pages(
     w = open_page()
     page = w.page
     sign_in(page, site.url, "kiemtoan")
-    page.click("nav >> text=Đơn vị")
+    follow_nav(page, "Đơn vị")
     page.wait_for_url("**/don-vi")
     text = page.inner_text("#don-vi")
     assert "Sở Nội vụ" in text and "Sở Y tế" in text

@@ -22,6 +22,7 @@ from assessment.domain.individual.rating import rating_id_for
 from helpers import headers
 
 from .individual_steps import sign_in
+from .test_signin import follow_nav
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +65,7 @@ def test_official_self_assesses_under_decree_335_and_submits(
     check_axe(page, "xep-loai-cua-toi")
     page.goto(site.url + "/viec-can-lam")  # "Việc cần làm": their own self-assessment
     assert "Tự đánh giá, xếp loại năm 2026" in page.inner_text("main")
-    page.click("text=Đánh giá của tôi")
+    follow_nav(page, "Đánh giá của tôi")
     page.click(f"a[href='/ho-so/ca-nhan/xep-loai/{rid('SYT-CC01')}']")
     body = page.inner_text("main")
     assert "Nghị định 335/2025/NĐ-CP" in body and "Phiếu chấm điểm" in body

@@ -146,3 +146,36 @@ def test_sign_in_through_keycloak_refresh_and_sign_out(
     page.wait_for_url(url + "/**")
     assert page.locator("#password").count() == 1
     w.assert_clean()
+
+
+def test_an_inspector_signs_in_through_keycloak_and_reaches_the_inspections(
+    kc_site: tuple[Site, Path],
+    keycloak: tuple[str, str],
+    open_page: Any,
+    check_axe: Any,
+    shoot: Any,
+) -> None:
+    """A user of the roles added after the first realm (issue 11's inspector): the realm maps
+    the role and unit, and the portal shows the inspector's group and page."""
+    site, _ = kc_site
+    url, password = keycloak
+    w = open_page()
+    page = w.page
+    page.set_default_timeout(90_000)
+    page.goto(site.url + "/kiem-tra")
+    page.wait_for_url("**/dang-nhap?next=/kiem-tra")
+    page.click("text=Đăng nhập bằng tài khoản công chức")
+    page.wait_for_url(url + "/**")
+    keycloak_login(page, "thanhtra", password)
+    page.wait_for_url(site.url + "/kiem-tra")
+    who = page.inner_text("header .who")
+    assert "thanhtra" in who and "Thanh tra" in who
+    main = page.inner_text("main")
+    assert "Sở Y tế" in main  # the demo's inspections are listed for the inspector
+    nav = page.locator("header nav")
+    assert nav.locator("summary", has_text="Kiểm tra & khắc phục").count() == 1
+    current = nav.locator("a[aria-current=page]")
+    assert current.get_attribute("href") == "/kiem-tra"
+    check_axe(page, "kiem-tra-keycloak-thanhtra")
+    shoot(page, "kiem-tra-keycloak-thanhtra")
+    w.assert_clean()

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import headers
 
-from .test_signin import sign_in
+from .test_signin import follow_nav, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def test_report_pages_show_the_reports_figures(
     w = open_page()
     page = w.page
     sign_in(page, site.url, username)
-    page.click("nav >> text=Tiến độ")
+    follow_nav(page, "Tiến độ")
     page.wait_for_url("**/bao-cao/tien-do")
     data = report_json(site, "dashboard")
     assert page.locator("main svg").count() >= 2  # levels, remediation plans (the demo's)
@@ -66,7 +66,7 @@ def test_report_pages_show_the_reports_figures(
         page.click("text=Tải XLSX")
     assert dl.value.suggested_filename.endswith(".xlsx")
 
-    page.click("nav >> text=Báo cáo Ban cán sự")
+    follow_nav(page, "Báo cáo Ban cán sự")
     page.wait_for_url("**/bao-cao/ban-can-su")
     caucus = report_json(site, "caucus-report")
     assert level_counts(page) == {lv["label"]: lv["count"] for lv in caucus["levels"]}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .test_signin import sign_in
+from .test_signin import follow_nav, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ def test_unit_officer_submits_with_evidence_at_phone_width(
     w = open_page(width=390, height=844)
     page = w.page
     sign_in(page, site.url, "sgddt.vanthu")
-    page.click("nav >> text=Tự đánh giá")
+    follow_nav(page, "Tự đánh giá")
     page.wait_for_url("**/ho-so/2013/tu-danh-gia")
     check_axe(page, "tu-danh-gia-390")
     shoot(page, "tu-danh-gia-390")

@@ -25,7 +25,7 @@ import pytest
 
 from helpers import headers
 
-from .test_signin import sign_in
+from .test_signin import follow_nav, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +94,7 @@ def test_home_affairs_plans_a_cycle_and_enrols_units(
     w = open_page()
     page = w.page
     sign_in(page, site.url, "snv.tonghop")
-    page.click("nav >> text=Kế hoạch đánh giá")
+    follow_nav(page, "Kế hoạch đánh giá")
     page.wait_for_url("**/ke-hoach")
     check_axe(page, "ke-hoach")
     page.fill("#year", "2026")

@@ -12,18 +12,30 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from agency40_staff import (
+    CHAIR,
+    EXC,
+    GOOD,
+    HA,
+    HEAD,
+    TCCB,
+    general_of,
+    me,
+    ok,
+    people,
+    problem,
+    staff_rows,
+    xlsx,
+)
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.bootstrap import build_application
 from assessment.entrypoints.api.app import create_app as create_assessment
 from helpers import TEST_ISSUER, headers
-from individual_builders import staff_workbook
 from reporting.adapters.db import PostgresDatabase
 from reporting.consumer.runner import KafkaBoardConsumer, ensure_schema
 from reporting.entrypoints.api.app import create_app as create_reporting
@@ -39,70 +51,6 @@ def _today_vn() -> str:
 
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
-
-HA = headers(role="home_affairs", unit="SNV")
-TCCB = headers(role="personnel", unit="SNN", subject="tccb.snn")
-HEAD = headers(role="unit_head", unit="SNN", subject="gd.snn")
-CHAIR = headers(role="chairman", unit="UBND", subject="ct.ubnd")
-GOOD, EXC = "hoan_thanh_tot", "hoan_thanh_xuat_sac"
-
-
-def people() -> list[tuple[str, str, str, str]]:
-    """(code, category, position, task group)."""
-    out = [
-        ("GD", "Công chức", "Người đứng đầu", "lanh_dao"),
-        ("PGD1", "Công chức", "Cấp phó", "lanh_dao"),
-        ("PGD2", "Công chức", "Cấp phó", "lanh_dao"),
-    ]
-    out += [(f"CC{i:02d}", "Công chức", "Không", "chuyen_vien") for i in range(30)]
-    out += [(f"VC{i}", "Viên chức", "Không", "vien_chuc") for i in range(7)]
-    return out
-
-
-def staff_rows() -> list[list[Any]]:
-    return [
-        [
-            code,
-            f"Cán bộ {code}",
-            cat,
-            "SNN",
-            pos,
-            "Chuyên viên",
-            group,
-            datetime(2016, 1, 4),
-            code.lower(),
-        ]
-        for code, cat, pos, group in people()
-    ]
-
-
-def general_of(code: str) -> tuple[str, str]:
-    """(general points, completed of 2 assigned) → 95 / 80 / 60 / leaders 85."""
-    if code in ("GD", "PGD1", "PGD2"):
-        return "15", "2"
-    if code in ("CC00", "CC01", "CC02", "CC03", "CC04"):
-        return "25", "2"
-    if code == "CC05":
-        return "25", "1"  # 25 + 35 = 60: completed
-    return "10", "2"
-
-
-def ok(resp: Any, status: int = 201) -> dict[str, Any]:
-    assert resp.status_code == status, resp.text
-    body: dict[str, Any] = resp.json()
-    return body
-
-
-def problem(resp: Any, status: int, code: str) -> dict[str, Any]:
-    assert resp.status_code == status, resp.text
-    assert resp.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = resp.json()
-    assert body["code"] == code, body
-    return body
-
-
-def me(code: str) -> dict[str, Any]:
-    return headers(role="official", unit="SNN", subject=code.lower())
 
 
 def test_an_agency_of_40_rated_through_the_api(
@@ -140,9 +88,7 @@ def test_an_agency_of_40_rated_through_the_api(
         before = count()
         body = problem(
             api.post(
-                "/v1/people/imports/xlsx",
-                headers=TCCB,
-                files={"file": ("ds.xlsx", staff_workbook(bad))},
+                "/v1/people/imports/xlsx", headers=TCCB, files={"file": ("ds.xlsx", xlsx(bad))}
             ),
             422,
             "individual.staff_file_invalid",
@@ -156,16 +102,14 @@ def test_an_agency_of_40_rated_through_the_api(
             api.post(
                 "/v1/people/imports/xlsx",
                 headers=headers(role="personnel", unit="STC"),
-                files={"file": ("ds.xlsx", staff_workbook(rows))},
+                files={"file": ("ds.xlsx", xlsx(rows))},
             ),
             403,
             "auth.outside_assignment",
         )
         imported = ok(
             api.post(
-                "/v1/people/imports/xlsx",
-                headers=TCCB,
-                files={"file": ("ds.xlsx", staff_workbook(rows))},
+                "/v1/people/imports/xlsx", headers=TCCB, files={"file": ("ds.xlsx", xlsx(rows))}
             )
         )
         pid = {i["code"]: i["id"] for i in imported["items"]}

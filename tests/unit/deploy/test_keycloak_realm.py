@@ -54,3 +54,25 @@ def test_demo_users_have_known_roles_and_no_credentials() -> None:
         (role,) = user["attributes"]["role"]
         assert role in ROLES or role in ("ballot_organiser", "trustee", "credential_authority")
         assert user["attributes"]["tenant"] == ["dong-nai"]
+
+
+def test_every_demo_user_of_the_dev_sign_in_is_in_the_realm_with_its_role_and_unit() -> None:
+    from embedded.demo import DEMO_USERS
+
+    realm = json.loads(REALM.read_text(encoding="utf-8"))
+    users = {u["username"]: u["attributes"] for u in realm["users"]}
+    for username, _name, role, unit in DEMO_USERS:
+        assert username in users, f"{username} ({role}) is missing from the realm"
+        assert users[username]["role"] == [role]
+        assert users[username].get("unit") == ([unit] if unit else None)
+
+
+def test_the_compose_password_script_names_every_realm_user() -> None:
+    script = (REALM.parent / "set-demo-passwords.sh").read_text(encoding="utf-8")
+    names = " ".join(
+        line.strip(" \\").replace(";", " ")
+        for line in script.splitlines()
+        if line.startswith(("for user", "  "))
+    ).split()
+    realm = json.loads(REALM.read_text(encoding="utf-8"))
+    assert {u["username"] for u in realm["users"]} <= set(names)

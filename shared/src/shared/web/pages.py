@@ -21,7 +21,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from shared.identity import Caller
+from shared.auth import KNOWN_ROLES
+from shared.identity import PUBLIC_ROLE, Caller
 from shared.web import formats, terms
 from shared.web.i18n import LANG_COOKIE, choose_language, translations
 from shared.web.security import security_headers
@@ -45,12 +46,45 @@ class WebSettings(BaseSettings):
 
 
 @dataclass(frozen=True)
+class NavGroup:
+    """A heading of the navigation: the links of one task, shown as a disclosure."""
+
+    code: str
+    vi: str
+    en: str
+
+
+NAV_GROUPS: Final = (
+    NavGroup("tap-the", "Đánh giá tập thể", "Collective assessment"),
+    NavGroup("ca-nhan", "Xếp loại cá nhân", "Individual rating"),
+    NavGroup("cchc", "Cải cách hành chính", "Administrative reform"),
+    NavGroup("kiem-tra", "Kiểm tra & khắc phục", "Inspection & remediation"),
+    NavGroup("bao-cao", "Báo cáo", "Reports"),
+    NavGroup("kiem-toan", "Kiểm toán", "Audit"),
+)
+"""The groups in the order the navigation shows them; a link without a group stands alone."""
+GROUPS_BY_CODE: Final = {g.code: g for g in NAV_GROUPS}
+
+
+@dataclass(frozen=True)
 class NavItem:
     href: str
     vi: str
     en: str
     roles: frozenset[str] | None = None
-    """None: everyone, signed in or not; an empty set: anyone signed in."""
+    """None: everyone, signed in or not; an empty set: anyone signed in with a known role."""
+    group: str = ""
+    """A code of :data:`NAV_GROUPS`; empty: a link of its own (published results, to do)."""
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the navigation as a viewer sees it: a lone link, or a group of links;
+    ``current`` is the link of the page shown (``aria-current``), if it is in this entry."""
+
+    group: NavGroup | None
+    items: tuple[NavItem, ...]
+    current: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +150,9 @@ class Portal:
             self._envs.clear()
 
     def add_nav(self, *items: NavItem) -> None:
+        for item in items:
+            if item.group and item.group not in GROUPS_BY_CODE:
+                raise ValueError(f"unknown navigation group {item.group!r} of {item.href}")
         known = {i.href for i in self.nav}
         self.nav.extend(i for i in items if i.href not in known)
 
@@ -139,6 +176,7 @@ class Portal:
                 step=lambda code, short=False: terms.step(code, lang, short),
                 status=lambda s, code: terms.status(s, code, lang),
                 role_name=lambda code: terms.role(code, lang),
+                block_name=lambda code: terms.block(code, lang),
                 vn_date=lambda v: formats.vn_date(v, lang),
                 vn_datetime=lambda v: formats.vn_datetime(v, lang),
                 vn_number=formats.vn_number,
@@ -152,12 +190,46 @@ class Portal:
         return choose_language(request.cookies.get(LANG_COOKIE), request.query_params.get("lang"))
 
     def nav_for(self, viewer: Viewer | None) -> list[NavItem]:
+        """The links a viewer may follow. A viewer whose role the system does not know sees
+        none (only sign-out); the public role only what everyone sees."""
+        if viewer is not None and viewer.role not in KNOWN_ROLES:
+            return []
+        signed_in = viewer is not None and viewer.role != PUBLIC_ROLE
+
         def visible(item: NavItem) -> bool:
             if item.roles is None:
                 return True
-            return viewer is not None and (not item.roles or viewer.role in item.roles)
+            return signed_in and (
+                not item.roles or (viewer is not None and viewer.role in item.roles)
+            )
 
         return [item for item in self.nav if visible(item)]
+
+    def menu_for(self, viewer: Viewer | None, path: str) -> list[NavEntry]:
+        """The navigation grouped by task: lone links where they were added, then each group
+        with a visible link, in :data:`NAV_GROUPS` order. The current link is the longest
+        ``href`` that is the path or a parent of it (``/ke-hoach`` for ``/ke-hoach/2026``)."""
+        items = self.nav_for(viewer)
+        current = max(
+            (
+                i.href
+                for i in items
+                if path == i.href or (i.href != "/" and path.startswith(i.href.rstrip("/") + "/"))
+            ),
+            key=len,
+            default=None,
+        )
+
+        def entry(group: NavGroup | None, links: tuple[NavItem, ...]) -> NavEntry:
+            here = next((i.href for i in links if i.href == current), None)
+            return NavEntry(group, links, here)
+
+        menu = [entry(None, (i,)) for i in items if not i.group]
+        for group in NAV_GROUPS:
+            links = tuple(i for i in items if i.group == group.code)
+            if links:
+                menu.append(entry(group, links))
+        return menu
 
     def headers(self) -> dict[str, str]:
         return {**security_headers(self.form_action), "Cache-Control": "no-store"}
@@ -178,6 +250,7 @@ class Portal:
             "request": request,
             "viewer": viewer,
             "nav": self.nav_for(viewer),
+            "menu": self.menu_for(viewer, request.url.path),
             "path": request.url.path,
             "csrf_token": csrf() if callable(csrf) else "",
             "title": title,

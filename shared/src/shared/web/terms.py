@@ -117,6 +117,22 @@ def status(step_code: str, status_code: str, lang: str = "vi") -> str:
     return term.en if lang == "en" else term.vi
 
 
+CCHC_BLOCKS: Final = _table(
+    Term("so_nganh", "Sở, ban, ngành", "Departments and agencies"),
+    Term("huyen", "UBND cấp huyện", "District People's Committees"),
+    Term("xa", "UBND cấp xã", "Commune People's Committees"),
+)
+"""The unit groups (khối) of the CCHC index; a set, a ranking and a sheet name one."""
+
+
+def block(code: str, lang: str = "vi") -> str:
+    """A CCHC block's name (``so_nganh`` → ``Sở, ban, ngành``); an unknown code as it is."""
+    term = CCHC_BLOCKS.get(code)
+    if term is None:
+        return code
+    return term.en if lang == "en" else term.vi
+
+
 def role(code: str, lang: str = "vi") -> str:
     term = ROLES.get(code)
     if term is None:

@@ -92,3 +92,11 @@ def test_every_page_string_has_an_english_translation() -> None:
             used.add(message if isinstance(message, str) else message[0])
     assert used, "no strings found in the templates"
     assert not used - translated, sorted(used - translated)
+
+
+def test_cchc_blocks_are_named_in_vietnamese_first() -> None:
+    from shared.web import terms
+
+    assert terms.block("so_nganh") == "Sở, ban, ngành"
+    assert terms.block("so_nganh", "en") == "Departments and agencies"
+    assert terms.block("khoi_moi") == "khoi_moi"  # an unknown code as it is

@@ -52,13 +52,20 @@ def said(problem: AppError) -> str:
     return f"{problem.title}: {problem.detail}" if problem.detail else problem.title
 
 
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """The model's errors by dotted field name (``decision.number``), in Vietnamese."""
+def field_errors(exc: ValidationError, messages: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The model's errors by dotted field name (``decision.number``), in Vietnamese: the
+    model's own message for a value it refused (``Ngày phải trong khoảng …``), ``messages``
+    (by pydantic error type) before ours for the rest."""
+    table = {**MESSAGES, **(messages or {})}
     out: dict[str, str] = {}
     for err in exc.errors():
         loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
         key = ".".join(loc) or "?"
-        out.setdefault(key, MESSAGES.get(err["type"], f"Không hợp lệ: {err['msg']}"))
+        if err["type"] == "value_error" and err["type"] not in table:
+            refusal = str(err.get("ctx", {}).get("error", err["msg"])).split(" / ")[0]
+            out.setdefault(key, refusal.rstrip(".") + ".")
+        else:
+            out.setdefault(key, table.get(err["type"], f"Không hợp lệ: {err['msg']}"))
     return out
 
 
@@ -115,15 +122,18 @@ def run_command(
     ids: Mapping[str, UUID],
     errors: dict[str, str] | None = None,
     rename: Callable[[str], str] = lambda k: k,
+    messages: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Validate ``body`` by command ``name``'s model and run it; raise :class:`Refused`."""
+    """Validate ``body`` by command ``name``'s model and run it; raise :class:`Refused`.
+    ``errors``: what the page found already (a bad date); ``rename``: model field → form
+    field; ``messages``: the page's own wording by pydantic error type."""
     spec = app.catalogue.commands[name]
     found = dict(errors or {})
     cmd = None
     try:
         cmd = spec.model.model_validate(compact(body))
     except ValidationError as exc:
-        for key, message in field_errors(exc).items():
+        for key, message in field_errors(exc, messages).items():
             found.setdefault(rename(key), message)
     if cmd is None or found:
         raise Refused(422, found)

@@ -56,7 +56,7 @@ def province_name(tenant: str) -> str:
 
 def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
-    portal.add_nav(NavItem(BOARD, "Bảng theo dõi", "Cycle board", frozenset()))
+    portal.add_nav(NavItem(BOARD, "Bảng theo dõi", "Cycle board", frozenset(), group="tap-the"))
     include_report_pages(app, portal)
     include_audit_pages(app, portal)
     include_individual_pages(app, portal)

@@ -48,8 +48,10 @@ def _history(request: Request) -> list[Envelope] | None:
 
 def include_audit_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(
-        NavItem(TIMELINE, "Dòng thời gian sự kiện", "Event timeline", AUDIT_ROLES),
-        NavItem(AS_OF, "Tại một thời điểm", "As of a moment", AUDIT_ROLES),
+        NavItem(
+            TIMELINE, "Dòng thời gian sự kiện", "Event timeline", AUDIT_ROLES, group="kiem-toan"
+        ),
+        NavItem(AS_OF, "Tại một thời điểm", "As of a moment", AUDIT_ROLES, group="kiem-toan"),
     )
 
     def refuse(request: Request, viewer: Viewer, title: str) -> Response:

@@ -58,9 +58,11 @@ def ranking_csv(ranking: dict[str, Any]) -> bytes:
 
 def include_cchc_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(
-        NavItem(SETS, "Bộ tiêu chí CCHC", "CCHC criteria", frozenset({"home_affairs"})),
-        NavItem(QUEUE, "Thẩm định CCHC", "CCHC appraisal", APPRAISERS),
-        NavItem(RANKING, "Chỉ số CCHC", "CCHC index", frozenset()),
+        NavItem(
+            SETS, "Bộ tiêu chí CCHC", "CCHC criteria", frozenset({"home_affairs"}), group="cchc"
+        ),
+        NavItem(QUEUE, "Thẩm định CCHC", "CCHC appraisal", APPRAISERS, group="cchc"),
+        NavItem(RANKING, "Chỉ số CCHC", "CCHC index", frozenset(), group="cchc"),
     )
 
     def refuse(request: Request, viewer: Any, template: str) -> Response:

@@ -65,8 +65,14 @@ def todo_items(db: Any, caller: Caller) -> list[dict[str, Any]]:
 
 def include_individual_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_nav(
-        NavItem(LIST, "Xếp loại cá nhân", "Individual ratings", AGENCY_ROLES | OVERSIGHT),
-        NavItem(MINE, "Đánh giá của tôi", "My rating", frozenset({"official"})),
+        NavItem(
+            LIST,
+            "Xếp loại cá nhân",
+            "Individual ratings",
+            AGENCY_ROLES | OVERSIGHT,
+            group="ca-nhan",
+        ),
+        NavItem(MINE, "Đánh giá của tôi", "My rating", frozenset({"official"}), group="ca-nhan"),
     )
 
     @app.get(LIST, include_in_schema=False)

@@ -62,8 +62,10 @@ def parse_moment(ngay: str, gio: str) -> tuple[datetime | None, dict[str, str]]:
 
 
 def include_report_pages(app: FastAPI, portal: Portal) -> None:
-    portal.add_nav(NavItem(DASHBOARD, "Tiến độ", "Dashboard", api.OVERSIGHT))
-    portal.add_nav(NavItem(CAUCUS, "Báo cáo Ban cán sự", "Caucus report", api.OVERSIGHT))
+    portal.add_nav(NavItem(DASHBOARD, "Tiến độ", "Dashboard", api.OVERSIGHT, group="bao-cao"))
+    portal.add_nav(
+        NavItem(CAUCUS, "Báo cáo Ban cán sự", "Caucus report", api.OVERSIGHT, group="bao-cao")
+    )
 
     def cycle_of(request: Request, viewer: Viewer, nam: int | None) -> dict[str, Any] | None:
         cycles = list_cycles(request.app.state.reporting_db, viewer.caller.tenant)

@@ -85,7 +85,9 @@ def latest_year(app: AssessmentApplication, viewer: Viewer) -> int | None:
 def include_unit_sheet(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
     portal.add_nav(
-        NavItem(f"{PREFIX}/cham-diem", "Chấm điểm CCHC", "CCHC self-scoring", UNIT_ROLES)
+        NavItem(
+            f"{PREFIX}/cham-diem", "Chấm điểm CCHC", "CCHC self-scoring", UNIT_ROLES, group="cchc"
+        )
     )
 
     def render(

@@ -149,7 +149,11 @@ def include_collective_pages(app: FastAPI, portal: Portal) -> None:
             status_code=status_code,
         )
 
-    portal.add_nav(NavItem(f"{PREFIX}/tu-danh-gia", "Tự đánh giá", "Self-assessment", UNIT_ROLES))
+    portal.add_nav(
+        NavItem(
+            f"{PREFIX}/tu-danh-gia", "Tự đánh giá", "Self-assessment", UNIT_ROLES, group="tap-the"
+        )
+    )
 
     @app.get(f"{PREFIX}/tu-danh-gia", include_in_schema=False)
     @threaded.page

@@ -21,71 +21,47 @@ from typing import Annotated, Any, Final
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from pydantic import ValidationError
 
 from assessment.application.registry.api import unit_kinds
-from assessment.application.service import AssessmentApplication, CommandContext
+from assessment.application.service import AssessmentApplication
 from assessment.domain.collective.cycle import DEADLINE_STEPS, cycle_id_for
 from assessment.domain.kernel.errors import DomainError
-from assessment.entrypoints.api.errors import translate
+from assessment.entrypoints.web.forms import (
+    Refused,
+    ctx_of,
+    problem_of,
+    run_command,
+    said,
+    vn_day,
+)
 from shared.problems import AppError
-from shared.web import formats, threaded
+from shared.web import threaded
 from shared.web.pages import NavItem, Portal, Viewer
 
 PLAN: Final = "/ke-hoach"
 PLANNERS: Final = frozenset({"home_affairs"})
 Year = Annotated[int, PathParam(ge=1990, le=2200)]
 STEPS: Final = [s.value for s in DEADLINE_STEPS]
-MESSAGES: Final = {
-    "missing": "Trường này là bắt buộc.",
-    "string_too_short": "Trường này là bắt buộc.",
-    "literal_error": "Hãy chọn một giá trị trong danh sách.",
+YEAR_MESSAGES: Final = {
     "int_parsing": "Hãy nhập một năm (ví dụ 2026).",
     "greater_than_equal": "Năm phải trong khoảng 2000–2100.",
     "less_than_equal": "Năm phải trong khoảng 2000–2100.",
 }
+"""The plan form's one number is the year."""
 
 
-def field_messages(exc: ValidationError) -> dict[str, str]:
-    """A command model's errors by form field (``deadlines.<step>`` → ``deadline-<step>``), in
-    Vietnamese: the model's own message for a bounded date, ours for the rest."""
-    out: dict[str, str] = {}
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        name = f"deadline-{loc[1]}" if loc[0] == "deadlines" and len(loc) > 1 else loc[0]
-        if err["type"] == "value_error":
-            text = str(err.get("ctx", {}).get("error", err["msg"])).split(" / ")[0] + "."
-        else:
-            text = MESSAGES.get(err["type"], f"Giá trị không hợp lệ ({err['msg']}).")
-        out.setdefault(name, text)
-    return out
+def deadline_field(key: str) -> str:
+    """``deadlines.<step>`` of the command model is the form's ``deadline-<step>``."""
+    return key.replace("deadlines.", "deadline-", 1) if key.startswith("deadlines.") else key
 
 
 def problem_text(exc: Exception) -> tuple[str, int]:
-    problem = exc if isinstance(exc, AppError) else translate(exc)
-    if problem is None:
-        raise exc
-    return (
-        f"{problem.title}: {problem.detail}" if problem.detail else problem.title
-    ), problem.status
-
-
-def vn_day(raw: str, name: str, errors: dict[str, str]) -> str | None:
-    """A dd/mm/yyyy field as ISO, or None when empty; a bad one is an error beside the field."""
-    if not raw.strip():
-        return None
-    try:
-        return formats.parse_vn_date(raw).isoformat()
-    except ValueError as exc:
-        errors[name] = str(exc)
-        return None
+    problem = problem_of(exc)
+    return said(problem), problem.status
 
 
 def include_planning_pages(app: FastAPI, portal: Portal) -> None:
-    portal.add_nav(NavItem(PLAN, "Kế hoạch đánh giá", "Evaluation plan", PLANNERS))
-
-    def ctx(viewer: Viewer) -> CommandContext:
-        return CommandContext(tenant=viewer.caller.tenant, actor=viewer.caller.actor())
+    portal.add_nav(NavItem(PLAN, "Kế hoạch đánh giá", "Evaluation plan", PLANNERS, group="tap-the"))
 
     def render_plan(
         request: Request,
@@ -125,8 +101,8 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         application: AssessmentApplication = request.app.state.assessment
         cycle_id = cycle_id_for(viewer.caller.tenant, year)
         try:
-            cycle = application.get_cycle(ctx(viewer), cycle_id)
-            units = application.enrolment_candidates(ctx(viewer), cycle_id)
+            cycle = application.get_cycle(ctx_of(viewer), cycle_id)
+            units = application.enrolment_candidates(ctx_of(viewer), cycle_id)
         except (DomainError, AppError) as exc:
             text, status = problem_text(exc)
             return portal.render(
@@ -190,7 +166,7 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         errors: dict[str, str] = {}
         deadlines = {}
         for step in STEPS:
-            day = vn_day(values.get(f"deadline-{step}", ""), f"deadline-{step}", errors)
+            day = vn_day(values, f"deadline-{step}", errors)
             if day:
                 deadlines[step] = day
         body: dict[str, Any] = {
@@ -200,20 +176,19 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
             "deadlines": deadlines or None,
         }
         application: AssessmentApplication = request.app.state.assessment
-        spec = application.catalogue.commands["plan_cycle"]
-        cmd = None
         try:
-            cmd = spec.model.model_validate(body)
-        except ValidationError as exc:
-            for k, v in field_messages(exc).items():
-                errors.setdefault(k, v)
-        if cmd is None or errors:
-            return render_plan(request, viewer, errors=errors, values=values, status_code=422)
-        try:
-            application.execute(spec, ctx(viewer), cmd, {})
-        except (DomainError, AppError) as exc:
-            text, status = problem_text(exc)
-            return render_plan(request, viewer, values=values, message=text, status_code=status)
+            run_command(
+                application, viewer, "plan_cycle", body, {}, errors, deadline_field, YEAR_MESSAGES
+            )
+        except Refused as refused:
+            return render_plan(
+                request,
+                viewer,
+                errors=refused.errors,
+                values=values,
+                message=refused.message,
+                status_code=refused.status,
+            )
         return portal.redirect(request, f"{PLAN}/{body['year']}?xong=plan_cycle", 303)
 
     @app.get(f"{PLAN}/{{year}}", include_in_schema=False)
@@ -231,28 +206,25 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         errors: dict[str, str] = {}
         body = {
             "step": values.get("step") or None,
-            "deadline": vn_day(values.get("deadline", ""), "deadline", errors),
+            "deadline": vn_day(values, "deadline", errors),
             "reason": values.get("reason", ""),
         }
         application: AssessmentApplication = request.app.state.assessment
-        spec = application.catalogue.commands["change_deadline"]
-        cmd = None
+        cycle_id = cycle_id_for(viewer.caller.tenant, year)
         try:
-            cmd = spec.model.model_validate(body)
-        except ValidationError as exc:
-            for k, v in field_messages(exc).items():
-                errors.setdefault(k, v)
-        if cmd is None or errors:
-            return render_cycle(
-                request, viewer, year, form="han", values=values, errors=errors, status_code=422
+            run_command(
+                application, viewer, "change_deadline", body, {"cycle_id": cycle_id}, errors
             )
-        try:
-            cycle_id = cycle_id_for(viewer.caller.tenant, year)
-            application.execute(spec, ctx(viewer), cmd, {"cycle_id": cycle_id})
-        except (DomainError, AppError) as exc:
-            text, status = problem_text(exc)
+        except Refused as refused:
             return render_cycle(
-                request, viewer, year, form="han", values=values, message=text, status_code=status
+                request,
+                viewer,
+                year,
+                form="han",
+                values=values,
+                errors=refused.errors,
+                message=refused.message,
+                status_code=refused.status,
             )
         return portal.redirect(request, f"{PLAN}/{year}?xong=change_deadline", 303)
 
@@ -267,7 +239,7 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
         chosen: list[str] = [str(v) for v in form.getlist("unit_id")]
         if group:  # a whole group, or every valid unit ("tat-ca")
             try:
-                units = application.enrolment_candidates(ctx(viewer), cycle_id)
+                units = application.enrolment_candidates(ctx_of(viewer), cycle_id)
             except (DomainError, AppError) as exc:
                 text, status = problem_text(exc)
                 return render_cycle(request, viewer, year, message=text, status_code=status)
@@ -281,19 +253,20 @@ def include_planning_pages(app: FastAPI, portal: Portal) -> None:
             return render_cycle(
                 request, viewer, year, form="don-vi", errors=errors, status_code=422
             )
-        spec = application.catalogue.commands["enrol_units"]
         try:
-            cmd = spec.model.model_validate({"unit_ids": chosen})
-            answer = application.execute(spec, ctx(viewer), cmd, {"cycle_id": cycle_id})
-        except ValidationError:
-            errors = {"unit_id": "Danh sách đơn vị không hợp lệ."}
-            return render_cycle(
-                request, viewer, year, form="don-vi", errors=errors, status_code=422
+            answer = run_command(
+                application, viewer, "enrol_units", {"unit_ids": chosen}, {"cycle_id": cycle_id}
             )
-        except (DomainError, AppError) as exc:
-            text, status = problem_text(exc)
+        except Refused as refused:
+            errors = {"unit_id": "Danh sách đơn vị không hợp lệ."} if refused.errors else {}
             return render_cycle(
-                request, viewer, year, form="don-vi", message=text, status_code=status
+                request,
+                viewer,
+                year,
+                form="don-vi",
+                errors=errors,
+                message=refused.message,
+                status_code=refused.status,
             )
         count = len(answer.get("enrolled") or [])
         return portal.redirect(request, f"{PLAN}/{year}?xong=enrol_units&so={count}", 303)

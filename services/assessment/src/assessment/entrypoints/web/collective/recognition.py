@@ -15,17 +15,12 @@ from typing import Annotated, Any, Final
 from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from pydantic import ValidationError
 
-from assessment.application.service import AssessmentApplication, CommandContext
+from assessment.application.service import AssessmentApplication
 from assessment.domain.collective.cycle import cycle_id_for
 from assessment.domain.kernel.errors import DomainError
-from assessment.entrypoints.web.collective.planning import (
-    field_messages,
-    latest_year,
-    problem_text,
-    vn_day,
-)
+from assessment.entrypoints.web.collective.planning import latest_year, problem_text
+from assessment.entrypoints.web.forms import Refused, ctx_of, run_command, vn_day
 from shared.problems import AppError
 from shared.web import terms, threaded
 from shared.web.pages import NavItem, Portal, Viewer
@@ -54,18 +49,15 @@ def proposals(ua: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 
 def include_recognition_pages(app: FastAPI, portal: Portal) -> None:
-    portal.add_nav(NavItem(PAGE, "Công nhận kết quả", "Recognition", RECOGNISERS))
-
-    def ctx(viewer: Viewer) -> CommandContext:
-        return CommandContext(tenant=viewer.caller.tenant, actor=viewer.caller.actor())
+    portal.add_nav(NavItem(PAGE, "Công nhận kết quả", "Recognition", RECOGNISERS, group="tap-the"))
 
     def waiting(application: AssessmentApplication, viewer: Viewer, year: int) -> Any:
         cycle_id = cycle_id_for(viewer.caller.tenant, year)
-        cycle = application.get_cycle(ctx(viewer), cycle_id)
-        names = {u["id"]: u for u in application.enrolment_candidates(ctx(viewer), cycle_id)}
+        cycle = application.get_cycle(ctx_of(viewer), cycle_id)
+        names = {u["id"]: u for u in application.enrolment_candidates(ctx_of(viewer), cycle_id)}
         rows = []
         for unit_id in cycle["unit_ids"]:
-            ua = application.get_unit_assessment(ctx(viewer), cycle_id, unit_id)
+            ua = application.get_unit_assessment(ctx_of(viewer), cycle_id, unit_id)
             if ua["caucus_review"] and not ua["recognition"]:
                 unit = names.get(str(unit_id), {"code": str(unit_id), "name": str(unit_id)})
                 rows.append({"unit": unit, "ua": ua, "proposals": proposals(ua)})
@@ -146,28 +138,29 @@ def include_recognition_pages(app: FastAPI, portal: Portal) -> None:
         errors: dict[str, str] = {}
         body = {
             "decision_number": values.get("decision_number", ""),
-            "decision_date": vn_day(values.get("decision_date", ""), "decision_date", errors),
+            "decision_date": vn_day(values, "decision_date", errors),
             "signer": values.get("signer", ""),
             "units": [{"unit_id": u, "level": values.get(f"level-{u}") or None} for u in chosen],
         }
         application: AssessmentApplication = request.app.state.assessment
-        spec = application.catalogue.commands["recognise_units"]
-        cmd = None
+        cycle_id = cycle_id_for(viewer.caller.tenant, year)
         try:
-            cmd = spec.model.model_validate(body)
-        except ValidationError as exc:
-            for key, text in field_messages(exc).items():
-                errors.setdefault(key, text)
-        if "units" in errors:
-            errors["units"] = (
-                "Hãy chọn ít nhất một đơn vị và mức công nhận của từng đơn vị đã chọn."
+            run_command(
+                application, viewer, "recognise_units", body, {"cycle_id": cycle_id}, errors
             )
-        if cmd is None or errors:
-            return render(request, viewer, year, errors=errors, values=values, status_code=422)
-        try:
-            cycle_id = cycle_id_for(viewer.caller.tenant, year)
-            application.execute(spec, ctx(viewer), cmd, {"cycle_id": cycle_id})
-        except (DomainError, AppError) as exc:
-            text, status = problem_text(exc)
-            return render(request, viewer, year, values=values, message=text, status_code=status)
+        except Refused as refused:
+            found = {k: v for k, v in refused.errors.items() if not k.startswith("units")}
+            if len(found) < len(refused.errors):
+                found["units"] = (
+                    "Hãy chọn ít nhất một đơn vị và mức công nhận của từng đơn vị đã chọn."
+                )
+            return render(
+                request,
+                viewer,
+                year,
+                errors=found,
+                values=values,
+                message=refused.message,
+                status_code=refused.status,
+            )
         return portal.redirect(request, f"{PAGE}/{year}?so={len(chosen)}", 303)

@@ -190,7 +190,7 @@ def file_body(viewer: Viewer, command: str, form: Any) -> tuple[dict[str, Any], 
 
 def include_inspection_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
-    portal.add_nav(NavItem(PREFIX, "Kiểm tra công vụ", "Inspections", READERS))
+    portal.add_nav(NavItem(PREFIX, "Kiểm tra công vụ", "Inspections", READERS, group="kiem-tra"))
 
     @app.get(PREFIX, include_in_schema=False)
     @threaded.page

@@ -30,7 +30,7 @@ GROUPS: Final = {k.value: label for k, label in UNIT_KIND_LABELS.items()}
 
 def include_registry_pages(app: FastAPI, portal: Portal) -> None:
     portal.add_templates(TEMPLATES)
-    portal.add_nav(NavItem(UNITS, "Đơn vị", "Units", frozenset()))
+    portal.add_nav(NavItem(UNITS, "Đơn vị", "Units", frozenset(), group="tap-the"))
 
     @app.get(UNITS, include_in_schema=False)
     @threaded.page

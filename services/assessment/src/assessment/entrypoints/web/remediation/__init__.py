@@ -116,7 +116,7 @@ def include_remediation_pages(app: FastAPI, portal: Portal) -> None:
             found = request.app.state.evidence = build_evidence_store()
         return found
 
-    portal.add_nav(NavItem(PREFIX, "Khắc phục hạn chế", "Remediation", ROLES))
+    portal.add_nav(NavItem(PREFIX, "Khắc phục hạn chế", "Remediation", ROLES, group="kiem-tra"))
 
     @app.get(PREFIX, include_in_schema=False)
     @threaded.page
