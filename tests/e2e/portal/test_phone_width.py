@@ -28,6 +28,7 @@ ANON = ""
 PAGES: list[tuple[str, str]] = [
     ("/", ANON),
     ("/cong-khai", ANON),
+    ("/cong-khai/cchc", ANON),
     ("/dang-nhap", ANON),
     ("/kiem-chung-mau", ANON),
     ("/viec-can-lam", "snv.vanthu"),
@@ -50,6 +51,7 @@ PAGES: list[tuple[str, str]] = [
     ("/ho-so/ca-nhan/nguoi/{person_id}", "syt.tccb"),
     ("/ho-so/ca-nhan/quyet-dinh", "syt.thutruong"),
     ("/ho-so/ca-nhan/bien-ban", "syt.tccb"),
+    ("/ho-so/ca-nhan/nhap-danh-sach", "syt.tccb"),
     ("/cchc/bo-tieu-chi", "snv.tonghop"),
     ("/cchc/tham-dinh", "snv.tonghop"),
     ("/cchc/xep-hang", "snv.tonghop"),

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reporting.render import charts
 from reporting.reports.public_cchc import choose
-from shared.web.pages import NavItem, Portal
+from shared.web.pages import Portal
 
 PUBLIC_CCHC: Final = "/cong-khai/cchc"
 CACHE: Final = "public, max-age=300"
@@ -49,7 +49,8 @@ def cacheable(request: Request, response: Response) -> Response:
 
 
 def include_public_cchc_pages(app: FastAPI, portal: Portal, province_name: Any) -> None:
-    portal.add_nav(NavItem(PUBLIC_CCHC, "Chỉ số CCHC đã công bố", "Published CCHC index", None))
+    # linked from the published results page (/cong-khai), not from the navigation, which
+    # keeps one public link
 
     @app.get(PUBLIC_CCHC, include_in_schema=False)
     async def public_cchc(
