@@ -31,6 +31,7 @@ from reporting.read_models.cycle_board.board import STEP_ORDER, VN_TZ
 from reporting.read_models.cycle_board.public_results import fold, published_results
 from reporting.read_models.cycle_board.queries import get_board, list_cycles
 from reporting.read_models.cycle_board.todo import todo_for
+from reporting.read_models.inspection_overview.todo import remediation_todo_for
 from shared.identity import PUBLIC_ROLE
 from shared.web import threaded
 from shared.web.pages import NavItem, Portal
@@ -136,6 +137,9 @@ def include_reporting_pages(app: FastAPI, portal: Portal) -> None:
                 "province": province_name(viewer.caller.tenant),
                 "individual": todo_items(request.app.state.reporting_db, viewer.caller),
                 "cchc": cchc_todo_for(request.app.state.reporting_db, viewer.caller),
+                "remediation": remediation_todo_for(
+                    request.app.state.reporting_db, viewer.caller, datetime.now(VN_TZ).date()
+                ),
             },
             viewer=viewer,
             title="Việc cần làm",
