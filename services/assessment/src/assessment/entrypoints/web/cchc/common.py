@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from assessment.application.service import AssessmentApplication, CommandContext
+from assessment.application.service import AssessmentApplication
 from assessment.domain.kernel.errors import DomainError
-from assessment.entrypoints.api.errors import translate
+from assessment.entrypoints.web.forms import ctx_of as command_ctx
+from assessment.entrypoints.web.forms import problem_of
+from assessment.entrypoints.web.forms import said as message_of
 from shared.problems import AppError
 from shared.web import formats
 from shared.web.pages import Viewer
@@ -36,23 +38,6 @@ MESSAGES: Final = {
     "int_parsing": "Hãy nhập một số nguyên.",
     "too_short": "Hãy chọn ít nhất một mục.",
 }
-
-
-def command_ctx(viewer: Viewer) -> CommandContext:
-    return CommandContext(tenant=viewer.caller.tenant, actor=viewer.caller.actor())
-
-
-def problem_of(exc: Exception) -> AppError:
-    if isinstance(exc, AppError):
-        return exc
-    found = translate(exc)
-    if found is None:
-        raise exc
-    return found
-
-
-def message_of(problem: AppError) -> str:
-    return f"{problem.title}: {problem.detail}" if problem.detail else problem.title
 
 
 @dataclass
