@@ -15,6 +15,7 @@ from typing import Any
 from aiokafka import TopicPartition
 
 from reporting.consumer import positions
+from reporting.consumer.rebuild_rows import DEFAULT_ROWS, RowCache
 from reporting.read_models import registry
 from shared.envelope import Envelope
 from shared.kafka import committed_consumer
@@ -64,17 +65,35 @@ def prepare_shadow(db: Database) -> None:
 
 
 def apply_batch(
-    db: Database, envelopes: Iterable[Envelope], position_sql: tuple[str, tuple[Any, ...]] | None
+    db: Database,
+    envelopes: Iterable[Envelope],
+    position_sql: tuple[str, tuple[Any, ...]] | None,
+    cache: RowCache | None = None,
 ) -> int:
+    """One transaction: the batch folded (into ``cache``, or straight into the shadow tables
+    through every read model's ``apply_many``) and the position it reaches."""
     n = 0
     with db.transaction() as tx:
         shadow = ShadowTx(tx)
         batch = list(envelopes)
-        registry.apply_all(shadow, batch)
+        if cache is None:
+            registry.apply_all(shadow, batch)
+        else:
+            cache.apply(shadow, batch)
         n += len(batch)
         if position_sql is not None:
             shadow.execute(*position_sql)
     return n
+
+
+def _cache(cache_rows: int) -> RowCache | None:
+    return RowCache(registry.READ_MODELS, cache_rows) if cache_rows > 0 else None
+
+
+def flush(db: Database, cache: RowCache | None) -> None:
+    if cache is not None:
+        with db.transaction() as tx:
+            cache.flush(ShadowTx(tx))
 
 
 def swap(db: Database) -> None:
@@ -95,18 +114,22 @@ def rebuild_from_envelopes(
     consumer: str,
     total: int | None = None,
     progress: Progress | None = None,
+    cache_rows: int = DEFAULT_ROWS,
 ) -> int:
-    """Embedded: batches of (envelopes, store position) from the event store."""
+    """From the event store: batches of (envelopes, store position)."""
     prepare_shadow(db)
+    cache = _cache(cache_rows)
     applied = 0
     for envelopes, position in batches:
         applied += apply_batch(
             db,
             envelopes,
             (positions.SAVE_BUS_POSITION, (consumer, position)),
+            cache,
         )
         if progress:
             progress(position, total)
+    flush(db, cache)
     swap(db)
     return applied
 
@@ -120,17 +143,20 @@ async def rebuild_from_kafka(
     progress: Progress | None = None,
     timeout: float = 3600.0,
     also: Sequence[tuple[str, str]] = (),
+    cache_rows: int = DEFAULT_ROWS,
 ) -> int:
     """Production: replay the topic from the beginning into the shadow tables; the stored
     offsets of ``group`` become those reached, so the live consumer resumes from there.
     ``also``: more (topic, group) pairs feeding the same read models (the ballot results),
     replayed into the same shadow tables before the one swap."""
     prepare_shadow(db)
+    cache = _cache(cache_rows)
     applied = 0
     for each_topic, each_group in ((topic, group), *also):
         applied += await _replay_topic(
-            db, bootstrap, each_topic, each_group, batch_size, progress, timeout
+            db, bootstrap, each_topic, each_group, batch_size, progress, timeout, cache
         )
+    await asyncio.to_thread(flush, db, cache)
     await asyncio.to_thread(swap, db)
     return applied
 
@@ -143,6 +169,7 @@ async def _replay_topic(
     batch_size: int,
     progress: Progress | None,
     timeout: float,
+    cache: RowCache | None,
 ) -> int:
     consumer = committed_consumer(bootstrap, None, max_poll_records=batch_size)
     await consumer.start()
@@ -183,6 +210,7 @@ async def _replay_topic(
                         positions.SAVE_OFFSET,
                         (group, topic, tp.partition, records[-1].offset + 1),
                     ),
+                    cache,
                 )
             if progress:
                 done = sum([await consumer.position(tp) for tp in tps])
