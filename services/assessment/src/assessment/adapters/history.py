@@ -216,8 +216,10 @@ def read_export(path: Path) -> Export:
 
 def iter_envelope_batches(app: Any, *, page: int = 2000) -> Iterator[tuple[list[Envelope], int]]:
     """Pages of published envelopes with the store position each page reaches."""
-    if hasattr(app.recorder, "datastore"):  # PostgreSQL: plain rows, not Notification objects
-        yield from _postgres_batches(app, page)
+    from eventsourcing.postgres import PostgresDatastore
+
+    if isinstance(getattr(app.recorder, "datastore", None), PostgresDatastore):
+        yield from _postgres_batches(app, page)  # plain rows, not Notification objects
         return
     position = 0
     while True:

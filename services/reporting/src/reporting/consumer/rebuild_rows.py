@@ -18,12 +18,13 @@ from collections.abc import Sequence
 
 from reporting.adapters.db import Tx
 from reporting.read_models import Fold, ReadModel
-from reporting.read_models.rows import Row, Table, load_rows, store_rows
+from reporting.read_models.rows import Row, Table, insert_new_rows, load_rows, store_rows
 from shared.envelope import Envelope
 
-DEFAULT_ROWS = 20_000
+DEFAULT_ROWS = 10_000
 """Rows kept in memory (every table together). A unit assessment's rows are the largest (its
-board row and its accountability row, a few kB of JSON each): 20,000 rows ≈ 100–200 MB."""
+board row and its accountability row, 5 and 14 kB of JSON in the benchmark's province, about
+15 kB of Python objects per row on average): 10,000 rows ≈ 150 MB."""
 
 Key = tuple[str, str]  # (table name, row id)
 
@@ -105,11 +106,16 @@ class RowCache:
             del self.rows[key]
 
     def _write(self, tx: Tx, keys: list[Key]) -> None:
-        by_table: dict[str, list[Row]] = {}
+        """Rows new to their table are inserted (``COPY`` on PostgreSQL), the others upserted."""
+        new: dict[str, list[Row]] = {}
+        again: dict[str, list[Row]] = {}
         for key in keys:
-            by_table.setdefault(key[0], []).append(self.rows[key])
+            (again if key in self.in_table else new).setdefault(key[0], []).append(self.rows[key])
             self.dirty.discard(key)
             self.in_table.add(key)
-        for name, rows in by_table.items():
+        for name, rows in new.items():
+            insert_new_rows(tx, self.tables[name], rows)
+            self.written += len(rows)
+        for name, rows in again.items():
             store_rows(tx, self.tables[name], rows)
             self.written += len(rows)
