@@ -83,8 +83,8 @@ def _decode(raw: bytes) -> dict[str, Any]:
     try:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return _DECODER.decode(raw.decode("utf-8"))  # type: ignore[no-any-return]
-    return _walk(parsed) if type(parsed) is dict else parsed  # type: ignore[no-any-return]
+        return _DECODER.decode(raw.decode("utf-8"))
+    return _walk(parsed) if type(parsed) is dict else parsed
 
 
 _TOPICS: dict[str, tuple[int, str]] = {}
