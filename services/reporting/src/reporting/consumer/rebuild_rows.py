@@ -34,14 +34,16 @@ class RowCache:
 
     def __init__(self, models: Sequence[ReadModel], limit: int = DEFAULT_ROWS) -> None:
         self.folds: dict[str, list[tuple[Table, Fold]]] = {}
+        self.others: list[ReadModel] = []  # applied page by page through ``apply_many``
         seen: set[str] = set()
         for model in models:
+            names = [table.name for table, _ in model.folds.values()]
+            if not names or len(set(names)) < len(names) or seen.intersection(names):
+                self.others.append(model)  # no folds, or a table fed by two kinds: as is
+                continue
+            seen.update(names)
             for kind, (table, fold) in model.folds.items():
-                if table.name in seen:
-                    raise ValueError(f"table {table.name} folded twice")
-                seen.add(table.name)
                 self.folds.setdefault(kind, []).append((table, fold))
-        self.others = [m for m in models if not m.folds]
         self.tables = {t.name: t for pairs in self.folds.values() for t, _ in pairs}
         self.limit = max(1, limit)
         self.rows: dict[Key, Row] = {}  # least recently changed first
