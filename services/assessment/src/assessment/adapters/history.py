@@ -15,8 +15,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+from uuid import UUID
 
-from assessment.adapters.contract_mapping import is_published, to_envelope
+from eventsourcing.persistence import Notification
+
+from assessment.adapters.contract_mapping import direct_envelope, is_published, to_envelope
 from assessment.adapters.event_tags import check_tag
 from assessment.adapters.sealer import Sealer
 from shared.audit import ChainLink, Checkpoint, Finding
@@ -213,6 +216,11 @@ def read_export(path: Path) -> Export:
 
 def iter_envelope_batches(app: Any, *, page: int = 2000) -> Iterator[tuple[list[Envelope], int]]:
     """Pages of published envelopes with the store position each page reaches."""
+    from eventsourcing.postgres import PostgresDatastore
+
+    if isinstance(getattr(app.recorder, "datastore", None), PostgresDatastore):
+        yield from _postgres_batches(app, page)  # plain rows, not Notification objects
+        return
     position = 0
     while True:
         notes = app.recorder.select_notifications(
@@ -222,3 +230,56 @@ def iter_envelope_batches(app: Any, *, page: int = 2000) -> Iterator[tuple[list[
             return
         position = int(notes[-1].id)
         yield [to_envelope(app.mapper, n) for n in notes if is_published(n.topic)], position
+
+
+def _postgres_batches(app: Any, page: int) -> Iterator[tuple[list[Envelope], int]]:
+    """The same pages as ``select_notifications`` gives (notification order, ``page`` rows at a
+    time), read as tuples in binary with the aggregate id as text; the next page is fetched in
+    a thread while this one is mapped (the driver waits on the socket without the GIL). Each
+    row is mapped by the direct path, or through a ``Notification`` and the domain event when
+    it needs it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from psycopg.rows import tuple_row
+    from psycopg.sql import SQL, Identifier
+
+    recorder, mapper = app.recorder, app.mapper
+    query = SQL(
+        "SELECT notification_id, originator_id::text, originator_version, topic, state "
+        "FROM {}.{} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+    ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+
+    def fetch(after: int) -> list[tuple[Any, ...]]:
+        with (
+            recorder.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row, binary=True) as curs,
+        ):
+            curs.execute(query, (after, page), prepare=True)
+            return curs.fetchall()
+
+    with ThreadPoolExecutor(1, thread_name_prefix="history-read") as reader:
+        rows = fetch(0)
+        while rows:
+            position = int(rows[-1][0])
+            ahead = reader.submit(fetch, position)
+            yield _map_rows(mapper, rows), position
+            rows = ahead.result()
+
+
+def _map_rows(mapper: Any, rows: list[tuple[Any, ...]]) -> list[Envelope]:
+    out = []
+    for nid, oid, version, topic, state in rows:
+        if not is_published(topic):
+            continue
+        env = direct_envelope(mapper, nid, oid, version, topic, state)
+        if env is None:
+            note = Notification(
+                id=nid,
+                originator_id=UUID(oid),
+                originator_version=version,
+                topic=topic,
+                state=bytes(state),
+            )
+            env = to_envelope(mapper, note)
+        out.append(env)
+    return out

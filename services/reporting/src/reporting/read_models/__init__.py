@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reporting.adapters.db import Tx
 from shared.envelope import Envelope
+
+Fold = Callable[[Any, Envelope], Any]
+"""A row (or None) and an envelope → the row after it, or None when the envelope changes
+nothing (``reporting.read_models.rows``: rows are dicts keyed by the aggregate's id)."""
 
 
 @dataclass(frozen=True)
@@ -25,3 +30,7 @@ class ReadModel:
     an envelope already reflected changes nothing (re-delivery, replay)."""
     indexes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """Index name → (table, columns): recreated under their names after a rebuild's swap."""
+    folds: Mapping[str, tuple[Any, Fold]] = field(default_factory=dict)
+    """Aggregate type → (``rows.Table``, pure fold) — the very folds ``apply_many`` applies, one
+    row per aggregate id. A rebuild folds with them in memory across batches (the live
+    consumers fold each batch); a read model without them is rebuilt through ``apply_many``."""

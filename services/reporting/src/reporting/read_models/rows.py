@@ -41,6 +41,18 @@ def load_rows(tx: Tx, table: Table, ids: list[str]) -> dict[str, Row]:
     return rows
 
 
+def _values(table: Table, rows: list[Row]) -> list[tuple[Any, ...]]:
+    return [
+        tuple(
+            (json.dumps(row[c], ensure_ascii=False) if row[c] is not None else None)
+            if c in table.json_columns
+            else row[c]
+            for c in table.columns
+        )
+        for row in rows
+    ]
+
+
 def store_rows(tx: Tx, table: Table, rows: list[Row]) -> None:
     if not rows:
         return
@@ -51,14 +63,21 @@ def store_rows(tx: Tx, table: Table, rows: list[Row]) -> None:
         f"INSERT INTO {table.name} ({cols}) VALUES ({marks}) "  # noqa: S608
         f"ON CONFLICT ({table.key}) DO UPDATE SET {updates}"
     )
-    params = []
-    for row in rows:
-        params.append(
-            tuple(
-                (json.dumps(row[c], ensure_ascii=False) if row[c] is not None else None)
-                if c in table.json_columns
-                else row[c]
-                for c in table.columns
-            )
-        )
-    tx.executemany(sql, params)
+    tx.executemany(sql, _values(table, rows))
+
+
+def insert_new_rows(tx: Tx, table: Table, rows: list[Row]) -> None:
+    """Rows not in the table yet (a rebuild's first write of each): the same values as
+    ``store_rows``, with ``COPY`` where the transaction offers it (``copy_rows``)."""
+    if not rows:
+        return
+    copy = getattr(tx, "copy_rows", None)
+    if copy is not None:
+        copy(table.name, table.columns, _values(table, rows))
+        return
+    cols = ", ".join(table.columns)
+    marks = ", ".join(["%s"] * len(table.columns))
+    tx.executemany(
+        f"INSERT INTO {table.name} ({cols}) VALUES ({marks})",  # noqa: S608
+        _values(table, rows),
+    )

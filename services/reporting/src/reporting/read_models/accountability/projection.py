@@ -72,10 +72,13 @@ def fold_assessment(row: Row | None, env: Envelope) -> Row | None:
         return None
     if env.aggregate_version <= row["version"]:
         return None
-    sources: dict[str, list[dict[str, Any]]] = {k: list(v) for k, v in row["sources"].items()}
-    history = list(row["history"])
-    entry = {**ref(env), **{k: p[k] for k in KEPT if k in p}}
     step = STEP_OF_EVENT.get(event)
+    if step is None and event not in HISTORY_EVENTS:
+        return dict(row, version=env.aggregate_version)
+    # the lists inside are replaced, never changed in place: copying the mapping is enough
+    sources: dict[str, list[dict[str, Any]]] = dict(row["sources"])
+    history = row["history"]
+    entry = {**ref(env), **{k: p[k] for k in KEPT if k in p}}
     if step is not None:
         entry["late_by_seconds"] = int(p.get("late_by_seconds", 0))
         entry["source"] = str(
@@ -87,13 +90,11 @@ def fold_assessment(row: Row | None, env: Envelope) -> Row | None:
             )
         kept = [e for e in sources.get(step, []) if e["source"] != entry["source"]]
         sources[step] = [*kept, entry]
-    elif event in HISTORY_EVENTS:
+    else:
         if event in ("StepReopened", "SelfAssessmentWithdrawn"):
             for cleared in p.get("cleared_steps", []):
                 sources.pop(cleared, None)
-        history.append(entry)
-    else:
-        return dict(row, version=env.aggregate_version)
+        history = [*history, entry]
     return dict(
         row, sources=sources, history=history, version=env.aggregate_version, as_of=env.occurred_at
     )

@@ -15,5 +15,6 @@ READ_MODEL = ReadModel(
     tables=schema.TABLES,
     create_schema=schema.create_schema,
     apply_many=projection.apply_many,
+    folds=projection.FOLDS,
     indexes=schema.INDEXES,
 )

@@ -157,13 +157,10 @@ def fold_board(row: Row | None, env: Envelope) -> Row | None:
         return None
     if env.aggregate_version <= row["version"]:
         return None
-    steps: dict[str, Any] = {
-        k: (dict(v) if k in MULTI_SOURCE else v) for k, v in row["steps"].items()
-    }
-    levels: dict[str, Any] = {
-        k: (dict(v) if isinstance(v, dict) else v) for k, v in row["levels"].items()
-    }
-    flags: dict[str, Any] = {k: list(v) for k, v in row["flags"].items()}
+    # copied where changed: a nested mapping or list of the row before is never changed in place
+    steps: dict[str, Any] = dict(row["steps"])
+    levels: dict[str, Any] = dict(row["levels"])
+    flags: dict[str, Any] = dict(row["flags"])
     recognised, recognition = row["recognised_level"], row["recognition"]
     step = STEP_OF_EVENT.get(event)
     if step is not None:
@@ -177,9 +174,9 @@ def fold_board(row: Row | None, env: Envelope) -> Row | None:
             entry["source"] = source
             if step == "sector_review":
                 entry["published"] = bool(p.get("published"))
-            steps.setdefault(step, {})[str(source)] = entry
+            steps[step] = {**steps.get(step, {}), str(source): entry}
             if p.get("proposed_level"):
-                levels.setdefault(step, {})[str(source)] = p["proposed_level"]
+                levels[step] = {**levels.get(step, {}), str(source): p["proposed_level"]}
         else:
             steps[step] = entry
             level = p.get("level") or p.get("proposed_level")
@@ -195,19 +192,24 @@ def fold_board(row: Row | None, env: Envelope) -> Row | None:
     elif event == "SectorReviewPublished":
         src = str(p["reviewer_unit_id"])
         if src in steps.get("sector_review", {}):
-            steps["sector_review"][src] = {**steps["sector_review"][src], "published": True}
+            reviews = steps["sector_review"]
+            steps["sector_review"] = {**reviews, src: {**reviews[src], "published": True}}
     elif event == "LevelAdjusted":
         levels["adjusted"] = p["to_level"]
-        flags.setdefault("adjustments", []).append(
+        flags["adjustments"] = [
+            *flags.get("adjustments", []),
             {
                 "from": p.get("from_level") or None,
                 "to": p["to_level"],
                 "reason": p.get("reason", ""),
                 "at": env.occurred_at,
-            }
-        )
+            },
+        ]
     elif event == "FlaggedPerfunctory":
-        flags.setdefault("perfunctory", []).append({"reason": p["reason"], "at": env.occurred_at})
+        flags["perfunctory"] = [
+            *flags.get("perfunctory", []),
+            {"reason": p["reason"], "at": env.occurred_at},
+        ]
     elif event == "SupplementRequested":
         flags["supplements"] = [
             *flags.get("supplements", []),
@@ -241,9 +243,10 @@ def fold_board(row: Row | None, env: Envelope) -> Row | None:
                 recognised, recognition = None, None
             if cleared == "self_assessment":
                 flags["signals"] = []
-        flags.setdefault("reopenings", []).append(
-            {"step": p["step"], "reason": p["reason"], "at": env.occurred_at}
-        )
+        flags["reopenings"] = [
+            *flags.get("reopenings", []),
+            {"step": p["step"], "reason": p["reason"], "at": env.occurred_at},
+        ]
     return dict(
         row,
         steps=steps,
