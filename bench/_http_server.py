@@ -21,10 +21,12 @@ from _common import (
 )
 
 STACKS = {
-    "h11": ["--http", "h11", "--loop", "asyncio"],
+    # the production protocol (docker-compose.yml, app.Dockerfile): h11 with the header deadline
+    "h11": ["--http", "shared.server:GuardedH11Protocol", "--loop", "asyncio"],
     "standard": ["--http", "httptools", "--loop", "uvloop"],
 }
-"""uvicorn's pure-Python stack, and ``uvicorn[standard]``'s (httptools parser, uvloop loop)."""
+"""uvicorn's pure-Python stack (as the service runs it), and ``uvicorn[standard]``'s
+(httptools parser, uvloop loop)."""
 
 
 # ------------------------------------------------------------------ uvicorn subprocess
@@ -65,6 +67,7 @@ class Server:
         group_commit: bool,
         stack: str = "h11",
         token_cache: bool = True,
+        gc_tuning: bool = True,
     ) -> None:
         self.layout = layout
         self.stack = stack
@@ -85,6 +88,8 @@ class Server:
             "ASSESSMENT_GROUP_COMMIT": "true" if group_commit else "false",
             # the verified-token cache (shared.auth); 0 = every request checks its signature
             "CONGVU_AUTH_CACHE_SIZE": "10000" if token_cache else "0",
+            # the settled heap (shared.runtime): frozen start-up heap, rarer collections
+            "CONGVU_GC_TUNE": "true" if gc_tuning else "false",
         }
         for name in ("CONGVU_AUTH_JWKS_URL", "CONGVU_AUTH_ISSUER", "CONGVU_AUTH_AUDIENCE"):
             self.env.pop(name, None)
