@@ -23,7 +23,8 @@ from _common import (
 STACKS = {
     # the production protocol (docker-compose.yml, app.Dockerfile): h11 with the header deadline
     "h11": ["--http", "shared.server:GuardedH11Protocol", "--loop", "asyncio"],
-    "standard": ["--http", "httptools", "--loop", "uvloop"],
+    # uvicorn[standard]'s parser and loop, with the same guard (shared.server)
+    "standard": ["--http", "shared.server:GuardedHttpToolsProtocol", "--loop", "uvloop"],
 }
 """uvicorn's pure-Python stack (as the service runs it), and ``uvicorn[standard]``'s
 (httptools parser, uvloop loop)."""

@@ -233,9 +233,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=sorted(STACKS),
         nargs="+",
         default=["h11"],
-        help="uvicorn's HTTP parser and event loop, one run each: h11 = h11 + asyncio (pure "
-        "Python, the project's pins; default), standard = httptools + uvloop (uvicorn[standard]; "
-        "`pip install httptools uvloop` first: not pinned, not measured better on 2026-12-02)",
+        help="uvicorn's HTTP parser and event loop, one run each, both with the service's "
+        "header guard (shared.server): h11 = h11 + asyncio (pure Python; default), standard = "
+        "httptools + uvloop (uvicorn[standard]'s)",
     )
     p.add_argument(
         "--token-cache",
