@@ -97,7 +97,11 @@ class Server:
         self.procs: list[subprocess.Popen[bytes]] = []
 
     def start(self, timeout: float = 60.0) -> None:
-        for port, log_path in zip(self.ports, self.log_paths, strict=True):
+        """One process after the other, each healthy before the next starts: on an empty
+        database two processes creating the store's tables at once can fail one of them
+        (PostgreSQL: "tuple concurrently updated")."""
+        deadline = time.monotonic() + timeout
+        for port, log_path, url in zip(self.ports, self.log_paths, self.base_urls, strict=True):
             cmd = [
                 sys.executable, "-m", "uvicorn", "--factory",
                 "assessment.entrypoints.api.app:create_app",
@@ -106,18 +110,15 @@ class Server:
                 "--log-level", "warning", "--no-access-log",
                 *STACKS[self.stack],
             ]  # fmt: skip
-            self.procs.append(
-                subprocess.Popen(  # own session: a stuck tree is killed by OUR group id
-                    cmd,
-                    cwd=REPO,
-                    env=self.env,
-                    stdout=log_path.open("wb"),
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            proc = subprocess.Popen(  # own session: a stuck tree is killed by OUR group id
+                cmd,
+                cwd=REPO,
+                env=self.env,
+                stdout=log_path.open("wb"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        deadline = time.monotonic() + timeout
-        for proc, url in zip(self.procs, self.base_urls, strict=True):
+            self.procs.append(proc)
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"uvicorn exited early:\n{self.log_tail()}")
