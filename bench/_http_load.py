@@ -177,9 +177,17 @@ def run_http(
     profile: Path | None = None,
     stack: str = "h11",
     token_cache: bool = True,
+    gc_tuning: bool = True,
 ) -> LatencyStats:
     server = Server(
-        database_url, layout, log_dir, issuer_key_file(log_dir), group_commit, stack, token_cache
+        database_url,
+        layout,
+        log_dir,
+        issuer_key_file(log_dir),
+        group_commit,
+        stack,
+        token_cache,
+        gc_tuning,
     )
     server.start()
     try:
@@ -221,7 +229,8 @@ def run_http(
         stats = LatencyStats.of(
             f"HTTP {layout} {stack} {concurrency} in flight, group commit "
             f"{'on' if group_commit else 'off'}, {client_kind}"
-            + ("" if token_cache else ", no token cache"),
+            + ("" if token_cache else ", no token cache")
+            + ("" if gc_tuning else ", default gc"),
             latencies,
             elapsed,
             errors=sum(errors.values()),

@@ -21,10 +21,13 @@ from _common import (
 )
 
 STACKS = {
-    "h11": ["--http", "h11", "--loop", "asyncio"],
-    "standard": ["--http", "httptools", "--loop", "uvloop"],
+    # the production protocol (docker-compose.yml, app.Dockerfile): h11 with the header deadline
+    "h11": ["--http", "shared.server:GuardedH11Protocol", "--loop", "asyncio"],
+    # uvicorn[standard]'s parser and loop, with the same guard (shared.server)
+    "standard": ["--http", "shared.server:GuardedHttpToolsProtocol", "--loop", "uvloop"],
 }
-"""uvicorn's pure-Python stack, and ``uvicorn[standard]``'s (httptools parser, uvloop loop)."""
+"""uvicorn's pure-Python stack (as the service runs it), and ``uvicorn[standard]``'s
+(httptools parser, uvloop loop)."""
 
 
 # ------------------------------------------------------------------ uvicorn subprocess
@@ -65,6 +68,7 @@ class Server:
         group_commit: bool,
         stack: str = "h11",
         token_cache: bool = True,
+        gc_tuning: bool = True,
     ) -> None:
         self.layout = layout
         self.stack = stack
@@ -85,13 +89,19 @@ class Server:
             "ASSESSMENT_GROUP_COMMIT": "true" if group_commit else "false",
             # the verified-token cache (shared.auth); 0 = every request checks its signature
             "CONGVU_AUTH_CACHE_SIZE": "10000" if token_cache else "0",
+            # the settled heap (shared.runtime): frozen start-up heap, rarer collections
+            "CONGVU_GC_TUNE": "true" if gc_tuning else "false",
         }
         for name in ("CONGVU_AUTH_JWKS_URL", "CONGVU_AUTH_ISSUER", "CONGVU_AUTH_AUDIENCE"):
             self.env.pop(name, None)
         self.procs: list[subprocess.Popen[bytes]] = []
 
     def start(self, timeout: float = 60.0) -> None:
-        for port, log_path in zip(self.ports, self.log_paths, strict=True):
+        """One process after the other, each healthy before the next starts: on an empty
+        database two processes creating the store's tables at once can fail one of them
+        (PostgreSQL: "tuple concurrently updated")."""
+        deadline = time.monotonic() + timeout
+        for port, log_path, url in zip(self.ports, self.log_paths, self.base_urls, strict=True):
             cmd = [
                 sys.executable, "-m", "uvicorn", "--factory",
                 "assessment.entrypoints.api.app:create_app",
@@ -100,18 +110,15 @@ class Server:
                 "--log-level", "warning", "--no-access-log",
                 *STACKS[self.stack],
             ]  # fmt: skip
-            self.procs.append(
-                subprocess.Popen(  # own session: a stuck tree is killed by OUR group id
-                    cmd,
-                    cwd=REPO,
-                    env=self.env,
-                    stdout=log_path.open("wb"),
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            proc = subprocess.Popen(  # own session: a stuck tree is killed by OUR group id
+                cmd,
+                cwd=REPO,
+                env=self.env,
+                stdout=log_path.open("wb"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        deadline = time.monotonic() + timeout
-        for proc, url in zip(self.procs, self.base_urls, strict=True):
+            self.procs.append(proc)
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"uvicorn exited early:\n{self.log_tail()}")

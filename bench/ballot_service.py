@@ -51,6 +51,7 @@ from urllib.parse import urlparse, urlunparse
 import httpx
 import psycopg
 from _common import children_of, py_spy, summary
+from _http_server import STACKS
 
 from ballot.crypto import Ballot, Point, verify_ballot
 from ballot.harness import ElectionDriver, Trustee, election_request
@@ -86,7 +87,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(db_url: str, keys: Path, workers: int) -> Iterator[tuple[str, int]]:
+def server(db_url: str, keys: Path, workers: int, stack: str = "h11") -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {
         **os.environ,
@@ -103,6 +104,7 @@ def server(db_url: str, keys: Path, workers: int) -> Iterator[tuple[str, int]]:
             "ballot.entrypoints.api.app:create_app",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
             "--no-access-log", "--log-level", "warning",
+            *STACKS[stack],
         ],
         env=env,
         start_new_session=True,
@@ -180,6 +182,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument(
+        "--stack",
+        choices=sorted(STACKS),
+        default="h11",
+        help="uvicorn's parser and loop, with the service's header guard: h11 + asyncio "
+        "(default, as docker-compose.yml runs it) or standard = httptools + uvloop",
+    )
+    parser.add_argument(
         "--py-spy",
         type=Path,
         default=None,
@@ -193,7 +202,8 @@ def main() -> None:
     print(
         f"ballot service bench — {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"{args.ballots} ballots, {args.threads} client threads, {args.workers} uvicorn worker(s)"
+        f"{args.ballots} ballots, {args.threads} client threads, "
+        f"{args.workers} uvicorn worker(s), {args.stack}"
     )
     with tempfile.TemporaryDirectory() as tmp, private_database(admin) as db_url:
         keys = Path(tmp)
@@ -207,7 +217,7 @@ def main() -> None:
             return {"Authorization": f"Bearer {token}"}
 
         with (
-            server(db_url, keys, args.workers) as (url, server_pid),
+            server(db_url, keys, args.workers, args.stack) as (url, server_pid),
             httpx.Client(base_url=url, timeout=120) as http,
         ):
             t0 = time.perf_counter()

@@ -233,9 +233,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=sorted(STACKS),
         nargs="+",
         default=["h11"],
-        help="uvicorn's HTTP parser and event loop, one run each: h11 = h11 + asyncio (pure "
-        "Python, the project's pins; default), standard = httptools + uvloop (uvicorn[standard]; "
-        "`pip install httptools uvloop` first: not pinned, not measured better on 2026-12-02)",
+        help="uvicorn's HTTP parser and event loop, one run each, both with the service's "
+        "header guard (shared.server): h11 = h11 + asyncio (pure Python; default), standard = "
+        "httptools + uvloop (uvicorn[standard]'s)",
     )
     p.add_argument(
         "--token-cache",
@@ -244,6 +244,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=["on"],
         help="the server's verified-token cache (CONGVU_AUTH_CACHE_SIZE), one run each "
         "(default: on)",
+    )
+    p.add_argument(
+        "--gc-tuning",
+        choices=["on", "off"],
+        nargs="+",
+        default=["on"],
+        help="the server's settled heap (CONGVU_GC_TUNE: start-up heap frozen, young objects "
+        "collected every 20,000 allocations), one run each; off = CPython's defaults",
     )
     p.add_argument(
         "--no-diagnostics", action="store_true", help="skip the in-process multi-thread run"
@@ -280,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             http_runs = (
                 len(args.stack)
                 * len(args.token_cache)
+                * len(args.gc_tuning)
                 * len(args.workers)
                 * len(args.client)
                 * len(args.group_commit)
@@ -309,18 +318,19 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(before)
             runs = [
-                (layout, gc, conc, kind, stack, tc)
+                (layout, gc, conc, kind, stack, tc, heap)
                 for layout in args.workers
                 for gc in args.group_commit
                 for conc in args.concurrency
                 for kind in args.client
                 for stack in args.stack
                 for tc in args.token_cache
+                for heap in args.gc_tuning
             ]
-            for layout, gc, conc, kind, stack, tc in runs:
+            for layout, gc, conc, kind, stack, tc, heap in runs:
                 print(
                     f"HTTP: uvicorn {layout} ({stack}), group commit {gc}, {conc} in flight, "
-                    f"{kind} client, token cache {tc} …",
+                    f"{kind} client, token cache {tc}, gc tuning {heap} …",
                     flush=True,
                 )
                 rows.append(
@@ -339,10 +349,11 @@ def main(argv: list[str] | None = None) -> int:
                         None
                         if args.py_spy is None
                         else args.py_spy.with_name(
-                            f"{args.py_spy.name}-{layout}-{stack}-gc{gc}-{kind}-tc{tc}"
+                            f"{args.py_spy.name}-{layout}-{stack}-gc{gc}-{kind}-tc{tc}-heap{heap}"
                         ),
                         stack,
                         tc == "on",
+                        heap == "on",
                     )
                 )
             if not args.no_diagnostics:

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -78,6 +78,10 @@ class AuthSettings(BaseSettings):
     # verified tokens remembered (0: none), each until its exp and at most cache_seconds
     cache_size: int = Field(default=10_000, ge=0, le=1_000_000)
     cache_seconds: float = Field(default=300.0, ge=0, le=3600)
+    # the claim naming the caller (the account an official's staff record names): "sub" for
+    # the development issuer; Keycloak's "sub" is its internal user id, so the realm's unique,
+    # not user-editable username ("preferred_username") is used there (docker-compose.yml)
+    subject_claim: Literal["sub", "preferred_username"] = "sub"
 
 
 @dataclass(frozen=True)
@@ -123,9 +127,11 @@ class TokenVerifier:
         cache_size: int = 10_000,
         cache_seconds: float = 300.0,
         clock: Callable[[], float] = time.time,
+        subject_claim: str = "sub",
     ) -> None:
         if (jwks_url is None) == (jwks is None):
             raise ValueError("give exactly one of jwks_url or jwks")
+        self.subject_claim = subject_claim
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
@@ -259,8 +265,11 @@ class TokenVerifier:
                 detail=f"vai trò '{role[:50]}' không có trong danh sách vai trò",
             )
         unit = claims.get("unit")
+        subject = claims.get(self.subject_claim)
+        if not isinstance(subject, str) or not subject:
+            raise _unauthorized("auth.missing_claims", f"mã thông báo thiếu '{self.subject_claim}'")
         verified = Claims(
-            subject=str(claims["sub"]), tenant=tenant, role=role, unit=str(unit) if unit else None
+            subject=subject, tenant=tenant, role=role, unit=str(unit) if unit else None
         )
         exp = claims["exp"]  # required above; PyJWT checked it is a number
         return verified, float(exp)
@@ -381,6 +390,7 @@ def build_verifier(
             jwks_url=settings.jwks_url,
             cache_size=settings.cache_size,
             cache_seconds=settings.cache_seconds,
+            subject_claim=settings.subject_claim,
         )
     if dev_issuer is None:
         if settings.dev_key_file is None:

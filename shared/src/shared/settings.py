@@ -130,3 +130,23 @@ class HttpSettings(BaseSettings):
     body_timeout_seconds: float = Field(default=15.0, gt=0)
     header_timeout_seconds: float = Field(default=10.0, gt=0)
     keep_alive_seconds: int = Field(default=5, ge=1)
+    # uvicorn's HTTP parser for servers started by ``uvicorn_options`` (shared.server)
+    parser: Literal["h11", "httptools"] = "h11"
+
+
+class GcSettings(BaseSettings):
+    """The garbage collector of every long-running process (``CONGVU_GC_*``).
+
+    CPython's defaults (700, 10, 10) suit scripts. A server holds a large heap that never dies
+    (modules, routes, schemas, cached aggregates), and every full collection walks all of it:
+    measured on the API under load, 80–750 ms pauses of the whole process, the tail of p99
+    (``docs/bench/RESULTS.md``). ``settle_heap`` (``shared.runtime``) freezes what start-up
+    built and collects young objects less often.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CONGVU_GC_", extra="ignore", frozen=True)
+
+    tune: bool = True
+    gen0_threshold: int = Field(default=20_000, ge=100, le=1_000_000)
+    gen1_threshold: int = Field(default=20, ge=1, le=1000)
+    gen2_threshold: int = Field(default=20, ge=1, le=1000)

@@ -20,7 +20,7 @@ import pytest
 
 from ballot.harness import LiveServer
 from embedded.app import create_embedded_app
-from shared.auth import AuthSettings
+from shared.auth import AuthSettings, build_verifier
 from shared.web.oidc import OidcSettings
 from shared.web.session import SESSION_COOKIE, SessionCodec, load_or_create_secret
 
@@ -56,7 +56,10 @@ def kc_site(
         data,
         demo=True,
         auth=AuthSettings(
-            jwks_url=f"{url}/protocol/openid-connect/certs", issuer=url, audience="congvu"
+            jwks_url=f"{url}/protocol/openid-connect/certs",
+            issuer=url,
+            audience="congvu",
+            subject_claim="preferred_username",  # as docker-compose.yml runs it
         ),
         oidc=OidcSettings(issuer_url=url, client_id="congvu-portal"),
     )
@@ -114,6 +117,17 @@ def test_sign_in_through_keycloak_refresh_and_sign_out(
         "/v1/reports/cycles", headers={"Authorization": f"Bearer {session['access_token']}"}
     )
     assert me.status_code == 200, me.text
+    # the caller is the realm's username (the account staff records name), not Keycloak's id
+    named = build_verifier(
+        AuthSettings(
+            jwks_url=f"{url}/protocol/openid-connect/certs",
+            issuer=url,
+            audience="congvu",
+            subject_claim="preferred_username",
+        ),
+        production=False,
+    ).verify(session["access_token"])
+    assert named.subject == "snv.tonghop" and named.role and named.tenant
 
     # an expired access token: the portal refreshes it at Keycloak and stays signed in
     session["expires_at"] = 0

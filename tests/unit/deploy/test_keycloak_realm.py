@@ -76,3 +76,12 @@ def test_the_compose_password_script_names_every_realm_user() -> None:
     ).split()
     realm = json.loads(REALM.read_text(encoding="utf-8"))
     assert {u["username"] for u in realm["users"]} <= set(names)
+
+
+def test_users_cannot_change_the_username_that_names_them() -> None:
+    """The services name a Keycloak caller by ``preferred_username`` (docker-compose.yml): the
+    realm must not let a user edit it, or one could take another official's account name."""
+    realm = json.loads(REALM.read_text(encoding="utf-8"))
+    assert realm["editUsernameAllowed"] is False
+    compose = (REALM.parents[2] / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "CONGVU_AUTH_SUBJECT_CLAIM: preferred_username" in compose

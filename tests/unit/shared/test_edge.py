@@ -119,8 +119,9 @@ def test_duplicate_json_keys_are_refused_and_store_nothing(
 
 
 # ------------------------------------------------------------------ server timeouts
-@pytest.fixture
-def live_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+@pytest.fixture(params=["h11", "httptools"])
+def live_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    monkeypatch.setenv("CONGVU_HTTP_PARSER", request.param)
     monkeypatch.setenv("CONGVU_HTTP_HEADER_TIMEOUT_SECONDS", "1")
     monkeypatch.setenv("CONGVU_HTTP_BODY_TIMEOUT_SECONDS", "1")
     server_module._settings.cache_clear()
@@ -175,6 +176,45 @@ def test_idle_and_half_sent_connections_are_closed(live_server: int) -> None:
         closed, data = _closed_within(slow, 5)
         assert b" 408 " in data.split(b"\r\n", 1)[0], data[:200]
         assert b"request.timeout" in data
+
+
+def test_a_head_over_16_kib_is_refused_and_a_large_body_is_not(live_server: int) -> None:
+    with socket.create_connection(("127.0.0.1", live_server)) as big:
+        # 20 × 1 KiB headers in one write, never the blank line that ends a head
+        big.sendall(
+            b"POST /v1/echo HTTP/1.1\r\nHost: x\r\n"
+            + b"".join(b"X-Filler-%d: " % n + b"a" * 1000 + b"\r\n" for n in range(20))
+        )
+        closed, data = _closed_within(big, 5)
+        assert closed and data.startswith(b"HTTP/1.1 4"), data[:200]
+    body = b"x" * 40_000  # a whole request in one write: the head is small, the body is not
+    with socket.create_connection(("127.0.0.1", live_server)) as ok:
+        ok.sendall(
+            b"POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+        ok.settimeout(5)
+        answer = ok.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+        assert b'{"bytes":40000}' in answer
+
+
+def test_the_parser_is_chosen_by_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    server_module._settings.cache_clear()
+    try:
+        monkeypatch.setenv("CONGVU_HTTP_PARSER", "httptools")
+        chosen = server_module.uvicorn_options()
+        assert chosen["http"].__name__ == "GuardedHttpToolsProtocol"
+        assert chosen["loop"] == "uvloop"
+        server_module._settings.cache_clear()
+        monkeypatch.setenv("CONGVU_HTTP_PARSER", "h11")
+        assert server_module.uvicorn_options()["http"] is server_module.GuardedH11Protocol
+        server_module._settings.cache_clear()
+        monkeypatch.setenv("CONGVU_HTTP_PARSER", "picohttp")
+        with pytest.raises(ValueError):
+            server_module.uvicorn_options()
+    finally:
+        server_module._settings.cache_clear()
 
 
 # ------------------------------------------------------------------ verifier settings

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from shared.logging import configure_logging
+from shared.runtime import settle_after_startup
 from shared.server import uvicorn_options
 from shared.settings import EmbeddedSettings
 
@@ -41,7 +42,9 @@ def run(
         f"[bold green]congvu[/] đang chạy: http://{host}:{port}/  "
         f"(API: http://{host}:{port}/docs) — Ctrl+C để dừng"
     )
-    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_options())
+    uvicorn.run(
+        settle_after_startup(app), host=host, port=port, log_level="info", **uvicorn_options()
+    )
 
 
 @cli.command()

@@ -19,6 +19,7 @@ from assessment.entrypoints.api.errors import translate
 from assessment.entrypoints.web import mount_assessment_pages
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers
+from shared.runtime import settle_heap
 from shared.web.docs import install_api_docs
 
 TRANSLATED: tuple[type[Exception], ...] = (
@@ -78,6 +79,8 @@ def create_app(
             app.state.committer = start_group_commit(app.state.assessment)
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
+        if owned:
+            settle_heap()  # start-up done: freeze its heap, collect less often
         try:
             yield
         finally:

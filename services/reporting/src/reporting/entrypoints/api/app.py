@@ -20,6 +20,7 @@ from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
 from shared.identity import PUBLIC_ROLE, Caller, CallerDep
 from shared.problems import AppError
+from shared.runtime import settle_heap
 from shared.settings import ReportingSettings
 from shared.web.docs import install_api_docs
 from shared.web.pages import WebSettings
@@ -157,6 +158,8 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
             )
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
+        if owned:
+            settle_heap()  # start-up done: freeze its heap, collect less often
         try:
             yield
         finally:
