@@ -80,6 +80,9 @@ class Sealer:
         # notification position it consumed, the published envelopes with their chain fields);
         # the relay in the same process takes these instead of reading and converting again
         self.last_sealed: tuple[int, int, list[Envelope]] | None = None
+        # the seal state this sealer last committed: the next seal starts from it without a
+        # read of its own (its write transaction still checks it, and re-reads on a mismatch)
+        self._committed_state: tuple[int, int, str | None, int] | None = None
         if tag_key is None:
             log.warning(
                 "sealer: no event tag key (ASSESSMENT_EVENT_KEY_FILE): rows written by SQL "
@@ -140,7 +143,7 @@ class Sealer:
         moved the head meanwhile, nothing is written and the next call continues from there.
         """
         self.last_sealed = None
-        start = self.head()
+        start, self._committed_state = self._committed_state or self.head(), None
         position, head_position, prev, count = start
         notes = self.app.recorder.select_notifications(
             start=position, limit=limit, inclusive_of_start=False
@@ -189,6 +192,8 @@ class Sealer:
                     (self.service, int(notes[-1].id), head_position, prev, count),
                 )
             self._maybe_checkpoint(tx, head_position, prev, count, force=False)
+        committed = (int(notes[-1].id), head_position, prev, count) if notes else start
+        self._committed_state = committed
         if notes:
             # set only once the transaction has committed (an exception above leaves None)
             self.last_sealed = (position, int(notes[-1].id), sealed_envs)

@@ -71,6 +71,7 @@ async def _main(once: bool) -> None:
         target,
         batch_size=settings.relay_batch_size,
         poll_seconds=settings.relay_poll_seconds,
+        read_ahead=settings.relay_read_ahead,
     )
     try:
         if once:

@@ -149,41 +149,49 @@ class KafkaBoardConsumer:
             return _stored_offsets(tx, self.group_id, self.topic)
 
     async def poll_once(self, timeout_ms: int = 500) -> int:
+        """Apply what one fetch returned, every partition of it in one database transaction
+        (rows and each partition's next offset together); returns how many records came."""
         assert self.consumer is not None
         batches = await self.consumer.getmany(timeout_ms=timeout_ms, max_records=self.batch_size)
-        count = 0
-        for tp, records in batches.items():
-            if records:
-                await self._apply_records(tp, records)
-                count += len(records)
-        return count
+        fetched = {tp: records for tp, records in batches.items() if records}
+        if not fetched:
+            return 0
+        await self._apply_fetched(fetched)
+        return sum(len(records) for records in fetched.values())
 
-    async def _apply_records(self, tp: TopicPartition, records: list[Any]) -> None:
+    async def _apply_fetched(self, fetched: dict[TopicPartition, list[Any]]) -> None:
         # A fetch can repeat records already applied (rebalance, prefetch after a seek): what is
         # below the stored offset was applied and, if poison, dead-lettered already.
-        stored = (await asyncio.to_thread(self._read_offsets)).get(tp.partition, 0)
-        records = [r for r in records if r.offset >= stored]
-        if not records:
+        stored = await asyncio.to_thread(self._read_offsets)
+        work: list[tuple[int, list[Envelope], int]] = []
+        for tp, records in fetched.items():
+            fresh = [r for r in records if r.offset >= stored.get(tp.partition, 0)]
+            if not fresh:
+                continue
+            parsed: list[Envelope] = []
+            for record in fresh:
+                try:
+                    parsed.append(Envelope.from_json_bytes(record.value))
+                except (ValueError, TypeError, KeyError) as exc:
+                    await self._dead_letter(record, f"unreadable envelope: {exc}")
+            work.append((tp.partition, parsed, fresh[-1].offset + 1))
+        if not work:
             return
-        parsed: list[Envelope] = []
-        for record in records:
-            try:
-                parsed.append(Envelope.from_json_bytes(record.value))
-            except (ValueError, TypeError, KeyError) as exc:
-                await self._dead_letter(record, f"unreadable envelope: {exc}")
-        next_offset = records[-1].offset + 1
-        applied, duplicates = await asyncio.to_thread(
-            self._apply_tx, tp.partition, parsed, next_offset
-        )
+        applied, duplicates = await asyncio.to_thread(self._apply_tx, work)
         self.applied += applied
         self.duplicates += duplicates
 
-    def _apply_tx(
-        self, partition: int, envelopes: list[Envelope], next_offset: int
-    ) -> tuple[int, int]:
+    def _apply_tx(self, work: list[tuple[int, list[Envelope], int]]) -> tuple[int, int]:
+        """One transaction for the whole fetch: each partition's envelopes, in order, then its
+        next offset (counted per partition, as one transaction per partition counted them)."""
+        applied = duplicates = 0
         with self.db.transaction() as tx:
-            applied, duplicates = registry.apply_all(tx, envelopes)
-            tx.execute(positions.SAVE_OFFSET, (self.group_id, self.topic, partition, next_offset))
+            for partition, envelopes, next_offset in work:
+                done, same = registry.apply_all(tx, envelopes)
+                applied, duplicates = applied + done, duplicates + same
+                tx.execute(
+                    positions.SAVE_OFFSET, (self.group_id, self.topic, partition, next_offset)
+                )
         return applied, duplicates
 
     async def _dead_letter(self, record: Any, reason: str) -> None:
