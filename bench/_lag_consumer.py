@@ -70,8 +70,8 @@ class TimedBoardConsumer(KafkaBoardConsumer):
     def _apply_tx(self, *args: Any) -> tuple[int, int]:
         t0 = time.time()
         if ONE_TX_PER_FETCH:
-            (work,) = args
-            result = super()._apply_tx(work)  # commits
+            work = args[0]
+            result = super()._apply_tx(*args)  # commits
             applied_ns = time.time_ns()
             for partition, envelopes, _ in work:
                 self._mark(partition, envelopes, applied_ns)

@@ -67,3 +67,26 @@ def test_every_partition_of_a_fetch_commits_together(
         assert consumer._apply_tx(work) == (0, 2)  # the same again: duplicates, per partition
     finally:
         db.close()
+
+
+def test_what_lies_below_the_stored_offsets_is_skipped_in_the_same_transaction(
+    tmp_path: Path,
+) -> None:
+    """A re-delivered fetch (after a rebalance or a seek): the offsets are read in the
+    applying transaction; records below them are not applied again, the offset stays."""
+    db = SqliteDatabase(tmp_path / "rm.sqlite")
+    try:
+        ensure_schema(db)
+        consumer = KafkaBoardConsumer(db, "127.0.0.1:1", "events", "board", "dlq")
+        a = registered("00000000-0000-0000-0000-00000000000a", 1)
+        b = registered("00000000-0000-0000-0000-00000000000b", 2)
+        assert consumer._apply_tx([(0, [a], 4)], {0: [3]}) == (1, 0)
+        assert offsets(db) == {0: 4}
+        # the same record again, then a new one: only the new one is applied
+        assert consumer._apply_tx([(0, [a, b], 8)], {0: [3, 7]}) == (1, 0)
+        assert offsets(db) == {0: 8}
+        # all below: nothing applied, the offset does not move back
+        assert consumer._apply_tx([(0, [a], 4)], {0: [3]}) == (0, 0)
+        assert offsets(db) == {0: 8}
+    finally:
+        db.close()

@@ -162,31 +162,70 @@ class KafkaBoardConsumer:
     async def _apply_fetched(self, fetched: dict[TopicPartition, list[Any]]) -> None:
         # A fetch can repeat records already applied (rebalance, prefetch after a seek): what is
         # below the stored offset was applied and, if poison, dead-lettered already.
-        stored = await asyncio.to_thread(self._read_offsets)
-        work: list[tuple[int, list[Envelope], int]] = []
+        parsed: list[tuple[TopicPartition, list[tuple[Any, Envelope | None, str]]]] = []
+        poison = False
         for tp, records in fetched.items():
-            fresh = [r for r in records if r.offset >= stored.get(tp.partition, 0)]
-            if not fresh:
-                continue
-            parsed: list[Envelope] = []
-            for record in fresh:
+            items: list[tuple[Any, Envelope | None, str]] = []
+            for record in records:
                 try:
-                    parsed.append(Envelope.from_json_bytes(record.value))
+                    items.append((record, Envelope.from_json_bytes(record.value), ""))
                 except (ValueError, TypeError, KeyError) as exc:
-                    await self._dead_letter(record, f"unreadable envelope: {exc}")
-            work.append((tp.partition, parsed, fresh[-1].offset + 1))
-        if not work:
-            return
-        applied, duplicates = await asyncio.to_thread(self._apply_tx, work)
+                    items.append((record, None, f"unreadable envelope: {exc}"))
+                    poison = True
+            parsed.append((tp, items))
+        if not poison:
+            # the usual case: the stored offsets are read in the transaction that applies
+            work = [
+                (
+                    tp.partition,
+                    [env for _, env, _ in items if env is not None],
+                    items[-1][0].offset + 1,
+                )
+                for tp, items in parsed
+            ]
+            offsets = {tp.partition: [r.offset for r, _, _ in items] for tp, items in parsed}
+            applied, duplicates = await asyncio.to_thread(self._apply_tx, work, offsets)
+        else:
+            # a poison record is dead-lettered once: only if it is not below the stored offset
+            stored = await asyncio.to_thread(self._read_offsets)
+            work = []
+            for tp, items in parsed:
+                fresh = [i for i in items if i[0].offset >= stored.get(tp.partition, 0)]
+                if not fresh:
+                    continue
+                for record, env, reason in fresh:
+                    if env is None:
+                        await self._dead_letter(record, reason)
+                envs = [env for _, env, _ in fresh if env is not None]
+                work.append((tp.partition, envs, fresh[-1][0].offset + 1))
+            if not work:
+                return
+            applied, duplicates = await asyncio.to_thread(self._apply_tx, work)
         self.applied += applied
         self.duplicates += duplicates
 
-    def _apply_tx(self, work: list[tuple[int, list[Envelope], int]]) -> tuple[int, int]:
+    def _apply_tx(
+        self,
+        work: list[tuple[int, list[Envelope], int]],
+        offsets: dict[int, list[int]] | None = None,
+    ) -> tuple[int, int]:
         """One transaction for the whole fetch: each partition's envelopes, in order, then its
-        next offset (counted per partition, as one transaction per partition counted them)."""
+        next offset (counted per partition, as one transaction per partition counted them).
+        With ``offsets`` (each envelope's Kafka offset, by partition) the stored offsets are
+        read in the same transaction and what lies below them is skipped."""
         applied = duplicates = 0
         with self.db.transaction() as tx:
+            stored = _stored_offsets(tx, self.group_id, self.topic) if offsets is not None else {}
             for partition, envelopes, next_offset in work:
+                if offsets is not None:
+                    floor = stored.get(partition, 0)
+                    if next_offset <= floor:
+                        continue  # all applied already
+                    envelopes = [
+                        env
+                        for env, offset in zip(envelopes, offsets[partition], strict=True)
+                        if offset >= floor
+                    ]
                 done, same = registry.apply_all(tx, envelopes)
                 applied, duplicates = applied + done, duplicates + same
                 tx.execute(
