@@ -1,5 +1,6 @@
-"""The reporting consumer applies a whole fetch in one read-model transaction (issue 14 item
-3): the rows and the next offset of every partition in it commit together, or none do."""
+"""The reporting consumer's read-model transaction (issue 14 item 3): what one transaction
+applies — rows and each partition's next offset — commits together or not at all, and the
+stored offsets are read inside it (no transaction of its own before it)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def offsets(db: SqliteDatabase) -> dict[int, int]:
     return {int(r[0]): int(r[1]) for r in rows}
 
 
-def test_every_partition_of_a_fetch_commits_together(
+def test_rows_and_offsets_of_one_transaction_commit_together(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = SqliteDatabase(tmp_path / "rm.sqlite")

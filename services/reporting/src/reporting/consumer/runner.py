@@ -149,8 +149,8 @@ class KafkaBoardConsumer:
             return _stored_offsets(tx, self.group_id, self.topic)
 
     async def poll_once(self, timeout_ms: int = 500) -> int:
-        """Apply what one fetch returned, every partition of it in one database transaction
-        (rows and each partition's next offset together); returns how many records came."""
+        """Apply what one fetch returned (rows and each partition's next offset in one
+        transaction); returns how many records came."""
         assert self.consumer is not None
         batches = await self.consumer.getmany(timeout_ms=timeout_ms, max_records=self.batch_size)
         fetched = {tp: records for tp, records in batches.items() if records}
@@ -174,17 +174,22 @@ class KafkaBoardConsumer:
                     poison = True
             parsed.append((tp, items))
         if not poison:
-            # the usual case: the stored offsets are read in the transaction that applies
-            work = [
-                (
-                    tp.partition,
-                    [env for _, env, _ in items if env is not None],
-                    items[-1][0].offset + 1,
+            # the usual case: one transaction per partition, which reads the stored offset
+            # itself (instead of a transaction before it); partition by partition, so the
+            # first partition's rows are committed without waiting for the others'
+            applied = duplicates = 0
+            for tp, items in parsed:
+                work = [
+                    (
+                        tp.partition,
+                        [env for _, env, _ in items if env is not None],
+                        items[-1][0].offset + 1,
+                    )
+                ]
+                done, same = await asyncio.to_thread(
+                    self._apply_tx, work, {tp.partition: [r.offset for r, _, _ in items]}
                 )
-                for tp, items in parsed
-            ]
-            offsets = {tp.partition: [r.offset for r, _, _ in items] for tp, items in parsed}
-            applied, duplicates = await asyncio.to_thread(self._apply_tx, work, offsets)
+                applied, duplicates = applied + done, duplicates + same
         else:
             # a poison record is dead-lettered once: only if it is not below the stored offset
             stored = await asyncio.to_thread(self._read_offsets)
@@ -209,10 +214,10 @@ class KafkaBoardConsumer:
         work: list[tuple[int, list[Envelope], int]],
         offsets: dict[int, list[int]] | None = None,
     ) -> tuple[int, int]:
-        """One transaction for the whole fetch: each partition's envelopes, in order, then its
-        next offset (counted per partition, as one transaction per partition counted them).
-        With ``offsets`` (each envelope's Kafka offset, by partition) the stored offsets are
-        read in the same transaction and what lies below them is skipped."""
+        """One transaction: each partition's envelopes, in order, then its next offset (rows
+        and offsets commit together or not at all; counted per partition). With ``offsets``
+        (each envelope's Kafka offset, by partition) the stored offsets are read in the same
+        transaction and what lies below them is skipped."""
         applied = duplicates = 0
         with self.db.transaction() as tx:
             stored = _stored_offsets(tx, self.group_id, self.topic) if offsets is not None else {}
