@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from _common import (
     REPO,
     CommandMix,
@@ -248,6 +249,8 @@ def run_kafka(
             pg_pids = pg_backend_pids(store_url) + pg_backend_pids(rm_url)
             cpu_procs0, cpu_pg0 = cpu_seconds_of(procs), cpu_seconds_of(pg_pids)
             meter = system_cpu_busy()
+            xacts0 = (transactions(store_url), transactions(rm_url))
+            commits0 = len(app.commits)
             cpu0 = time.process_time()
             t0 = time.perf_counter()
             write = write_at_rate(
@@ -287,6 +290,12 @@ def run_kafka(
                 sealer.db.close()
             app.close()
             rm.close()
+        # every backend has exited (relay, consumer, writers' pool): their counts are flushed
+        events = max(len(app.commits) - commits0, 1)
+        extra["pg_transactions_per_event"] = {
+            "store": round((transactions(store_url) - xacts0[0]) / events, 2),
+            "read_model": round((transactions(rm_url) - xacts0[1]) / events, 2),
+        }
         marks = []
         for line in marks_path.read_text().splitlines():
             agg, version, applied_ns, created_ms = line.split()
@@ -303,6 +312,17 @@ def run_kafka(
             )
         result.stats.extra |= extra
         return result
+
+
+def transactions(url: str) -> int:
+    """Transactions committed or rolled back in the database of ``url`` so far (the server's
+    statistics: each backend reports its own at least every second and when it exits)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _read_ready(proc: subprocess.Popen[bytes], timeout: float) -> bool:

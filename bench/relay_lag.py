@@ -343,6 +343,12 @@ def main(argv: list[str] | None = None) -> int:
             line += "\n    CPU per event committed: " + ", ".join(
                 f"{k} {v:.2f} ms" for k, v in per_event.items()
             )
+        if "pg_transactions_per_event" in x:
+            t = x["pg_transactions_per_event"]
+            line += (
+                f"\n    PostgreSQL transactions per event (whole run after seeding, writers "
+                f"included): store {t['store']}, read model {t['read_model']}"
+            )
         for step in x.get("trace", []):
             line += f"\n    step {step}"
         print(line)
