@@ -15,7 +15,9 @@ import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import psycopg
 from _common import (
     REPO,
     CommandMix,
@@ -35,6 +37,7 @@ from _lag_parts import (
     board_versions,
     caught_up,
     review_agencies,
+    trace_summary,
     wait_until,
     write_at_rate,
 )
@@ -42,6 +45,7 @@ from pydantic import SecretStr
 
 from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.bootstrap import (
+    build_application,
     build_sealer,
     load_or_create_signing_key,
     start_group_commit,
@@ -67,21 +71,61 @@ def _stop(proc: subprocess.Popen[bytes] | None, timeout: float = 20) -> None:
 class Variant:
     relay: str  # "subprocess" | "inprocess"
     poll: float | None  # None: the service default
+    tree: bool = False  # relay and consumer processes import the code of --tree
 
     @classmethod
     def parse(cls, text: str) -> Variant:
+        text, tree = (text[: -len(":tree")], True) if text.endswith(":tree") else (text, False)
         where, _, poll = text.partition("@")
-        if where not in ("subprocess", "inprocess"):
-            raise argparse.ArgumentTypeError("use subprocess[@SECONDS] or inprocess[@SECONDS]")
-        return cls(where, float(poll) if poll else None)
+        if where not in ("subprocess", "inprocess") or (tree and where != "subprocess"):
+            raise argparse.ArgumentTypeError(
+                "use subprocess[@SECONDS][:tree] or inprocess[@SECONDS]"
+            )
+        return cls(where, float(poll) if poll else None, tree)
 
     def label(self) -> str:
         if self.relay == "inprocess":
             return "Kafka, relay in writer process (woken)"
+        tree = ", relay+consumer of --tree" if self.tree else ""
         if self.poll is None:
             fallback = AssessmentSettings.model_fields["relay_fallback_poll_seconds"].default
-            return f"Kafka, relay process woken by LISTEN/NOTIFY (fallback poll {fallback:g} s)"
-        return f"Kafka, relay process polling every {self.poll:g} s (no LISTEN)"
+            return (
+                f"Kafka, relay process woken by LISTEN/NOTIFY (fallback poll {fallback:g} s)" + tree
+            )
+        return f"Kafka, relay process polling every {self.poll:g} s (no LISTEN){tree}"
+
+
+def timed(app: Any) -> Any:
+    """The application as the service builds it, noting wall-clock time after every committed
+    save (as ``TimedApplication`` does for a bare one)."""
+    app.commits = []
+    notify = app._notify
+
+    def _notify(recordings: list[Any]) -> None:
+        now = time.time_ns()
+        for r in recordings:
+            event = r.domain_event
+            app.commits.append((str(event.originator_id), int(event.originator_version), now))
+        notify(recordings)
+
+    app._notify = _notify
+    return app
+
+
+def _tree_env(args: argparse.Namespace, variant: Variant) -> dict[str, str]:
+    """``PYTHONPATH`` for a ``:tree`` variant: that tree's sources first."""
+    if not variant.tree:
+        return {}
+    if args.tree is None:
+        raise SystemExit("a ':tree' variant needs --tree PATH")
+    root = Path(args.tree)
+    paths = [
+        root / "services" / "assessment" / "src",
+        root / "services" / "reporting" / "src",
+        root / "shared" / "src",
+    ]
+    rest = os.environ.get("PYTHONPATH", "")
+    return {"PYTHONPATH": os.pathsep.join([*map(str, paths), *([rest] if rest else [])])}
 
 
 def run_kafka(
@@ -101,7 +145,10 @@ def run_kafka(
             audit_key_file=key_file,
             checkpoints_topic=topics.checkpoints,
         )
-        app = TimedApplication(env=store_env(settings))
+        if args.writer_app == "service":  # as the API builds it (bootstrap.build_application)
+            app = timed(build_application(settings))
+        else:
+            app = TimedApplication(env=store_env(settings))
         committer = start_group_commit(app, settings) if args.group_commit == "on" else None
         sealer = None
         rm = PostgresDatabase(rm_url, max_size=2)
@@ -115,10 +162,13 @@ def run_kafka(
             ensure_schema(rm)
             seeded = seed(app, args.units, review_agencies(args), args.tenants)
             group = f"bench-{uuid.uuid4().hex[:8]}"
+            tree_env = _tree_env(args, variant)
+            trace = ["--trace", str(logs / "consumer-trace.txt")] if args.trace else []
             consumer = subprocess.Popen(
                 [
                     sys.executable,
                     str(Path(__file__).with_name("_lag_consumer.py")),
+                    *trace,
                     "--db",
                     rm_url,
                     "--bootstrap",
@@ -133,6 +183,7 @@ def run_kafka(
                     str(marks_path),
                 ],
                 cwd=REPO,
+                env={**os.environ, **tree_env},
                 stdout=subprocess.PIPE,
                 stderr=(logs / "consumer.log").open("wb"),
                 start_new_session=True,
@@ -156,12 +207,18 @@ def run_kafka(
                     "ASSESSMENT_AUDIT_KEY_FILE": str(key_file),
                     "ASSESSMENT_RELAY_TRANSACTIONAL_ID": txid,
                     "ASSESSMENT_LOG_LEVEL": "WARNING",
+                    **tree_env,
                 }
                 if variant.poll is not None:  # the poll alone, as before LISTEN/NOTIFY
                     env["ASSESSMENT_RELAY_POLL_SECONDS"] = str(variant.poll)
                     env["ASSESSMENT_RELAY_LISTEN"] = "false"
+                command = (
+                    [str(Path(__file__).with_name("_lag_relay.py")), str(logs / "relay-trace.txt")]
+                    if args.trace
+                    else ["-m", "assessment.entrypoints.relay"]
+                )
                 relay_proc = subprocess.Popen(
-                    [sys.executable, "-m", "assessment.entrypoints.relay"],
+                    [sys.executable, *command],
                     cwd=REPO,
                     env=env,
                     stdout=subprocess.DEVNULL,
@@ -192,6 +249,8 @@ def run_kafka(
             pg_pids = pg_backend_pids(store_url) + pg_backend_pids(rm_url)
             cpu_procs0, cpu_pg0 = cpu_seconds_of(procs), cpu_seconds_of(pg_pids)
             meter = system_cpu_busy()
+            xacts0 = (transactions(store_url), transactions(rm_url))
+            commits0 = len(app.commits)
             cpu0 = time.process_time()
             t0 = time.perf_counter()
             write = write_at_rate(
@@ -231,10 +290,20 @@ def run_kafka(
                 sealer.db.close()
             app.close()
             rm.close()
+        # every backend has exited (relay, consumer, writers' pool): their counts are flushed
+        events = max(len(app.commits) - commits0, 1)
+        extra["pg_transactions_per_event"] = {
+            "store": round((transactions(store_url) - xacts0[0]) / events, 2),
+            "read_model": round((transactions(rm_url) - xacts0[1]) / events, 2),
+        }
         marks = []
         for line in marks_path.read_text().splitlines():
             agg, version, applied_ns, created_ms = line.split()
             marks.append((agg, int(version), int(applied_ns), int(created_ms)))
+        if args.trace:
+            extra["trace"] = trace_summary(
+                [logs / "relay-trace.txt", logs / "consumer-trace.txt"], write
+            )
         gc = "group commit" if committer is not None else "one save per command"
         result = analyse(f"{variant.label()}, {gc}", app.commits, marks, write)
         if committer is not None and committer.batches:
@@ -243,6 +312,17 @@ def run_kafka(
             )
         result.stats.extra |= extra
         return result
+
+
+def transactions(url: str) -> int:
+    """Transactions committed or rolled back in the database of ``url`` so far (the server's
+    statistics: each backend reports its own at least every second and when it exits)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _read_ready(proc: subprocess.Popen[bytes], timeout: float) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from _common import (
@@ -169,6 +170,33 @@ def analyse(
         "kafka_to_read_model_ms_p50_p99": result.consume_ms,
     }
     return result
+
+
+def trace_summary(paths: Sequence[Path], write: WriteResult) -> list[str]:
+    """One line per traced step (``_lag_relay.py``, ``_lag_consumer.py --trace``), over the
+    steps that began in the measured window: how many, items per step, duration p50/p99, and
+    the share of the window the step kept its process busy (steps run one at a time)."""
+    lo, hi = write.window_start_ns / 1e9, write.window_end_ns / 1e9
+    steps: dict[str, list[tuple[float, int]]] = {}
+    for path in paths:
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines():
+            stage, start, end, count = line.split()
+            if lo <= float(start) < hi:
+                steps.setdefault(stage, []).append((float(end) - float(start), int(count)))
+    lines = []
+    for stage, rows in steps.items():
+        if stage == "relay.wake":
+            lines.append(f"{stage}: {len(rows) / (hi - lo):.0f} per s")
+            continue
+        durations = sorted(d * 1000 for d, _ in rows)
+        items = sum(c for _, c in rows) / len(rows)
+        lines.append(
+            f"{stage}: {len(rows)} × {items:.1f} items, p50 {percentile(durations, 50):.1f} ms, "
+            f"p99 {percentile(durations, 99):.1f} ms, busy {sum(durations) / 10 / (hi - lo):.0f} %"
+        )
+    return lines
 
 
 # ------------------------------------------------------------------ pipelines

@@ -172,9 +172,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--writers",
-        type=bounded(int, 64),
-        default=8,
-        help="writer threads issuing the commands on PostgreSQL (default 8)",
+        type=bounded(int, 256),
+        default=32,
+        help="writer threads issuing the commands on PostgreSQL (default 32, as many commands "
+        "in flight as http_commands.py; with 8, a command's ~25 ms through group commit "
+        "capped the open loop near 300/s)",
+    )
+    p.add_argument(
+        "--writer-app",
+        choices=["service", "bare"],
+        default="service",
+        help="PostgreSQL writers: 'service' = the application as the API builds it "
+        "(bootstrap.build_application: pool checks only a suspect connection, pre-rendered "
+        "SQL); 'bare' = the bare application class on the same store, as before (default "
+        "service)",
+    )
+    p.add_argument(
+        "--tree",
+        type=Path,
+        default=None,
+        help="a checkout of another commit: variants ending in ':tree' run the relay and "
+        "consumer processes with its sources first on PYTHONPATH (same run, A/B)",
+    )
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help="time each step of the relay and consumer processes and print where the time "
+        "goes (bench/_lag_relay.py, _lag_consumer.py --trace)",
     )
     p.add_argument(
         "--units",
@@ -212,6 +236,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Kafka runs, one each: 'subprocess' = the real `python -m "
         "assessment.entrypoints.relay` process, woken by PostgreSQL's NOTIFY (LISTEN); "
         "'subprocess@POLL' = the same process without LISTEN, polling every POLL s; "
+        "a ':tree' suffix runs that relay and the consumer on the code of --tree; "
         "'inprocess' = Relay in this process woken by the save hook; "
         "e.g. --relay subprocess subprocess@0.05 inprocess (default: subprocess)",
     )
@@ -309,6 +334,23 @@ def main(argv: list[str] | None = None) -> int:
         line += (
             f"\n    CPU cores busy: {cpu}; machine {x['machine_busy_cores']} of {os.cpu_count()}"
         )
+        if r.achieved_rate:
+            per_event = {
+                k.removesuffix("_cpu_cores"): v * 1000 / r.achieved_rate
+                for k, v in x.items()
+                if k.endswith("_cpu_cores")
+            }
+            line += "\n    CPU per event committed: " + ", ".join(
+                f"{k} {v:.2f} ms" for k, v in per_event.items()
+            )
+        if "pg_transactions_per_event" in x:
+            t = x["pg_transactions_per_event"]
+            line += (
+                f"\n    PostgreSQL transactions per event (whole run after seeding, writers "
+                f"included): store {t['store']}, read model {t['read_model']}"
+            )
+        for step in x.get("trace", []):
+            line += f"\n    step {step}"
         print(line)
     if len(results) >= 2 and results[0].stats.label.startswith("baseline"):
         base = results[0].stats.p99_ms

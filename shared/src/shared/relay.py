@@ -164,15 +164,22 @@ class Relay:
         *,
         batch_size: int = 500,
         poll_seconds: float = 0.5,
+        read_ahead: bool = True,
     ) -> None:
         self.source = source
         self.target = target
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        # read (and seal) the next batch while the current one is being published, instead
+        # of one after the other; publishing stays strictly in order, one batch at a time
+        self.read_ahead = read_ahead
         self.position: int | None = None
         self.checkpoint_position: int | None = None
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        # the read started ahead: (position it reads after, its task)
+        self._ahead: tuple[int, asyncio.Task[Batch]] | None = None
+        self.reads_ahead_used = 0
 
     def wake(self) -> None:
         """Thread-safe: called by the application after each save."""
@@ -180,18 +187,70 @@ class Relay:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._wake.set)
 
+    async def _read(self, after: int, checkpoints_after: int | None) -> Batch:
+        # a wake-up that comes once this read has begun is kept for the next wait: the read
+        # may have looked before that event was committed
+        self._wake.clear()
+        if hasattr(self.source, "checkpoints_after"):
+            self.source.checkpoints_after = checkpoints_after
+        return await asyncio.to_thread(self.source.read_batch, after, self.batch_size)
+
+    async def _take_ahead(self, after: int) -> Batch | None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return None
+        start, task = ahead
+        if start != after or task.get_loop() is not asyncio.get_running_loop():
+            await self._drop(task)
+            return None
+        self.reads_ahead_used += 1
+        return await task  # its error, if any, is the store's: handled like a direct read's
+
+    @staticmethod
+    async def _drop(task: asyncio.Task[Batch]) -> None:
+        """Forget a read started ahead, once its thread is done (the source reads one batch
+        at a time: the sealer keeps state between a seal and the read that follows it)."""
+        if task.done() or task.get_loop() is not asyncio.get_running_loop():
+            if task.done() and not task.cancelled():
+                task.exception()  # retrieved: never "exception was never retrieved"
+            return
+        with contextlib.suppress(Exception):
+            await task
+
+    async def drop_read_ahead(self) -> None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            await self._drop(ahead[1])
+
     async def run_once(self) -> int:
         """Publish one batch; returns how many notifications were consumed."""
         if self.position is None:
+            await self.drop_read_ahead()
             self.position = await self.target.load_position()
             self.checkpoint_position = getattr(self.target, "checkpoint_position", None)
         after = self.position
-        if hasattr(self.source, "checkpoints_after"):
-            self.source.checkpoints_after = self.checkpoint_position
-        batch = await asyncio.to_thread(self.source.read_batch, after, self.batch_size)
+        batch = await self._take_ahead(after)
+        if batch is None:
+            batch = await self._read(after, self.checkpoint_position)
         if batch.position == after and not batch.checkpoints:
             return 0
-        await self.target.publish(batch)
+        if self.read_ahead and batch.position != after:
+            # the next batch is read while this one is published; its checkpoints start
+            # after those this batch carries
+            following = (
+                batch.checkpoint_position
+                if batch.checkpoint_position is not None
+                else self.checkpoint_position
+            )
+            self._ahead = (
+                batch.position,
+                asyncio.create_task(self._read(batch.position, following)),
+            )
+        try:
+            await self.target.publish(batch)
+        except BaseException:
+            await self.drop_read_ahead()  # re-read from the target's position
+            raise
         self.position = batch.position
         if batch.checkpoint_position is not None:
             self.checkpoint_position = batch.checkpoint_position
@@ -200,8 +259,11 @@ class Relay:
         return len(batch.envelopes) or 1
 
     async def drain(self) -> None:
-        while await self.run_once():
-            pass
+        try:
+            while await self.run_once():
+                pass
+        finally:
+            await self.drop_read_ahead()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop``. A broker or a database that is down (at start or later) is
@@ -239,7 +301,8 @@ class Relay:
                     continue
                 if moved:
                     continue
-                self._wake.clear()
+                # not cleared here: _read clears it when a read begins, so a wake-up that
+                # came during the read (or the publish) ends this wait at once
                 waiter = asyncio.create_task(self._wake.wait())
                 stopper = asyncio.create_task(stop.wait())
                 await asyncio.wait(
@@ -250,6 +313,7 @@ class Relay:
                 waiter.cancel()
                 stopper.cancel()
         finally:
+            await self.drop_read_ahead()
             if started:
                 await self.target.stop()
 

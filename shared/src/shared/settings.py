@@ -67,6 +67,9 @@ class AssessmentSettings(ServiceSettings):
     relay_poll_seconds: float = 0.05
     relay_listen: bool = True
     relay_fallback_poll_seconds: float = 2.0
+    # read and seal the next batch while the current one is being published to Kafka (one
+    # batch published at a time, in order, as before); false: read, then publish, then read
+    relay_read_ahead: bool = True
     snapshot_interval: int = Field(default=100, ge=2, le=100_000)
     group_commit: bool = True
     group_commit_max_batch: int = Field(default=200, ge=1, le=5000)

@@ -10,7 +10,7 @@ import re
 import select
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -146,10 +146,16 @@ class PostgresDatabase:
     dialect = "postgres"
 
     def __init__(
-        self, url: str, max_size: int = 8, connect_timeout: int = 2, pool_timeout: float = 10.0
+        self,
+        url: str,
+        max_size: int = 8,
+        connect_timeout: int = 2,
+        pool_timeout: float = 10.0,
+        check: Callable[[Any], None] = ConnectionPool.check_connection,
     ) -> None:
         # fail fast in an outage (connect and pool waits), and check a pooled connection
         # before use: the first request after a PostgreSQL restart gets a fresh one
+        # (``check_when_suspect``: the same without a round trip for a quiet connection)
         reconnect_promptly()
         self._pool = ConnectionPool(
             url,
@@ -157,7 +163,7 @@ class PostgresDatabase:
             max_size=max_size,
             open=True,
             timeout=pool_timeout,
-            check=ConnectionPool.check_connection,
+            check=check,
             reconnect_timeout=float("inf"),
             kwargs={"autocommit": False, "connect_timeout": connect_timeout},
         )
@@ -172,10 +178,13 @@ class PostgresDatabase:
 
 
 def open_database(
-    url: str | None, sqlite_path: Path, connect_timeout: int = 2
+    url: str | None,
+    sqlite_path: Path,
+    connect_timeout: int = 2,
+    check: Callable[[Any], None] = ConnectionPool.check_connection,
 ) -> SqliteDatabase | PostgresDatabase:
     if url:  # callers that want to fail fast in an outage wait no longer than they connect
         return PostgresDatabase(
-            url, connect_timeout=connect_timeout, pool_timeout=float(connect_timeout)
+            url, connect_timeout=connect_timeout, pool_timeout=float(connect_timeout), check=check
         )
     return SqliteDatabase(sqlite_path)

@@ -48,3 +48,31 @@ def test_chain_hash_covers_the_payload_but_not_the_chain_fields() -> None:
     e = sample()
     assert chain_hash(None, e) == chain_hash(None, sample(hash="ff", prev_hash="00"))
     assert chain_hash(None, e) != chain_hash(None, sample(payload={"name": "Sở Tài chính"}))
+
+
+def test_serialised_without_asdict_gives_the_same_bytes() -> None:
+    """``to_json_bytes`` and the hashed bytes skip ``asdict``'s deep copy (issue 14): the
+    bytes are those of ``canonical_json(asdict(...))``, for plain JSON payloads and, through
+    the fallback, for a payload holding a dataclass."""
+    from dataclasses import asdict, dataclass
+
+    @dataclass
+    class Inner:
+        code: str
+
+    cases = [
+        sample(),
+        sample(
+            payload={"a": [1, 2.5, None, {"ở": ["x", True]}], "b": {"c": {}}},
+            prev_hash="ab" * 32,
+            hash="cd" * 32,
+            extensions={"trace": "t"},
+            correlation_id="c",
+        ),
+        sample(payload={"inner": Inner("Sở")}),
+    ]
+    for e in cases:
+        whole = asdict(e)
+        assert e.to_json_bytes() == canonical_json(whole)
+        del whole["prev_hash"], whole["hash"]
+        assert e.canonical_bytes_for_hash() == canonical_json(whole)

@@ -19,7 +19,7 @@ from assessment.adapters.store_guard import guard_datastore, use_lock_function
 from assessment.application.service import AssessmentApplication, Clock
 from shared.audit import CheckpointSigner, load_public_key
 from shared.settings import AssessmentSettings
-from shared.sql import open_database, reconnect_promptly
+from shared.sql import check_when_suspect, open_database, reconnect_promptly
 
 # Aggregates stay in memory between commands and are fast-forwarded with the events stored
 # since (by this or another process), so a command no longer replays a whole history; reads
@@ -142,7 +142,12 @@ def build_sealer(
     settings = settings or AssessmentSettings()
     url = settings.database_url.get_secret_value() if settings.database_url else None
     db = open_database(
-        url, Path(settings.sqlite_path), connect_timeout=settings.database_connect_timeout
+        url,
+        Path(settings.sqlite_path),
+        connect_timeout=settings.database_connect_timeout,
+        # a few transactions per relay batch: no ping for a quiet pooled connection (the
+        # event store's pool does the same, ``store_guard``)
+        check=check_when_suspect,
     )
     if signer is None and settings.audit_key_file is not None:
         signer = load_or_create_signing_key(

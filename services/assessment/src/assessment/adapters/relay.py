@@ -35,6 +35,9 @@ class ApplicationSource:
     def _pending_checkpoints(self, after: int, up_to: int) -> list[Any]:
         assert self.sealer is not None
         start = after if self.checkpoints_after is None else self.checkpoints_after
+        seen = self.sealer.checkpoint_seen  # by the seal that just committed
+        if seen is not None and seen <= start:
+            return []  # none newer than those already published: no query
         return self.sealer.checkpoints(start, up_to)
 
     def read_batch(self, after: int, limit: int) -> Batch:
@@ -47,7 +50,7 @@ class ApplicationSource:
                 # and chained by the seal that just committed: read and convert each event once
                 _, last, envelopes = fresh
                 return Batch(envelopes, last, self._pending_checkpoints(after, last))
-            stop = self.sealer.head()[0]
+            stop = self.sealer.read_position()
             if stop <= after:
                 # nothing new, but a checkpoint may have been signed while idle
                 return Batch([], after, self._pending_checkpoints(after, after))

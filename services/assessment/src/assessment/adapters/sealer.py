@@ -80,6 +80,13 @@ class Sealer:
         # notification position it consumed, the published envelopes with their chain fields);
         # the relay in the same process takes these instead of reading and converting again
         self.last_sealed: tuple[int, int, list[Envelope]] | None = None
+        # the seal state this sealer last committed: the next seal starts from it without a
+        # read of its own (its write transaction still checks it, and re-reads on a mismatch)
+        self._committed_state: tuple[int, int, str | None, int] | None = None
+        # the last checkpoint's position as the last seal's transaction saw it (0: none yet;
+        # None: not known, e.g. no signer): lets the relay skip looking for newer ones
+        self.checkpoint_seen: int | None = None
+        self._checkpoint_in_tx: int | None = None
         if tag_key is None:
             log.warning(
                 "sealer: no event tag key (ASSESSMENT_EVENT_KEY_FILE): rows written by SQL "
@@ -120,6 +127,12 @@ class Sealer:
         with self.db.transaction() as tx:
             return self._state(tx)
 
+    def read_position(self) -> int:
+        """How far the notification log is sealed: as the last seal committed or checked it,
+        else read from the store."""
+        known = self._committed_state
+        return known[0] if known is not None else self.head()[0]
+
     def _last_checkpoint(self, tx: Tx) -> Checkpoint | None:
         row = tx.fetchone(
             "SELECT position, count, head_hash, signed_at, key_id, signature "
@@ -140,7 +153,8 @@ class Sealer:
         moved the head meanwhile, nothing is written and the next call continues from there.
         """
         self.last_sealed = None
-        start = self.head()
+        self.checkpoint_seen = self._checkpoint_in_tx = None
+        start, self._committed_state = self._committed_state or self.head(), None
         position, head_position, prev, count = start
         notes = self.app.recorder.select_notifications(
             start=position, limit=limit, inclusive_of_start=False
@@ -189,6 +203,9 @@ class Sealer:
                     (self.service, int(notes[-1].id), head_position, prev, count),
                 )
             self._maybe_checkpoint(tx, head_position, prev, count, force=False)
+        committed = (int(notes[-1].id), head_position, prev, count) if notes else start
+        self._committed_state = committed
+        self.checkpoint_seen = self._checkpoint_in_tx
         if notes:
             # set only once the transaction has committed (an exception above leaves None)
             self.last_sealed = (position, int(notes[-1].id), sealed_envs)
@@ -202,6 +219,7 @@ class Sealer:
         if self.signer is None or head is None or count == 0:
             return None
         last = self._last_checkpoint(tx)
+        self._checkpoint_in_tx = last.position if last is not None else 0
         now = self.clock()
         if last is not None:
             if last.count == count:
@@ -225,6 +243,7 @@ class Sealer:
                 cp.signature,
             ),
         )
+        self._checkpoint_in_tx = cp.position
         log.info("checkpoint signed at position %s (%s events)", cp.position, count)
         return cp
 

@@ -66,12 +66,7 @@ async def _main(once: bool) -> None:
         settings.relay_transactional_id,
         settings.checkpoints_topic,
     )
-    relay = Relay(
-        ApplicationSource(app, sealer),
-        target,
-        batch_size=settings.relay_batch_size,
-        poll_seconds=settings.relay_poll_seconds,
-    )
+    relay = build_relay(settings, ApplicationSource(app, sealer), target)
     try:
         if once:
             await target.start()
@@ -94,6 +89,17 @@ async def _main(once: bool) -> None:
     finally:
         sealer.db.close()
         app.close()
+
+
+def build_relay(settings: AssessmentSettings, source: ApplicationSource, target: Any) -> Relay:
+    """The relay loop with its settings (batch size, poll, read-ahead)."""
+    return Relay(
+        source,
+        target,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+        read_ahead=settings.relay_read_ahead,
+    )
 
 
 def _listener(settings: AssessmentSettings, app: Any, relay: Relay) -> NotifyWakeup | None:

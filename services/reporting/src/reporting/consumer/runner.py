@@ -149,41 +149,93 @@ class KafkaBoardConsumer:
             return _stored_offsets(tx, self.group_id, self.topic)
 
     async def poll_once(self, timeout_ms: int = 500) -> int:
+        """Apply what one fetch returned (rows and each partition's next offset in one
+        transaction); returns how many records came."""
         assert self.consumer is not None
         batches = await self.consumer.getmany(timeout_ms=timeout_ms, max_records=self.batch_size)
-        count = 0
-        for tp, records in batches.items():
-            if records:
-                await self._apply_records(tp, records)
-                count += len(records)
-        return count
+        fetched = {tp: records for tp, records in batches.items() if records}
+        if not fetched:
+            return 0
+        await self._apply_fetched(fetched)
+        return sum(len(records) for records in fetched.values())
 
-    async def _apply_records(self, tp: TopicPartition, records: list[Any]) -> None:
+    async def _apply_fetched(self, fetched: dict[TopicPartition, list[Any]]) -> None:
         # A fetch can repeat records already applied (rebalance, prefetch after a seek): what is
         # below the stored offset was applied and, if poison, dead-lettered already.
-        stored = (await asyncio.to_thread(self._read_offsets)).get(tp.partition, 0)
-        records = [r for r in records if r.offset >= stored]
-        if not records:
-            return
-        parsed: list[Envelope] = []
-        for record in records:
-            try:
-                parsed.append(Envelope.from_json_bytes(record.value))
-            except (ValueError, TypeError, KeyError) as exc:
-                await self._dead_letter(record, f"unreadable envelope: {exc}")
-        next_offset = records[-1].offset + 1
-        applied, duplicates = await asyncio.to_thread(
-            self._apply_tx, tp.partition, parsed, next_offset
-        )
+        parsed: list[tuple[TopicPartition, list[tuple[Any, Envelope | None, str]]]] = []
+        poison = False
+        for tp, records in fetched.items():
+            items: list[tuple[Any, Envelope | None, str]] = []
+            for record in records:
+                try:
+                    items.append((record, Envelope.from_json_bytes(record.value), ""))
+                except (ValueError, TypeError, KeyError) as exc:
+                    items.append((record, None, f"unreadable envelope: {exc}"))
+                    poison = True
+            parsed.append((tp, items))
+        if not poison:
+            # the usual case: one transaction per partition, which reads the stored offset
+            # itself (instead of a transaction before it); partition by partition, so the
+            # first partition's rows are committed without waiting for the others'
+            applied = duplicates = 0
+            for tp, items in parsed:
+                work = [
+                    (
+                        tp.partition,
+                        [env for _, env, _ in items if env is not None],
+                        items[-1][0].offset + 1,
+                    )
+                ]
+                done, same = await asyncio.to_thread(
+                    self._apply_tx, work, {tp.partition: [r.offset for r, _, _ in items]}
+                )
+                applied, duplicates = applied + done, duplicates + same
+        else:
+            # a poison record is dead-lettered once: only if it is not below the stored offset
+            stored = await asyncio.to_thread(self._read_offsets)
+            work = []
+            for tp, items in parsed:
+                fresh = [i for i in items if i[0].offset >= stored.get(tp.partition, 0)]
+                if not fresh:
+                    continue
+                for record, env, reason in fresh:
+                    if env is None:
+                        await self._dead_letter(record, reason)
+                envs = [env for _, env, _ in fresh if env is not None]
+                work.append((tp.partition, envs, fresh[-1][0].offset + 1))
+            if not work:
+                return
+            applied, duplicates = await asyncio.to_thread(self._apply_tx, work)
         self.applied += applied
         self.duplicates += duplicates
 
     def _apply_tx(
-        self, partition: int, envelopes: list[Envelope], next_offset: int
+        self,
+        work: list[tuple[int, list[Envelope], int]],
+        offsets: dict[int, list[int]] | None = None,
     ) -> tuple[int, int]:
+        """One transaction: each partition's envelopes, in order, then its next offset (rows
+        and offsets commit together or not at all; counted per partition). With ``offsets``
+        (each envelope's Kafka offset, by partition) the stored offsets are read in the same
+        transaction and what lies below them is skipped."""
+        applied = duplicates = 0
         with self.db.transaction() as tx:
-            applied, duplicates = registry.apply_all(tx, envelopes)
-            tx.execute(positions.SAVE_OFFSET, (self.group_id, self.topic, partition, next_offset))
+            stored = _stored_offsets(tx, self.group_id, self.topic) if offsets is not None else {}
+            for partition, envelopes, next_offset in work:
+                if offsets is not None:
+                    floor = stored.get(partition, 0)
+                    if next_offset <= floor:
+                        continue  # all applied already
+                    envelopes = [
+                        env
+                        for env, offset in zip(envelopes, offsets[partition], strict=True)
+                        if offset >= floor
+                    ]
+                done, same = registry.apply_all(tx, envelopes)
+                applied, duplicates = applied + done, duplicates + same
+                tx.execute(
+                    positions.SAVE_OFFSET, (self.group_id, self.topic, partition, next_offset)
+                )
         return applied, duplicates
 
     async def _dead_letter(self, record: Any, reason: str) -> None:
