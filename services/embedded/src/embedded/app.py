@@ -32,6 +32,7 @@ from reporting.entrypoints.web import include_reporting_pages
 from shared.auth import AuthSettings, DevIssuer, TokenVerifier, build_verifier
 from shared.bus import InProcessBus
 from shared.http import add_problem_schema
+from shared.routing import install_segment_dispatch
 from shared.settings import AssessmentSettings
 from shared.web.docs import install_api_docs
 from shared.web.oidc import OidcSettings
@@ -171,4 +172,5 @@ def create_embedded_app(
             assert dev is not None
             return dev.jwks
 
+    install_segment_dispatch(app)  # routes looked up by first path segment (same answers)
     return app
