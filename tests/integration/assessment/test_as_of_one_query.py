@@ -44,27 +44,28 @@ def test_one_query_equals_the_repository_at_random_versions(service: Service, ro
     app = build_application(settings)
     try:
         assert app.snapshots is not None
-        assert callable(getattr(app.recorder, "snapshot_and_events", None))
+        recorder: Any = app.recorder
+        assert callable(getattr(recorder, "snapshot_and_events", None))
         app.register_unit(CTX, code="ASOF", name="Đơn vị thời điểm 0", kind="department")
         ident = unit_id_for(CTX.tenant, "ASOF")
         for n in range(1, 43):
             app.rename_unit(CTX, ident, name=f"Đơn vị thời điểm {n}")
-        last = app.repository.get(ident).version
+        last: int = app.repository.get(ident).version
         assert last == 43
         for v in range(5, last, 5):  # units are not snapshotted by interval: taken here
             app.take_snapshot(ident, version=v)
         taken = [s.originator_version for s in app.snapshots.get(ident)]
         assert taken == list(range(5, 43, 5)), taken  # replay starts from a snapshot
 
-        one = app.recorder.snapshot_and_events = Counted(app.recorder.snapshot_and_events)
-        two = app.recorder.select_events = Counted(app.recorder.select_events)
+        one = recorder.snapshot_and_events = Counted(recorder.snapshot_and_events)
+        two = recorder.select_events = Counted(recorder.select_events)
         versions = [*list(range(1, last + 1)), last + 7]
         random.Random(14).shuffle(versions)
         for v in versions:
             before = two.calls
             new = rebuilt_at(app, ident, v)
             assert two.calls == before  # no snapshot query, no events query
-            old = app.repository.get(ident, version=v)
+            old: Any = app.repository.get(ident, version=v)
             assert _state(new) == _state(old), v
             assert new.version == min(v, last)
         assert one.calls == len(versions)

@@ -25,7 +25,7 @@ from psycopg.sql import SQL, Identifier
 def install_snapshot_and_events(recorder: Any, snapshot_recorder: Any) -> bool:
     """Give ``recorder`` ``snapshot_and_events(id, version) -> (snapshot row | None, [event
     rows])``; False (nothing installed) when the two tables are not in one database."""
-    datastore = recorder.datastore
+    datastore: Any = recorder.datastore
     if getattr(snapshot_recorder, "datastore", None) is not datastore:
         return False
     schema = Identifier(datastore.schema)
