@@ -25,9 +25,9 @@ from psycopg.sql import SQL, Identifier
 def install_snapshot_and_events(recorder: Any, snapshot_recorder: Any) -> bool:
     """Give ``recorder`` ``snapshot_and_events(id, version) -> (snapshot row | None, [event
     rows])``; False (nothing installed) when the two tables are not in one database."""
-    datastore: Any = recorder.datastore
-    if getattr(snapshot_recorder, "datastore", None) is not datastore:
+    if getattr(snapshot_recorder, "datastore", None) is not recorder.datastore:
         return False
+    datastore: Any = recorder.datastore
     schema = Identifier(datastore.schema)
     statement = (
         SQL(
