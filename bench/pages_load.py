@@ -308,13 +308,15 @@ def variant_env(variant: str) -> dict[str, str]:
         return {"CONGVU_PAGE_CACHE": "on", **extra}
     if name == "uncached":
         return {"CONGVU_PAGE_CACHE": "off", **extra}
+    if name == "nofreeze":  # cache on, the startup heap not frozen (CONGVU_GC_FREEZE=off)
+        return {"CONGVU_PAGE_CACHE": "on", "CONGVU_GC_FREEZE": "off", **extra}
     if variant.startswith("tree:"):
         root = Path(variant[5:]).resolve()
         paths = [root / "shared" / "src", *sorted((root / "services").glob("*/src"))]
         if not all(p.is_dir() for p in paths[:1]):
             raise SystemExit(f"{root}: no shared/src there")
         return {"PYTHONPATH": os.pathsep.join(map(str, paths))}
-    raise SystemExit(f"unknown variant {variant!r} (cached, uncached, tree:PATH)")
+    raise SystemExit(f"unknown variant {variant!r} (cached, uncached, nofreeze, tree:PATH)")
 
 
 def public_etag(url: str) -> str | None:

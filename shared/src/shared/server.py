@@ -12,6 +12,8 @@ opens and after each answer, and closes the connection if no complete request he
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
 from functools import cache
 from typing import Any
 
@@ -73,3 +75,17 @@ def uvicorn_options() -> dict[str, Any]:
         "timeout_keep_alive": settings.keep_alive_seconds,
         "h11_max_incomplete_event_size": 16 * 1024,
     }
+
+
+def settle_heap() -> None:
+    """Call once a server has started (its lifespan's startup done): everything loaded by then
+    (modules, routes, templates, settings, the application and its pools) lives as long as
+    the process. ``gc.freeze()`` moves it out of the collector's generations, so the full
+    collections that requests trigger under load walk only what requests allocate. Issue 14:
+    a full collection of the pages server walked the whole startup heap and stalled every
+    request in flight (≈ 60–600 ms wall under load, ``docs/bench/RESULTS.md``). Nothing is
+    collected differently for objects made later. ``CONGVU_GC_FREEZE=off`` skips it."""
+    if os.environ.get("CONGVU_GC_FREEZE", "").strip().lower() in ("off", "0", "false", "no"):
+        return
+    gc.collect()
+    gc.freeze()

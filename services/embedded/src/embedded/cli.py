@@ -35,7 +35,9 @@ def run(
     host = host or settings.host
     port = port or settings.port
     app = create_embedded_app(
-        data_dir or settings.data_dir, demo=settings.demo if demo is None else demo
+        data_dir or settings.data_dir,
+        demo=settings.demo if demo is None else demo,
+        settle=True,  # a server process: its startup heap frozen once started
     )
     console.print(
         f"[bold green]congvu[/] đang chạy: http://{host}:{port}/  "

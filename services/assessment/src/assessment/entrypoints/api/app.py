@@ -20,6 +20,7 @@ from assessment.entrypoints.web import mount_assessment_pages
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers
 from shared.routing import install_segment_dispatch
+from shared.server import settle_heap
 from shared.web.docs import install_api_docs
 
 TRANSLATED: tuple[type[Exception], ...] = (
@@ -79,6 +80,8 @@ def create_app(
             app.state.committer = start_group_commit(app.state.assessment)
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
+        if owned:  # a server process (uvicorn --factory), not a test's app
+            settle_heap()
         try:
             yield
         finally:

@@ -23,6 +23,7 @@ from ballot.entrypoints.api.routes import organiser, public, trustee
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers, problem_response
 from shared.routing import install_segment_dispatch
+from shared.server import settle_heap
 from shared.web.docs import install_api_docs
 
 BALLOT_ERRORS: tuple[type[Exception], ...] = (
@@ -86,6 +87,8 @@ def create_app(
             app.state.ballot = build_ballot(settings)
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
+        if owned:  # a server process (uvicorn --factory), not a test's app
+            settle_heap()
         try:
             yield
         finally:

@@ -21,6 +21,7 @@ from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_h
 from shared.identity import PUBLIC_ROLE, Caller, CallerDep
 from shared.problems import AppError
 from shared.routing import install_segment_dispatch
+from shared.server import settle_heap
 from shared.settings import ReportingSettings
 from shared.web.docs import install_api_docs
 from shared.web.pages import WebSettings
@@ -158,6 +159,8 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
             )
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
+        if owned:  # a server process (uvicorn --factory), not a test's app
+            settle_heap()
         try:
             yield
         finally:
