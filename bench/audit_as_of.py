@@ -54,6 +54,7 @@ import psycopg
 from _common import summary
 from pydantic import SecretStr
 
+from assessment.application.kernel.audit import rebuilt_at
 from assessment.application.kernel.views import to_public_state
 from assessment.application.service import AssessmentApplication, CommandContext
 from assessment.bootstrap import build_application, store_env
@@ -360,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 "aggregate_as_of(version=v) WITH snapshots": as_of,
                 "BASELINE aggregate_as_of(version=v) WITHOUT snapshots": bare_as_of,
+                # the same run's "before": what the use case read until issue 14 phase 4 (two
+                # store queries, eventsourcing's projector) and the one-query read alone
+                "BEFORE to_public_state(repository.get(version=v))": lambda v: to_public_state(
+                    app.repository.get(ident, version=v)
+                ),
+                "rebuilt_at(version=v), one query": lambda v: rebuilt_at(app, ident, v),
             }
             for read in readers.values():
                 for v in rng.sample(range(1, n + 1), min(args.warmup, n)):
@@ -395,6 +402,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"{s['max']:>6.1f}ms  {ok}"
                 )
             names = list(times)
+            now, before = ms_stats(times[names[2]]), ms_stats(times[names[4]])
+            print(
+                f"use case now vs the former read, same run: median {now['median']:.2f} vs "
+                f"{before['median']:.2f} ms, p99 {now['p99']:.2f} vs {before['p99']:.2f} ms"
+            )
             for with_, without in ((names[0], names[1]), (names[2], names[3])):
                 ratio = statistics.median(times[without]) / statistics.median(times[with_])
                 print(f"median speed-up from snapshots, {with_.split('(')[0]}: {ratio:.1f}×")
@@ -416,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
                         readers[name](v)
                     prof.disable()
                     print(f"\n--- cProfile: {name}, {len(versions)} reads, by cumulative ---")
-                    pstats.Stats(prof).sort_stats("cumulative").print_stats(22)
+                    pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
             print(f"load avg at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         signal.alarm(0)

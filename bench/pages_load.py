@@ -12,6 +12,15 @@ system, SQLite and the in-process bus, as ``congvu run`` serves it):
 4. ``--users`` users (default 50), each a keep-alive connection sending its next request as
    soon as the previous answered, for ``--seconds`` (bounded; stops by itself).
 
+With ``--think-ms T`` each variant also runs the same users with a think time (each waits
+0.5–1.5 × T after every answer, as people read a page before the next click): an extra row,
+said so in its label. The target is judged on the closed loop without think time.
+
+Production runs the pages in one uvicorn process per service (``docker-compose.yml``: no
+``--workers``; nginx sends ``/ho-so/`` and ``/don-vi`` to assessment-api, the other pages to
+reporting-api), so there is no multi-worker layout to measure; this bench's single embedded
+process serves both halves and is the stricter case.
+
 The mix, round-robin: the board (``/bang-theo-doi?nam=2025`` plain, filtered ``loc=perfunctory``,
 searched ``q=``, page 7), a unit's file (``/ho-so/2025/<code>``, codes rotating) and the public
 results (``/cong-khai?tinh=dong-nai&nam=2013``, no session). Target (issue 14): p99 ≤ 200 ms, no
@@ -27,6 +36,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -227,9 +237,12 @@ async def drive(
     seconds: float,
     max_requests: int,
     etag: str | None = None,
+    think: float = 0.0,
 ) -> tuple[dict[str, list[float]], Counter[str], float]:
     """``etag``: the public page's validator, sent as ``If-None-Match`` by the conditional
-    kind (a 304 is its success; without a validator it is a plain request)."""
+    kind (a 304 is its success; without a validator it is a plain request). ``think``: seconds
+    a user waits after each answer (0.5–1.5 × this, seeded); 0 is the closed loop without
+    think time (the target's row)."""
     mix = page_mix(codes)
     took: dict[str, list[float]] = defaultdict(list)
     errors: Counter[str] = Counter()
@@ -237,11 +250,16 @@ async def drive(
     deadline = loop.time() + seconds
     issued = 0
 
-    async def user() -> None:
+    async def user(n: int) -> None:
         nonlocal issued
         conn = Conn(port)
+        pause = random.Random(n)
         try:
             while loop.time() < deadline and issued < max_requests:
+                if think and issued >= users:  # every user's first request at once
+                    await asyncio.sleep(think * pause.uniform(0.5, 1.5))
+                    if loop.time() >= deadline:
+                        break
                 issued += 1
                 kind, path, private = next(mix)
                 conditional = kind.endswith("If-None-Match") and etag is not None
@@ -264,7 +282,7 @@ async def drive(
             await conn.close()
 
     start = time.perf_counter()
-    await asyncio.gather(*(user() for _ in range(users)))
+    await asyncio.gather(*(user(n) for n in range(users)))
     return took, errors, time.perf_counter() - start
 
 
@@ -290,13 +308,15 @@ def variant_env(variant: str) -> dict[str, str]:
         return {"CONGVU_PAGE_CACHE": "on", **extra}
     if name == "uncached":
         return {"CONGVU_PAGE_CACHE": "off", **extra}
+    if name == "nofreeze":  # cache on, CPython's collector as it comes (CONGVU_GC_TUNE=false)
+        return {"CONGVU_PAGE_CACHE": "on", "CONGVU_GC_TUNE": "false", **extra}
     if variant.startswith("tree:"):
         root = Path(variant[5:]).resolve()
         paths = [root / "shared" / "src", *sorted((root / "services").glob("*/src"))]
         if not all(p.is_dir() for p in paths[:1]):
             raise SystemExit(f"{root}: no shared/src there")
         return {"PYTHONPATH": os.pathsep.join(map(str, paths))}
-    raise SystemExit(f"unknown variant {variant!r} (cached, uncached, tree:PATH)")
+    raise SystemExit(f"unknown variant {variant!r} (cached, uncached, nofreeze, tree:PATH)")
 
 
 def public_etag(url: str) -> str | None:
@@ -341,11 +361,22 @@ def run_variant(
             f"load {before} → {load_avg()}, ETag {'yes' if etag else 'no'}, server CPU "
             f"{cpu / el:.2f} cores, {1000 * cpu / max(1, pages):.2f} ms per page under load"
         )
+        thinking: list[LatencyStats] = []
+        if args.think_ms > 0:  # an extra row: users who read the page before the next click
+            label = f"{variant} {args.users} users, think {args.think_ms:g} ms"
+            print(f"[{variant}] {label}, {args.seconds:g} s …", flush=True)
+            t_took, t_err, t_el = asyncio.run(
+                drive(
+                    server.port, cookie, codes, args.users, args.seconds, args.max_requests,
+                    etag, args.think_ms / 1000,
+                )
+            )  # fmt: skip
+            thinking = rows_of(label, t_took, t_err, t_el)[:1]
     finally:
         server.stop()
     return (
         rows_of(f"{variant} 1 user", b_took, b_err, b_el),
-        rows_of(f"{variant} {args.users} users", took, err, el),
+        rows_of(f"{variant} {args.users} users", took, err, el) + thinking,
         err,
         loads,
     )
@@ -358,6 +389,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=20.0, help="measured seconds (max 300)")
     p.add_argument("--baseline-seconds", type=float, default=None, help="default: --seconds / 2")
     p.add_argument("--max-requests", type=int, default=100_000)
+    p.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="also measure the users with a think time of this many ms after each answer "
+        "(0.5-1.5 x, seeded) - an extra row; the target is judged on the closed loop without "
+        "think time (default 0: no extra row)",
+    )
     p.add_argument(
         "--variants",
         nargs="+",

@@ -1,11 +1,13 @@
 """Process-wide runtime settings of a server, applied once its start-up is done.
 
 ``settle_heap`` is called at the end of each service's lifespan start-up (the assessment API
-and portal, reporting, ballot), after the application, its caches and its routes exist:
+and portal, reporting, ballot, when they own their application; ``congvu run``; the relay and
+the reporting consumer), after the application, its caches and its routes exist:
 
 1. ``gc.collect()`` then ``gc.freeze()``: everything start-up built moves to the permanent
-   generation, so no later collection walks it again (nothing frozen is ever freed: only
-   objects that live as long as the process are there at that moment);
+   generation, so no later collection walks it again (frozen objects are still freed by
+   reference counting; a cycle among them would never be collected, and at that moment only
+   objects that live as long as the process are there);
 2. young objects are collected every ``gen0_threshold`` allocations instead of 700, and the
    older generations after 20 collections of the younger instead of 10, so few objects are
    promoted and a full collection is rare. Garbage without cycles is freed at once by
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import gc
 import logging
-from typing import Any
 
 from shared.settings import GcSettings
 
@@ -37,23 +38,3 @@ def settle_heap(settings: GcSettings | None = None) -> bool:
         "heap settled: %d objects frozen, thresholds %s", gc.get_freeze_count(), gc.get_threshold()
     )
     return True
-
-
-def settle_after_startup(app: Any) -> Any:
-    """``app`` (ASGI) whose heap is settled once its lifespan start-up has completed: for a
-    server that runs an app object (``congvu run``), where no factory's lifespan can call
-    ``settle_heap`` itself."""
-
-    async def settled(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "lifespan":
-            await app(scope, receive, send)
-            return
-
-        async def send_then_settle(message: dict[str, Any]) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                settle_heap()
-            await send(message)
-
-        await app(scope, receive, send_then_settle)
-
-    return settled

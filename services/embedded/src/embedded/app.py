@@ -32,6 +32,8 @@ from reporting.entrypoints.web import include_reporting_pages
 from shared.auth import AuthSettings, DevIssuer, TokenVerifier, build_verifier
 from shared.bus import InProcessBus
 from shared.http import add_problem_schema
+from shared.routing import install_segment_dispatch
+from shared.runtime import settle_heap
 from shared.settings import AssessmentSettings
 from shared.web.docs import install_api_docs
 from shared.web.oidc import OidcSettings
@@ -91,10 +93,13 @@ def create_embedded_app(
     issuer: DevIssuer | None = None,
     auth: AuthSettings | None = None,
     oidc: OidcSettings | None = None,
+    settle: bool = False,
 ) -> FastAPI:
     """One app for everything. With ``CONGVU_AUTH_JWKS_URL`` (``auth``) tokens come from the
     OIDC provider and the development issuer is off; otherwise the development issuer signs
-    the demo users' tokens (``congvu token``, the development sign-in page)."""
+    the demo users' tokens (``congvu token``, the development sign-in page). ``settle``: the
+    server process (``congvu run``) freezes its startup heap once started
+    and collects less often (``shared.runtime.settle_heap``); tests' apps do not."""
     auth = auth or AuthSettings()
     use_dev = not auth.jwks_url
     dev = (issuer or dev_issuer_for(data_dir)) if use_dev else None
@@ -140,6 +145,8 @@ def create_embedded_app(
         ballot_bus = InProcessBus()
         ballot_bus.subscribe(BoardProjector(emb.db, name="ballot-results"))
         ballot_task = asyncio.create_task(ballot.relay(BusTarget(ballot_bus)).run(stop))
+        if settle:
+            settle_heap()
         try:
             yield
         finally:
@@ -171,4 +178,5 @@ def create_embedded_app(
             assert dev is not None
             return dev.jwks
 
+    install_segment_dispatch(app)  # routes looked up by first path segment (same answers)
     return app

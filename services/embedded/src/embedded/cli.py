@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.progress import Progress
 
 from shared.logging import configure_logging
-from shared.runtime import settle_after_startup
 from shared.server import uvicorn_options
 from shared.settings import EmbeddedSettings
 
@@ -36,15 +35,15 @@ def run(
     host = host or settings.host
     port = port or settings.port
     app = create_embedded_app(
-        data_dir or settings.data_dir, demo=settings.demo if demo is None else demo
+        data_dir or settings.data_dir,
+        demo=settings.demo if demo is None else demo,
+        settle=True,  # a server process: its startup heap frozen once started
     )
     console.print(
         f"[bold green]congvu[/] đang chạy: http://{host}:{port}/  "
         f"(API: http://{host}:{port}/docs) — Ctrl+C để dừng"
     )
-    uvicorn.run(
-        settle_after_startup(app), host=host, port=port, log_level="info", **uvicorn_options()
-    )
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_options())
 
 
 @cli.command()

@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Final
 
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import Response
@@ -87,25 +87,19 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def current_viewer(request: Request) -> Viewer | None:
-    portal = _portal(request)
-    data = getattr(request.state, "session_update", None) or read_session(request, portal.codec)
-    if not data or "access_token" not in data:
-        return None
-    now = time.time()
-    if (
+REFRESH_FIRST: Final = object()  # viewer_unless_refresh: the session must be refreshed first
+
+
+def _needs_refresh(portal: Portal, data: dict[str, Any]) -> bool:
+    return bool(
         data.get("kind") == "oidc"
-        and int(data.get("expires_at", 0)) - 30 <= now
+        and int(data.get("expires_at", 0)) - 30 <= time.time()
         and data.get("refresh_token")
         and portal.oidc is not None
-    ):
-        try:
-            token = await portal.oidc.refresh(str(data["refresh_token"]))
-        except OidcError as exc:
-            log.info("session refresh refused: %s", exc)
-            return None
-        data = {**session_from_token(token), "name": data.get("name")}
-        request.state.session_update = data
+    )
+
+
+def _viewer_of(request: Request, data: dict[str, Any]) -> Viewer | None:
     verifier = getattr(request.app.state, "verifier", None)
     if verifier is None:
         return None
@@ -119,11 +113,50 @@ async def current_viewer(request: Request) -> Viewer | None:
     return Viewer(caller=caller, name=str(data.get("name") or claims.subject), kind=data["kind"])
 
 
+def _session_data(request: Request, portal: Portal) -> dict[str, Any] | None:
+    data = getattr(request.state, "session_update", None) or read_session(request, portal.codec)
+    return data if data and "access_token" in data else None
+
+
+def viewer_unless_refresh(request: Request) -> Viewer | object | None:
+    """:func:`current_viewer` without the event loop (a page's thread), or ``REFRESH_FIRST``
+    when the provider's token must be refreshed first (over HTTP: then call
+    :func:`current_viewer` on the loop). Same session, same checks, same answer."""
+    portal = _portal(request)
+    data = _session_data(request, portal)
+    if data is None:
+        return None
+    if _needs_refresh(portal, data):
+        return REFRESH_FIRST
+    return _viewer_of(request, data)
+
+
+async def current_viewer(request: Request) -> Viewer | None:
+    portal = _portal(request)
+    data = _session_data(request, portal)
+    if data is None:
+        return None
+    if _needs_refresh(portal, data):
+        assert portal.oidc is not None
+        try:
+            token = await portal.oidc.refresh(str(data["refresh_token"]))
+        except OidcError as exc:
+            log.info("session refresh refused: %s", exc)
+            return None
+        data = {**session_from_token(token), "name": data.get("name")}
+        request.state.session_update = data
+    return _viewer_of(request, data)
+
+
+def sign_in_target(request: Request) -> str:
+    """Where the sign-in sends the viewer back: this page, with its query."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
 async def require_viewer(request: Request) -> Viewer:
     viewer = await current_viewer(request)
     if viewer is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise SignInRequired(target)
+        raise SignInRequired(sign_in_target(request))
     return viewer
 
 

@@ -54,6 +54,10 @@ class CheckedSnapshotStore(EventStore[Any]):
             )
         return False
 
+    def accepts(self, stored: Any) -> bool:
+        """True when ``stored`` (a snapshot row) may be loaded: its tag checks (or no key)."""
+        return self._valid(stored)
+
     def get(
         self,
         originator_id: Any,

@@ -19,6 +19,7 @@ from assessment.entrypoints.api.errors import translate
 from assessment.entrypoints.web import mount_assessment_pages
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers
+from shared.routing import install_segment_dispatch
 from shared.runtime import settle_heap
 from shared.web.docs import install_api_docs
 
@@ -102,4 +103,5 @@ def create_app(
     include_assessment(app)
     install_api_docs(app)  # /docs and /redoc from local files, bearer security in OpenAPI
     mount_assessment_pages(app)  # the forms (/ho-so/…), when CONGVU_WEB_SESSION_KEY is set
+    install_segment_dispatch(app)  # routes looked up by first path segment (same answers)
     return app

@@ -22,6 +22,7 @@ from ballot.entrypoints.api.logfilter import install_access_log_filter
 from ballot.entrypoints.api.routes import organiser, public, trustee
 from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import add_problem_schema, install_problem_handlers, problem_response
+from shared.routing import install_segment_dispatch
 from shared.runtime import settle_heap
 from shared.web.docs import install_api_docs
 
@@ -106,4 +107,5 @@ def create_app(
 
     include_voter_page(app)  # the voters' form: GET /bo-phieu/{election_id}
     install_api_docs(app)  # /docs and /redoc from local files, bearer security in OpenAPI
+    install_segment_dispatch(app)  # routes looked up by first path segment (same answers)
     return app

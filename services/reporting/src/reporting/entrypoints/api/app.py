@@ -20,6 +20,7 @@ from shared.auth import AuthSettings, TokenVerifier, build_verifier
 from shared.http import PROBLEM_RESPONSES, add_problem_schema, install_problem_handlers
 from shared.identity import PUBLIC_ROLE, Caller, CallerDep
 from shared.problems import AppError
+from shared.routing import install_segment_dispatch
 from shared.runtime import settle_heap
 from shared.settings import ReportingSettings
 from shared.web.docs import install_api_docs
@@ -188,6 +189,7 @@ def create_app(db: Database | None = None, verifier: TokenVerifier | None = None
 
     install_api_docs(app)  # /docs and /redoc from local files, bearer security in OpenAPI
     mount_portal_pages(app)  # the portal's shared pages and reporting's, when configured
+    install_segment_dispatch(app)  # routes looked up by first path segment (same answers)
     return app
 
 
