@@ -175,7 +175,7 @@ def run_http(
     tokens: dict[tuple[str, str], str],
     group_commit: bool,
     profile: Path | None = None,
-    stack: str = "h11",
+    stack: str = "standard",
     token_cache: bool = True,
     gc_tuning: bool = True,
 ) -> LatencyStats:

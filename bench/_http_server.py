@@ -21,13 +21,14 @@ from _common import (
 )
 
 STACKS = {
-    # the production protocol (docker-compose.yml, app.Dockerfile): h11 with the header deadline
+    # uvicorn's pure-Python parser and loop, with the header deadline (shared.server)
     "h11": ["--http", "shared.server:GuardedH11Protocol", "--loop", "asyncio"],
-    # uvicorn[standard]'s parser and loop, with the same guard (shared.server)
+    # the production stack (docker-compose.yml, app.Dockerfile): uvicorn[standard]'s parser and
+    # loop, with the same guard
     "standard": ["--http", "shared.server:GuardedHttpToolsProtocol", "--loop", "uvloop"],
 }
-"""uvicorn's pure-Python stack (as the service runs it), and ``uvicorn[standard]``'s
-(httptools parser, uvloop loop)."""
+"""uvicorn's pure-Python stack, and ``uvicorn[standard]``'s (httptools parser, uvloop loop), as
+the services run."""
 
 
 # ------------------------------------------------------------------ uvicorn subprocess
@@ -66,7 +67,7 @@ class Server:
         log_dir: Path,
         key_file: Path,
         group_commit: bool,
-        stack: str = "h11",
+        stack: str = "standard",
         token_cache: bool = True,
         gc_tuning: bool = True,
     ) -> None:

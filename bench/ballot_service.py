@@ -87,7 +87,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(db_url: str, keys: Path, workers: int, stack: str = "h11") -> Iterator[tuple[str, int]]:
+def server(
+    db_url: str, keys: Path, workers: int, stack: str = "standard"
+) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {
         **os.environ,
@@ -184,9 +186,9 @@ def main() -> None:
     parser.add_argument(
         "--stack",
         choices=sorted(STACKS),
-        default="h11",
+        default="standard",
         help="uvicorn's parser and loop, with the service's header guard: h11 + asyncio "
-        "(default, as docker-compose.yml runs it) or standard = httptools + uvloop",
+        "or standard = httptools + uvloop (default, as docker-compose.yml runs it)",
     )
     parser.add_argument(
         "--py-spy",

@@ -232,10 +232,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--stack",
         choices=sorted(STACKS),
         nargs="+",
-        default=["h11"],
+        default=["standard"],
         help="uvicorn's HTTP parser and event loop, one run each, both with the service's "
-        "header guard (shared.server): h11 = h11 + asyncio (pure Python; default), standard = "
-        "httptools + uvloop (uvicorn[standard]'s)",
+        "header guard (shared.server): h11 = h11 + asyncio (pure Python), standard = "
+        "httptools + uvloop (uvicorn[standard]'s; default, as the services run)",
     )
     p.add_argument(
         "--token-cache",

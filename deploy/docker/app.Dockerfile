@@ -72,4 +72,4 @@ COPY deploy/kafka/create_topics.py deploy/kafka/topics.json deploy/kafka/
 USER congvu:congvu
 EXPOSE 8000 8001 8002
 # Overridden per service in docker-compose.yml.
-CMD ["uvicorn", "--factory", "assessment.entrypoints.api.app:create_app", "--http", "shared.server:GuardedH11Protocol", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["uvicorn", "--factory", "assessment.entrypoints.api.app:create_app", "--http", "shared.server:GuardedHttpToolsProtocol", "--loop", "uvloop", "--host", "0.0.0.0", "--port", "8000"]

@@ -69,34 +69,31 @@ class _HeadDeadline:
         if self._header_timer is not None and self.cycle is not self._armed_for:
             self._disarm()  # a request head arrived: the body deadline is the app's
 
-
-class GuardedH11Protocol(_HeadDeadline, H11Protocol):
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+    # the connection's hooks, before the parser's protocol in the method order
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
         self._arm()
 
-    def data_received(self, data: bytes) -> None:
-        super().data_received(data)
-        self._head_received()
-
     def on_response_complete(self) -> None:
-        super().on_response_complete()
+        super().on_response_complete()  # type: ignore[misc]
         if not self.transport.is_closing():
             self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
-        super().connection_lost(exc)
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+class GuardedH11Protocol(_HeadDeadline, H11Protocol):
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._head_received()
 
 
 def _httptools_protocol() -> type[Any]:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class GuardedHttpTools(_HeadDeadline, HttpToolsProtocol):
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm()
-
         def data_received(self, data: bytes) -> None:
             waiting = self._header_timer is not None  # for a whole head
             super().data_received(data)
@@ -106,15 +103,6 @@ def _httptools_protocol() -> type[Any]:
                 if self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
                     self._disarm()
                     self.send_400_response("Request head too large.")
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing():
-                self._arm()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
 
     GuardedHttpTools.__name__ = GuardedHttpTools.__qualname__ = "GuardedHttpToolsProtocol"
     return GuardedHttpTools

@@ -134,7 +134,7 @@ class HttpSettings(BaseSettings):
     header_timeout_seconds: float = Field(default=10.0, gt=0)
     keep_alive_seconds: int = Field(default=5, ge=1)
     # uvicorn's HTTP parser for servers started by ``uvicorn_options`` (shared.server)
-    parser: Literal["h11", "httptools"] = "h11"
+    parser: Literal["h11", "httptools"] = "httptools"
 
 
 class GcSettings(BaseSettings):

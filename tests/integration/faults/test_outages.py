@@ -234,7 +234,7 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
         [
             sys.executable, "-m", "uvicorn", "--factory",
             "assessment.entrypoints.api.app:create_app",
-            "--http", "shared.server:GuardedH11Protocol",
+            "--http", "shared.server:GuardedHttpToolsProtocol", "--loop", "uvloop",
             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
         ],
         env,
@@ -253,7 +253,7 @@ def test_postgres_stop_and_kafka_kill_mid_stream_lose_and_duplicate_nothing(
         [
             sys.executable, "-m", "uvicorn", "--factory",
             "reporting.entrypoints.api.app:create_app",
-            "--http", "shared.server:GuardedH11Protocol",
+            "--http", "shared.server:GuardedHttpToolsProtocol", "--loop", "uvloop",
             "--host", "127.0.0.1", "--port", str(reports_port), "--log-level", "warning",
         ],
         reporting_env,
