@@ -91,6 +91,19 @@ class TimedBoardConsumer(KafkaBoardConsumer):
         await super()._apply_records(tp, records)  # type: ignore[misc]
 
 
+def _settle() -> None:
+    """The entrypoint's ``settle_heap`` + ``quicken_switches``, where the tree has them (a
+    ``:tree`` variant may be older)."""
+    try:
+        from shared import runtime
+    except ImportError:
+        return
+    for name in ("settle_heap", "quicken_switches"):
+        step = getattr(runtime, name, None)
+        if step is not None:
+            step()
+
+
 async def run(args: argparse.Namespace) -> None:
     db = PostgresDatabase(args.db)
     ensure_schema(db)
@@ -106,6 +119,7 @@ async def run(args: argparse.Namespace) -> None:
         assert consumer.consumer is not None
         while not consumer.consumer.assignment() and not stop.is_set():
             await consumer.poll_once(timeout_ms=200)
+        _settle()  # as the consumer entrypoint does once started
         print("READY", flush=True)
         while not stop.is_set():
             await consumer.poll_once()
