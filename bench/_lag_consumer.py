@@ -92,16 +92,13 @@ class TimedBoardConsumer(KafkaBoardConsumer):
 
 
 def _settle() -> None:
-    """The entrypoint's ``settle_heap`` + ``quicken_switches``, where the tree has them (a
-    ``:tree`` variant may be older)."""
+    """The entrypoint's ``settle_heap``, where the tree has it (a ``:tree`` variant may be
+    older)."""
     try:
-        from shared import runtime
+        from shared.runtime import settle_heap
     except ImportError:
         return
-    for name in ("settle_heap", "quicken_switches"):
-        step = getattr(runtime, name, None)
-        if step is not None:
-            step()
+    settle_heap()
 
 
 async def run(args: argparse.Namespace) -> None:

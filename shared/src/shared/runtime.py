@@ -14,19 +14,14 @@ the reporting consumer), after the application, its caches and its routes exist:
    reference counting either way; cycles wait at most one young collection.
 
 ``CONGVU_GC_TUNE=false`` leaves the interpreter's defaults (the benchmarks' baseline).
-
-``quicken_switches`` (the relay and the reporting consumer, where an event loop shares the
-GIL with one busy worker thread) shortens CPython's thread switch interval from 5 ms to
-``CONGVU_THREAD_SWITCH_INTERVAL_MS`` (1): the loop waits less for the GIL after each I/O.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import sys
 
-from shared.settings import GcSettings, ThreadSettings
+from shared.settings import GcSettings
 
 log = logging.getLogger("congvu.runtime")
 
@@ -43,10 +38,3 @@ def settle_heap(settings: GcSettings | None = None) -> bool:
         "heap settled: %d objects frozen, thresholds %s", gc.get_freeze_count(), gc.get_threshold()
     )
     return True
-
-
-def quicken_switches(settings: ThreadSettings | None = None) -> float:
-    """Set the interpreter's thread switch interval; returns it in seconds."""
-    settings = settings or ThreadSettings()
-    sys.setswitchinterval(settings.switch_interval_ms / 1000)
-    return sys.getswitchinterval()

@@ -137,21 +137,6 @@ class HttpSettings(BaseSettings):
     parser: Literal["h11", "httptools"] = "httptools"
 
 
-class ThreadSettings(BaseSettings):
-    """How often CPython hands the GIL between threads in the relay and the reporting consumer
-    (``CONGVU_THREAD_*``; ``shared.runtime.quicken_switches``).
-
-    Each of these processes runs an event loop (Kafka and PostgreSQL I/O) beside one worker
-    thread doing Python work (sealing a batch, folding read-model rows). When the worker holds
-    the GIL, the loop, woken by a finished I/O, waits up to the switch interval before it runs:
-    CPython's 5 ms per wake-up, several wake-ups per Kafka transaction. 5 gives CPython's own.
-    """
-
-    model_config = SettingsConfigDict(env_prefix="CONGVU_THREAD_", extra="ignore", frozen=True)
-
-    switch_interval_ms: float = Field(default=1.0, gt=0, le=100)
-
-
 class GcSettings(BaseSettings):
     """The garbage collector of every long-running process (``CONGVU_GC_*``).
 

@@ -1,16 +1,15 @@
 """The heap settling of a server (``shared.runtime``): thresholds set, start-up heap frozen,
-nothing done when turned off; the thread switch interval of the relay and the consumer."""
+nothing done when turned off."""
 
 from __future__ import annotations
 
 import gc
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from shared.runtime import quicken_switches, settle_heap
-from shared.settings import GcSettings, ThreadSettings
+from shared.runtime import settle_heap
+from shared.settings import GcSettings
 
 
 @pytest.fixture
@@ -45,27 +44,3 @@ def test_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONGVU_GC_GEN0_THRESHOLD", "10")
     with pytest.raises(ValueError):
         GcSettings()  # below the minimum: a typo must not make the collector run constantly
-
-
-@pytest.fixture
-def clean_switch() -> Iterator[None]:
-    before = sys.getswitchinterval()
-    yield
-    sys.setswitchinterval(before)
-
-
-def test_quicken_switches_sets_the_interval(clean_switch: None) -> None:
-    assert quicken_switches(ThreadSettings(switch_interval_ms=2)) == pytest.approx(0.002)
-    assert sys.getswitchinterval() == pytest.approx(0.002)
-    assert quicken_switches() == pytest.approx(0.001)  # the default: 1 ms instead of 5
-
-
-def test_switch_interval_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, clean_switch: None
-) -> None:
-    monkeypatch.setenv("CONGVU_THREAD_SWITCH_INTERVAL_MS", "5")
-    assert quicken_switches() == pytest.approx(0.005)  # CPython's own
-    for bad in ("0", "-1", "1000"):
-        monkeypatch.setenv("CONGVU_THREAD_SWITCH_INTERVAL_MS", bad)
-        with pytest.raises(ValueError):
-            ThreadSettings()

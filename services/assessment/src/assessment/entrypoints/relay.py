@@ -13,7 +13,7 @@ from assessment.adapters.relay import ApplicationSource, KafkaTarget, Relay
 from assessment.bootstrap import build_application, build_sealer
 from shared.logging import configure_logging
 from shared.pg_listen import NotifyWakeup
-from shared.runtime import quicken_switches, settle_heap
+from shared.runtime import settle_heap
 from shared.settings import AssessmentSettings
 
 log = logging.getLogger("congvu.relay")
@@ -78,7 +78,6 @@ async def _main(once: bool) -> None:
             log.info("relay drained up to position %s", relay.position)
             return
         settle_heap()  # start-up done: freeze its heap, collect less often
-        quicken_switches()  # the loop waits less for the GIL the worker thread holds
         log.info("relay started (events topic %s)", settings.events_topic)
         listener = _listener(settings, app, relay)
         task = asyncio.create_task(listener.run(stop)) if listener is not None else None

@@ -20,7 +20,7 @@ from rich.progress import Progress
 from reporting.bootstrap import build_ballot_consumer, build_consumer, build_database
 from reporting.consumer.rebuild import rebuild_from_kafka
 from shared.logging import configure_logging
-from shared.runtime import quicken_switches, settle_heap
+from shared.runtime import settle_heap
 from shared.settings import ReportingSettings
 
 log = logging.getLogger("congvu.reporting")
@@ -82,7 +82,6 @@ async def _main(rebuild: bool, until_caught_up: bool) -> None:
             log.info("caught up: %d applied, %d duplicates", consumer.applied, consumer.duplicates)
         else:
             settle_heap()  # start-up done: freeze its heap, collect less often
-            quicken_switches()  # the loop waits less for the GIL the worker thread holds
             log.info(
                 "consumer started (topic %s, group %s)",
                 settings.events_topic,
