@@ -26,7 +26,9 @@ What it does, in one process and one run:
    * the audit use case ``aggregate_as_of(tenant, id, version=v)`` on both applications (what
      ``GET .../as-of?version=`` runs: ownership check + bounds + the read + public state):
      COLD, the row cache (``adapters/as_of_cache``) emptied before each read (untimed), and
-     WARM, right after the cold read of the same version (its rows kept: no query);
+     WARM, right after the cold read of the same version (its rows kept: no query), and
+     with a cache of its own never emptied (the 200 random reads as they come: each miss
+     reads on to the end of its snapshot interval, so later reads there hit);
    * BEFORE: the use case's path at 48e7c62, rebuilt in ``_as_of_before`` (text-format query,
      no cache, the generic walk of that commit), and the older two-query read;
 4. checks both applications give the same state at 50 versions, and the cold, warm, before
@@ -43,7 +45,6 @@ import cProfile
 import inspect
 import json
 import os
-import platform
 import pstats
 import random
 import signal
@@ -52,18 +53,18 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlparse, urlunparse
 
 import psycopg
 from _as_of_before import before_reader
-from _common import summary
+from _common import machine_notes, need_env, private_database, summary
 from pydantic import SecretStr
 
+from assessment.adapters.as_of_cache import AsOfCache
 from assessment.adapters.event_tags import load_or_create_tag_key, mapper_class_for
 from assessment.application.kernel.audit import rebuilt_at
 from assessment.application.kernel.views import to_public_state
@@ -98,34 +99,6 @@ class WithoutSnapshots(AssessmentApplication):
         return self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=mapper_class_for(None)
         )
-
-
-def need_env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        sys.exit(f'{name} is not set: run  eval "$(deploy/local/infra.sh env)"  first')
-    return value
-
-
-@contextlib.contextmanager
-def private_database(admin_url: str) -> Iterator[str]:
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    print(f"database {name}")
-    try:
-        yield urlunparse(urlparse(admin_url)._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def machine_notes() -> str:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC} · {platform.node()} · {os.cpu_count()} CPUs · "
-        f"Python {platform.python_version()} · load avg {load}"
-    )
 
 
 # ------------------------------------------------------------------ the long history
@@ -376,6 +349,20 @@ def main(argv: list[str] | None = None) -> int:
             before = before_reader(app, TENANT)
             cache: Any = getattr(app, "as_of_cache", None)
             print(f"as-of row cache: {cache.max_bytes >> 20 if cache is not None else 0} MiB")
+            # a second cache, never emptied: the random reads as they come (after the warm-up)
+            natural: Any = AsOfCache(
+                app.recorder.snapshot_and_events,  # type: ignore[attr-defined]
+                max_bytes=32 << 20,
+                ahead=settings.snapshot_interval,
+            )
+
+            def as_of_natural(v: int) -> Any:
+                app.as_of_cache = natural  # type: ignore[attr-defined]
+                try:
+                    return as_of(v)
+                finally:
+                    app.as_of_cache = cache  # type: ignore[attr-defined]
+
             readers: dict[str, Callable[[int], Any]] = {
                 "repository.get(version=v) WITH snapshots": lambda v: app.repository.get(
                     ident, version=v
@@ -390,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
                 "BEFORE (48e7c62) aggregate_as_of path": lambda v: before(ident, v),
                 # right after the cold read of the same v: its rows are in the cache
                 "aggregate_as_of(version=v) WARM (rows of v cached)": as_of,
+                "aggregate_as_of(version=v) cache never emptied": as_of_natural,
                 "rebuilt_at(version=v), one query, no cache": lambda v: rebuilt_at(app, ident, v),
                 # what the use case read until issue 14 phase 4 (two queries, the projector)
                 "older: to_public_state(repository.get(version=v))": lambda v: to_public_state(
@@ -485,6 +473,10 @@ def main(argv: list[str] | None = None) -> int:
                     pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
             if cache is not None:
                 print(f"row cache: {len(cache)} segments, {cache.size:,} bytes")
+            print(
+                f"cache never emptied: {natural.hits} hits, {natural.misses} misses, "
+                f"{len(natural)} segments, {natural.size:,} bytes"
+            )
             print(f"load avg at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         signal.alarm(0)

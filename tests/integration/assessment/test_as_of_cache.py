@@ -1,7 +1,8 @@
 """The audit's as-of reads through the row cache, on real PostgreSQL: the same public state as
 the repository's read at every version, a second read of a version without a query, ownership
 and bounds checked on every read (hit or miss), a snapshot forged after the rows were kept
-changing nothing, and no cache when it is configured off."""
+changing nothing, one read serving the versions after it up to its snapshot interval's end,
+and no cache when it is configured off."""
 
 from __future__ import annotations
 
@@ -83,6 +84,16 @@ def test_as_of_reads_through_the_cache_answer_as_the_repository(
             assert app.aggregate_as_of(AUDITOR, ident, version=v)["state"]["name"] == (
                 f"Đơn vị {v - 1}"
             )
+
+        # one read fetches on to the end of its snapshot interval: stepping on asks nothing
+        cache.clear()
+        assert app.aggregate_as_of(AUDITOR, ident, version=11)["state"]["name"] == "Đơn vị 10"
+        calls = query.calls
+        for v in range(12, 31):
+            assert app.aggregate_as_of(AUDITOR, ident, version=v)["state"]["name"] == (
+                f"Đơn vị {v - 1}"
+            )
+        assert query.calls == calls
     finally:
         app.close()
     off = build_application(settings.model_copy(update={"as_of_cache_mb": 0}))

@@ -133,6 +133,7 @@ def build_application(
                 app.as_of_cache = AsOfCache(  # type: ignore[attr-defined]
                     app.recorder.snapshot_and_events,  # type: ignore[attr-defined]
                     max_bytes=settings.as_of_cache_mb << 20,
+                    ahead=settings.snapshot_interval,
                 )
     return app
 

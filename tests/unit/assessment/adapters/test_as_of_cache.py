@@ -27,11 +27,13 @@ class Store:
         self.last, self.every, self.calls = last, every, 0
         self.holes: set[int] = set()
 
-    def __call__(self, ident: uuid.UUID, version: int) -> tuple[Any, list[StoredEvent]]:
+    def __call__(
+        self, ident: uuid.UUID, version: int, ahead: int = 0
+    ) -> tuple[Any, list[StoredEvent]]:
         self.calls += 1
         start = min(version, self.last) // self.every * self.every
         snapshot = _row(ident, start, 50) if start else None
-        top = min(version, self.last)
+        top = min(max(version, start + ahead), self.last)
         return snapshot, [_row(ident, v) for v in range(start + 1, top + 1) if v not in self.holes]
 
 
@@ -58,6 +60,22 @@ def test_a_read_inside_a_kept_segment_asks_nothing_and_answers_the_same() -> Non
     assert store.calls == 2 and len(cache) == 2
     cache.get(B, 5)  # another aggregate: its own segments
     assert store.calls == 3
+
+
+def test_it_reads_ahead_to_the_end_of_the_interval_and_answers_only_up_to_the_version() -> None:
+    store = Store()
+    cache = AsOfCache(store, max_bytes=1 << 20, ahead=100)
+    assert _versions(cache.get(A, 110)) == _versions(store(A, 110))  # events 101..110 only
+    store.calls = 0
+    for v in (111, 150, 199):
+        assert _versions(cache.get(A, v)) == _versions(store(A, v))
+    # the next snapshot's version is still in the segment: the same state, by the events
+    assert _versions(cache.get(A, 200)) == (100, list(range(101, 201)))
+    assert store.calls == 3 and cache.hits == 4
+    assert _versions(cache.get(A, 250)) == (200, list(range(201, 251)))
+    assert _versions(cache.get(A, 5)) == (None, list(range(1, 6)))
+    assert _versions(cache.get(A, 99)) == (None, list(range(1, 100)))
+    assert cache.hits == 5
 
 
 def test_past_the_last_version_it_answers_the_last_and_asks_again() -> None:

@@ -11,11 +11,12 @@ changes no answer a segment gives: the state at version ``v`` is the state of th
 A segment, keyed by (aggregate id, snapshot version; 0 without a snapshot), holds the rows as
 stored: the snapshot (its tag is checked again on every read, by the caller) and the events
 ``s+1..e``, contiguous (checked; otherwise nothing is kept). A read at ``s <= v <= e`` needs no
-query; any other read queries and keeps what came back (a longer segment replaces a shorter
-one). Rows, not decoded objects: the caller decodes them on every read, so each read rebuilds
-its own aggregate from bytes no one can change (replay puts an event's dicts and lists into the
-aggregate, which later events may change in place: decoded events could not be shared), and a
-cold read costs what it cost without the cache.
+query; any other read queries, reading on past ``v`` up to ``s + ahead`` (the snapshot
+interval: an auditor stepping through versions stays in one segment), and keeps what came back
+(a longer segment replaces a shorter one). Rows, not decoded objects: the caller decodes them
+on every read, so each read rebuilds its own aggregate from bytes no one can change (replay
+puts an event's dicts and lists into the aggregate, which later events may change in place:
+decoded events could not be shared).
 
 Bounded by the bytes of the stored rows it holds and by the number of segments, least recently
 used first out. Not a tenant boundary and no shortcut past one: it answers what the store
@@ -31,7 +32,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-Query = Callable[[UUID, int], tuple[StoredEvent | None, list[StoredEvent]]]
+Query = Callable[[UUID, int, int], tuple[StoredEvent | None, list[StoredEvent]]]
 ROW_OVERHEAD = 200  # bytes counted per row beyond its state: the objects around it
 
 
@@ -52,8 +53,10 @@ class AsOfCache:
     """``get(id, version)``: what ``query(id, version)`` (``snapshot_and_events``) answers,
     ``(snapshot row | None, [event rows])``, from what it answered before when it can."""
 
-    def __init__(self, query: Query, *, max_bytes: int, max_segments: int = 1024) -> None:
-        self.query = query
+    def __init__(
+        self, query: Query, *, max_bytes: int, ahead: int = 0, max_segments: int = 1024
+    ) -> None:
+        self.query, self.ahead = query, ahead
         self.max_bytes, self.max_segments = max_bytes, max_segments
         self._segments: OrderedDict[tuple[UUID, int], _Segment] = OrderedDict()
         self._starts: dict[UUID, set[int]] = {}
@@ -80,9 +83,9 @@ class AsOfCache:
         segment = self._find(originator_id, version)
         if segment is None:
             self.misses += 1
-            snapshot, rows = self.query(originator_id, version)
+            snapshot, rows = self.query(originator_id, version, self.ahead)
             self._keep(originator_id, snapshot, rows)
-            return snapshot, rows
+            return snapshot, [r for r in rows if r.originator_version <= version]
         self.hits += 1
         return segment.snapshot, segment.events[: version - segment.start]
 

@@ -27,8 +27,10 @@ from psycopg.sql import SQL, Identifier
 def install_snapshot_and_events(
     recorder: Any, snapshot_recorder: Any, *, binary: bool = True
 ) -> bool:
-    """Give ``recorder`` ``snapshot_and_events(id, version) -> (snapshot row | None, [event
-    rows])``; False (nothing installed) when the two tables are not in one database.
+    """Give ``recorder`` ``snapshot_and_events(id, version, ahead=0) -> (snapshot row | None,
+    [event rows])``; False (nothing installed) when the two tables are not in one database.
+    ``ahead``: the events read on past ``version``, up to the snapshot's version + ``ahead``
+    (the row cache's read-ahead: one segment per snapshot interval).
     ``binary=False``: results in text format, as until issue 14's second pass (the bench's
     same-run "before")."""
     if getattr(snapshot_recorder, "datastore", None) is not recorder.datastore:
@@ -43,8 +45,9 @@ def install_snapshot_and_events(
             "SELECT 0 AS part, originator_id, originator_version, topic, state FROM snap "
             "UNION ALL "
             "SELECT 1, originator_id, originator_version, topic, state FROM {0}.{2} "
-            "WHERE originator_id = %(id)s AND originator_version <= %(v)s "
-            "AND originator_version > COALESCE((SELECT originator_version FROM snap), 0) "
+            "WHERE originator_id = %(id)s AND originator_version > COALESCE((SELECT "
+            "originator_version FROM snap), 0) AND originator_version <= GREATEST(%(v)s, "
+            "COALESCE((SELECT originator_version FROM snap), 0) + %(ahead)s) "
             "ORDER BY part, originator_version"
         )
         .format(
@@ -58,9 +61,13 @@ def install_snapshot_and_events(
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def snapshot_and_events(
-        originator_id: UUID, version: int
+        originator_id: UUID, version: int, ahead: int = 0
     ) -> tuple[StoredEvent | None, list[StoredEvent]]:
-        params = {"id": str(originator_id) if text_ids else originator_id, "v": version}
+        params = {
+            "id": str(originator_id) if text_ids else originator_id,
+            "v": version,
+            "ahead": ahead,
+        }
         with (
             datastore.get_connection() as conn,
             conn.cursor(row_factory=tuple_row, binary=binary) as curs,
