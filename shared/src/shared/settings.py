@@ -71,6 +71,9 @@ class AssessmentSettings(ServiceSettings):
     # batch published at a time, in order, as before); false: read, then publish, then read
     relay_read_ahead: bool = True
     snapshot_interval: int = Field(default=100, ge=2, le=100_000)
+    # the audit's as-of reads keep what they fetched (stored rows never change: append-only),
+    # up to this many MiB of stored rows per process (0: off; ``adapters/as_of_cache``)
+    as_of_cache_mb: int = Field(default=32, ge=0, le=4096)
     group_commit: bool = True
     group_commit_max_batch: int = Field(default=200, ge=1, le=5000)
     audit_key_file: Path | None = None

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 
 from eventsourcing.postgres import PostgresDatastore
 
+from assessment.adapters.as_of_cache import AsOfCache
 from assessment.adapters.as_of_rows import install_snapshot_and_events
 from assessment.adapters.event_tags import load_or_create_tag_key, mapper_class_for
 from assessment.adapters.events_of import install_events_of
@@ -126,7 +127,14 @@ def build_application(
         snapshots = getattr(app, "snapshots", None)
         if snapshots is not None:
             install_rendered_statements(snapshots.recorder)
-            install_snapshot_and_events(app.recorder, snapshots.recorder)
+            if install_snapshot_and_events(app.recorder, snapshots.recorder) and (
+                settings.as_of_cache_mb > 0
+            ):
+                app.as_of_cache = AsOfCache(  # type: ignore[attr-defined]
+                    app.recorder.snapshot_and_events,  # type: ignore[attr-defined]
+                    max_bytes=settings.as_of_cache_mb << 20,
+                    ahead=settings.snapshot_interval,
+                )
     return app
 
 

@@ -28,17 +28,21 @@ def replay(aggregate: Any, events: Iterable[Any]) -> Any:
     return aggregate
 
 
-def rebuilt_at(app: Any, aggregate_id: UUID, version: int | None) -> Any:
+def rebuilt_at(app: Any, aggregate_id: UUID, version: int | None, *, cached: bool = False) -> Any:
     """``app.repository.get(aggregate_id, version=version)``, in one query where the store
     offers it (``snapshot_and_events``, PostgreSQL): the newest snapshot up to ``version`` and
     the events after it, mapped by the same mappers (tags checked) and replayed. A snapshot the
     store refuses (forged: no valid tag), no version, or no such query: the repository's own
-    two reads, which skip to an older snapshot. Raises ``AggregateNotFoundError`` as it."""
+    two reads, which skip to an older snapshot. Raises ``AggregateNotFoundError`` as it.
+
+    ``cached``: through the application's ``as_of_cache`` where it has one (what recent reads
+    fetched, kept: no query when it holds the rows; the snapshot's tag checked all the same)."""
     one_query = getattr(app.recorder, "snapshot_and_events", None)
     snapshots = getattr(app, "snapshots", None)
     if one_query is None or version is None or snapshots is None:
         return app.repository.get(aggregate_id, version=version, projector_func=replay)
-    snapshot, stored = one_query(aggregate_id, version)
+    cache = getattr(app, "as_of_cache", None) if cached else None
+    snapshot, stored = (cache.get if cache is not None else one_query)(aggregate_id, version)
     if snapshot is not None and not snapshots.accepts(snapshot):
         return app.repository.get(aggregate_id, version=version, projector_func=replay)
     first = [snapshots.mapper.to_domain_event(snapshot)] if snapshot is not None else []
@@ -54,7 +58,7 @@ def _owned_at(read: Read, aggregate_id: UUID, version: int | None) -> Any:
     last version, which is how a too-high version is recognised."""
     missing = NotFound(f"hồ sơ {aggregate_id} không tồn tại")
     try:
-        aggregate: Any = rebuilt_at(read.app, aggregate_id, version)
+        aggregate: Any = rebuilt_at(read.app, aggregate_id, version, cached=True)
     except AggregateNotFoundError:
         raise missing from None
     if (
@@ -112,5 +116,5 @@ def aggregate_as_of(
         last = next(iter(events.get(aggregate_id, desc=True, limit=1)))
         if not 1 <= version <= last.originator_version:
             raise ValidationFailed(f"phiên bản phải từ 1 đến {last.originator_version}")
-    aggregate: Any = rebuilt_at(read.app, aggregate_id, version)
+    aggregate: Any = rebuilt_at(read.app, aggregate_id, version, cached=True)
     return to_public_state(aggregate)

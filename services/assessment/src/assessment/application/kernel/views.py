@@ -24,14 +24,20 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 def jsonable(value: Any) -> Any:
     # the exact plain types and containers first (most of a state: an as-of read walks
-    # ~1,400 values), then the general rules below, unchanged (subclasses such as StrEnum too)
+    # ~1,400 values), then the general rules below, unchanged (subclasses such as StrEnum too).
+    # Inside a container a plain item is taken as it is, without a call (``jsonable(v) is v``
+    # for a plain ``v``, ``str(k) is k`` for a ``str`` key): most of a state's values are
+    # plain leaves, and the call per leaf was most of the walk.
     kind = type(value)
     if kind in _PLAIN:
         return value
     if kind is dict:
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in _PLAIN else jsonable(v))
+            for k, v in value.items()
+        }
     if kind is list:
-        return [jsonable(v) for v in value]
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     return _general(value)
 
 
