@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ballot.adapters.relay import BoardSource
 from ballot.application.service import BallotService, Clock
+from ballot.application.verifying import make_verifier
 from ballot.config import BallotSettings
 from shared.audit import CheckpointSigner
 from shared.relay import Relay, RelayTarget
@@ -46,6 +47,7 @@ class BallotModule:
         return relay
 
     def close(self) -> None:
+        self.service.verifier.close()
         self.db.close()
 
 
@@ -71,10 +73,17 @@ def build_ballot(
         )
         signer = load_or_create_board_key(Path(key_file), create=settings.mode == "embedded")
     db = open_ballot_database(settings)
-    service = BallotService(db, signer, clock=clock, checkpoint_every=settings.checkpoint_every)
+    service = BallotService(
+        db,
+        signer,
+        clock=clock,
+        checkpoint_every=settings.checkpoint_every,
+        verifier=make_verifier(settings.verifier_processes()),  # its workers start on demand
+    )
     try:
         service.start()
     except Exception:
+        service.verifier.close()
         db.close()
         raise
     return BallotModule(service, db, settings)
