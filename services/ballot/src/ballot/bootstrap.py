@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ballot.adapters.relay import BoardSource
 from ballot.application.service import BallotService, Clock
-from ballot.application.verifying import make_verifier
 from ballot.config import BallotSettings
 from shared.audit import CheckpointSigner
 from shared.relay import Relay, RelayTarget
@@ -47,7 +46,6 @@ class BallotModule:
         return relay
 
     def close(self) -> None:
-        self.service.verifier.close()
         self.db.close()
 
 
@@ -73,17 +71,10 @@ def build_ballot(
         )
         signer = load_or_create_board_key(Path(key_file), create=settings.mode == "embedded")
     db = open_ballot_database(settings)
-    service = BallotService(
-        db,
-        signer,
-        clock=clock,
-        checkpoint_every=settings.checkpoint_every,
-        verifier=make_verifier(settings.verifier_processes()),  # its workers start on demand
-    )
+    service = BallotService(db, signer, clock=clock, checkpoint_every=settings.checkpoint_every)
     try:
         service.start()
     except Exception:
-        service.verifier.close()
         db.close()
         raise
     return BallotModule(service, db, settings)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -25,15 +24,6 @@ class BallotSettings(ServiceSettings):
     checkpoint_every: int = 100
     """Sign a checkpoint every this many entries (always at open, close and result)."""
     database_pool_size: int = 8
-    verify_processes: int | None = Field(default=None, ge=0, le=64)
-    """Worker processes that check cast ballots' proofs (``ballot.application.verifying``);
-    0 = in the request's thread. Unset: 1 in production on a machine of two cores or more (the
-    API server then uses a second core), else 0."""
-
-    def verifier_processes(self) -> int:
-        if self.verify_processes is not None:
-            return self.verify_processes
-        return 1 if self.mode == "production" and (os.cpu_count() or 1) > 1 else 0
 
     @model_validator(mode="after")
     def _production_needs_key(self) -> BallotSettings:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from ballot.adapters.store import BoardStore
 from ballot.domain.ballots import (
     AUDITED_OWNER,
+    CastBallot,
     audited_ballot,
     duplicate_ciphertext,
     replay,
@@ -32,17 +32,6 @@ from ballot.domain.ballots import (
 )
 from ballot.domain.board import Entry
 from shared.sql import Tx
-
-
-class Indexed(Protocol):
-    """What the indexes read of a verified ballot (``CastBallot``, ``BoardBallot``)."""
-
-    @property
-    def tracker(self) -> str: ...
-    @property
-    def credential(self) -> str: ...
-    @property
-    def alphas(self) -> tuple[str, ...]: ...
 
 
 @dataclass
@@ -59,7 +48,7 @@ class CastBatch:
 
     @classmethod
     def read(
-        cls, store: BoardStore, tx: Tx, election_id: str, casts: Sequence[Indexed]
+        cls, store: BoardStore, tx: Tx, election_id: str, casts: Sequence[CastBallot]
     ) -> CastBatch:
         listed, known, owners = store.cast_index(
             tx,
@@ -70,7 +59,7 @@ class CastBatch:
         )
         return cls(store, election_id, listed, known, owners)
 
-    def admit(self, cast: Indexed) -> None:
+    def admit(self, cast: CastBallot) -> None:
         """Raise the board's refusal for this verified ballot, if any."""
         if cast.credential not in self.listed:
             raise unknown_credential()
@@ -82,7 +71,7 @@ class CastBatch:
         if any(owner != cast.credential for owner in owners):
             raise duplicate_ciphertext()
 
-    def record(self, entry: Entry, cast: Indexed) -> None:
+    def record(self, entry: Entry, cast: CastBallot) -> None:
         """Remember an accepted ballot (visible to the next ones) and queue its rows."""
         self.entries.append(entry)
         self.trackers.add(cast.tracker)

@@ -23,7 +23,6 @@ from typing import Any
 from ballot.adapters.store import BoardStore, Head, iter_pages
 from ballot.application.audit import audit_ballot
 from ballot.application.casting import CastBatch
-from ballot.application.verifying import InlineVerifier, Verifier
 from ballot.crypto import (
     Ballot,
     CryptoError,
@@ -35,9 +34,10 @@ from ballot.crypto import (
 )
 from ballot.domain import board
 from ballot.domain.ballots import (
-    BoardBallot,
+    CastBallot,
     check_window,
     tally_to_json,
+    verify_cast,
 )
 from ballot.domain.board import Entry
 from ballot.domain.election import (
@@ -108,7 +108,7 @@ class CastView:
 class _Pending:
     """A verified ballot waiting for the group commit; ``done`` is set with the outcome."""
 
-    cast: BoardBallot
+    cast: CastBallot
     view: CastView
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
@@ -135,10 +135,8 @@ class BallotService:
         *,
         clock: Clock | None = None,
         checkpoint_every: int = 100,
-        verifier: Verifier | None = None,
     ) -> None:
         self.store = BoardStore(db)
-        self.verifier: Verifier = verifier or InlineVerifier()
         self.signer = signer
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.checkpoint_every = max(1, checkpoint_every)
@@ -372,7 +370,15 @@ class BallotService:
                 "cuộc bỏ phiếu không ở giai đoạn nhận phiếu", election_status=view.status
             )
         check_window(self._now(), view.opens_at, view.closes_at)
-        cast = self.verifier.verify(data, view.fingerprint, view.joint_key, view.option_counts)
+        try:
+            cast = verify_cast(
+                data,
+                fingerprint=view.fingerprint,
+                joint_key=view.joint_key,
+                option_counts=view.option_counts,
+            )
+        except CryptoError as exc:
+            raise from_crypto(exc) from None
         item = _Pending(cast, view)
         batcher = self._batcher(election_id)
         with batcher.queue_lock:

@@ -32,24 +32,6 @@ class CastBallot:
     def body(self) -> dict[str, Any]:
         return {"ballot": self.ballot.to_dict(), "tracker": self.tracker}
 
-    def for_board(self) -> BoardBallot:
-        return BoardBallot(self.tracker, self.credential, self.alphas, self.ballot.to_dict())
-
-
-@dataclass(frozen=True)
-class BoardBallot:
-    """What the board stores and indexes of a verified ballot: plain values (no group
-    elements), so that a verification process can hand it back."""
-
-    tracker: str
-    credential: str
-    alphas: tuple[str, ...]
-    ballot: dict[str, Any]
-    """The ballot's JSON-able form as parsed (canonical: ``Ballot.to_dict``)."""
-
-    def body(self) -> dict[str, Any]:
-        return {"ballot": self.ballot, "tracker": self.tracker}
-
 
 def verify_cast(
     data: Mapping[str, Any],

@@ -85,7 +85,6 @@ def create_app(
             settings = BallotSettings()
             configure_logging(settings.log_level, settings.log_json)
             app.state.ballot = build_ballot(settings)
-            app.state.ballot.service.verifier.start()  # its processes, before the first ballot
         if verifier is None:
             app.state.verifier = build_verifier(AuthSettings())
         if owned:
