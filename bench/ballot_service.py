@@ -12,7 +12,10 @@ ceremony and publishes N credentials through the API, makes N ballots in advance
 confidence scale + "no assessment" box = 4 options), then measures:
 
 1. **cast**: N ballots POSTed by ``--threads`` client threads (each ballot fully verified and
-   appended to the hash-chained board in one transaction) — ballots/s and latency p50/p95/p99;
+   appended to the hash-chained board in one transaction) — ballots/s and latency p50/p95/p99,
+   and where the CPU went, per cast and in cores: the server (its uvicorn processes), its
+   helper processes (the ballot verification workers), PostgreSQL (this database's sessions),
+   the bench client itself (it shares the machine), and the whole machine's busy cores;
 2. **record verification**: download the whole record and run ``ballot.verifier.verify_record``
    (chain, checkpoints, every ballot's proofs and signature, replay/duplicate indexes, the
    aggregate recomputed) — seconds and ballots/s.
@@ -50,7 +53,7 @@ from urllib.parse import urlparse, urlunparse
 
 import httpx
 import psycopg
-from _common import children_of, py_spy, summary
+from _common import children_of, cpu_seconds_of, pg_backend_pids, py_spy, summary, system_cpu_busy
 from _http_server import STACKS
 
 from ballot.crypto import Ballot, Point, verify_ballot
@@ -265,12 +268,35 @@ def main() -> None:
                 verify_ballot(fp, key, Ballot.from_dict(b.to_dict()), shape)
             line("baseline: parse + verify_ballot, 1 core", len(sample), time.perf_counter() - t0)
             pids = [server_pid, *children_of(server_pid)] if args.workers > 1 else [server_pid]
+            helpers = [c for p in pids for c in children_of(p) if c not in pids]
+            pg_pids = pg_backend_pids(db_url)
+            cpu0 = {p: cpu_seconds_of([p]) for p in [*pids, *helpers, *pg_pids]}
+            client_cpu0, meter = time.process_time(), system_cpu_busy()
             with py_spy(pids, args.py_spy):
                 elapsed, lat, statuses = hammer(url, args.threads, [cast(b) for b in bodies])
+            client_cpu, busy = time.process_time() - client_cpu0, meter()
+            pg_pids = sorted({*pg_pids, *pg_backend_pids(db_url)})  # and any opened meanwhile
+
+            def spent(group: Sequence[int]) -> float:
+                return sum(cpu_seconds_of([p]) - cpu0.get(p, 0.0) for p in group)
+
+            cpu = {
+                "server": spent(pids),
+                "its helper processes": spent(helpers),
+                "PostgreSQL": spent(pg_pids),
+                "bench client": client_cpu,
+            }
             bad = [s for s in statuses if s != 201]
             assert not bad, f"{len(bad)} casts failed: {set(bad)}"
             line("POST /ballots (verify + append + index)", len(bodies), elapsed, lat)
             cast_elapsed, cast_lat = elapsed, lat
+            print(
+                "  CPU per cast: "
+                + ", ".join(f"{k} {v / len(bodies) * 1000:.2f} ms" for k, v in cpu.items())
+                + "; cores busy: "
+                + ", ".join(f"{k} {v / elapsed:.2f}" for k, v in cpu.items())
+                + f", whole machine {busy:.2f} of {os.cpu_count()}"
+            )
 
             print("\n2. verifying the whole record")
             t0 = time.perf_counter()

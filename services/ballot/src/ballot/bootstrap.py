@@ -14,7 +14,7 @@ from ballot.application.service import BallotService, Clock
 from ballot.config import BallotSettings
 from shared.audit import CheckpointSigner
 from shared.relay import Relay, RelayTarget
-from shared.sql import Database, PostgresDatabase, SqliteDatabase
+from shared.sql import Database, PostgresDatabase, SqliteDatabase, check_when_suspect
 
 
 def load_or_create_board_key(path: Path, *, create: bool) -> CheckpointSigner:
@@ -51,8 +51,10 @@ class BallotModule:
 
 def open_ballot_database(settings: BallotSettings) -> Database:
     if settings.database_url is not None:
-        return PostgresDatabase(
-            settings.database_url.get_secret_value(), max_size=settings.database_pool_size
+        return PostgresDatabase(  # a pooled connection is pinged only when its socket
+            settings.database_url.get_secret_value(),  # shows the server went (1 round trip
+            max_size=settings.database_pool_size,  # less per cast batch)
+            check=check_when_suspect,
         )
     return SqliteDatabase(Path(settings.sqlite_path))
 
