@@ -9,11 +9,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-import psycopg
 import pytest
-from eventsourcing.domain import Snapshot
 
-from assessment.adapters.event_tags import mapper_class_for
 from assessment.application.kernel.context import CommandContext
 from assessment.application.kernel.views import to_public_state
 from assessment.bootstrap import build_application
@@ -21,7 +18,7 @@ from assessment.domain.kernel.errors import NotFound, ValidationFailed
 from assessment.domain.registry.unit import unit_id_for
 from integration.assessment.store_roles import CTX, Roles
 from integration.assessment.test_as_of_one_query import Counted
-from integration.assessment.test_tag_checks import Service
+from integration.assessment.test_tag_checks import Service, _forge_snapshot
 
 pytestmark = pytest.mark.integration
 AUDITOR = CommandContext(
@@ -63,18 +60,7 @@ def test_as_of_reads_through_the_cache_answer_as_the_repository(
             app.aggregate_as_of(AUDITOR, ident, version=31)
 
         # a snapshot forged after the rows were kept (a valid-looking row, another key)
-        unit: Any = app.repository.get(ident, version=25)
-        unit.name = "Đơn vị giả mạo"
-        forger = app.factory.mapper(
-            transcoder=app.construct_transcoder(), mapper_class=mapper_class_for(b"f" * 32)
-        )
-        forged = forger.to_stored_event(Snapshot.take(unit))
-        with psycopg.connect(roles.app_url) as conn:
-            conn.execute(
-                "INSERT INTO assessment_snapshots "
-                "(originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)",
-                (forged.originator_id, forged.originator_version, forged.topic, forged.state),
-            )
+        _forge_snapshot(app, roles, "CACHE", b"f" * 32, version=25)
         for v in (25, 27, 30):
             assert app.aggregate_as_of(AUDITOR, ident, version=v)["state"]["name"] == (
                 f"Đơn vị {v - 1}"

@@ -8,12 +8,9 @@ import random
 import uuid
 from typing import Any
 
-import psycopg
 import pytest
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Snapshot
 
-from assessment.adapters.event_tags import mapper_class_for
 from assessment.application.kernel.audit import rebuilt_at
 from assessment.application.kernel.context import CommandContext
 from assessment.application.kernel.views import to_public_state
@@ -21,7 +18,7 @@ from assessment.bootstrap import build_application
 from assessment.domain.kernel.errors import NotFound, ValidationFailed
 from assessment.domain.registry.unit import unit_id_for
 from integration.assessment.store_roles import CTX, Roles
-from integration.assessment.test_tag_checks import Service
+from integration.assessment.test_tag_checks import Service, _forge_snapshot
 
 pytestmark = pytest.mark.integration
 
@@ -71,18 +68,7 @@ def test_one_query_equals_the_repository_at_random_versions(service: Service, ro
         assert one.calls == len(versions)
 
         # a forged snapshot (no valid tag) at version 43: refused, rebuilt from the events
-        unit: Any = app.repository.get(ident)
-        unit.name = "Đơn vị giả mạo"
-        forger = app.factory.mapper(
-            transcoder=app.construct_transcoder(), mapper_class=mapper_class_for(b"f" * 32)
-        )
-        forged = forger.to_stored_event(Snapshot.take(unit))
-        with psycopg.connect(roles.app_url) as conn:
-            conn.execute(
-                "INSERT INTO assessment_snapshots "
-                "(originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)",
-                (forged.originator_id, forged.originator_version, forged.topic, forged.state),
-            )
+        _forge_snapshot(app, roles, "ASOF", b"f" * 32)
         for v in (43, 50):
             new = rebuilt_at(app, ident, v)
             assert new.name == "Đơn vị thời điểm 42"

@@ -102,10 +102,13 @@ def test_the_tag_key_is_refused_without_the_store_and_when_missing(
         assert "Traceback" not in proc.stderr
 
 
-def _forge_snapshot(app: AssessmentApplication, roles: Roles, code: str, key: bytes) -> None:
-    """The operator's forged snapshot of unit ``code``: its real state with another name,
-    stored under a key of the operator's own (``b""``: no tag at all)."""
-    unit: Any = app.repository.get(unit_id_for(CTX.tenant, code))
+def _forge_snapshot(
+    app: AssessmentApplication, roles: Roles, code: str, key: bytes, version: int | None = None
+) -> None:
+    """The operator's forged snapshot of unit ``code``: its real state (at ``version``; the
+    latest without) with another name, stored under a key of the operator's own (``b""``: no
+    tag at all)."""
+    unit: Any = app.repository.get(unit_id_for(CTX.tenant, code), version=version)
     unit.name = "Đơn vị giả mạo"
     mapper = app.factory.mapper(
         transcoder=app.construct_transcoder(), mapper_class=mapper_class_for(key or None)

@@ -51,9 +51,11 @@ class BallotModule:
 
 def open_ballot_database(settings: BallotSettings) -> Database:
     if settings.database_url is not None:
-        return PostgresDatabase(  # a pooled connection is pinged only when its socket
-            settings.database_url.get_secret_value(),  # shows the server went (1 round trip
-            max_size=settings.database_pool_size,  # less per cast batch)
+        # a pooled connection is pinged only when its socket shows the server went (one
+        # round trip less per cast batch)
+        return PostgresDatabase(
+            settings.database_url.get_secret_value(),
+            max_size=settings.database_pool_size,
             check=check_when_suspect,
         )
     return SqliteDatabase(Path(settings.sqlite_path))
